@@ -1,0 +1,160 @@
+"""Settings, all read from environment variables (a `.env` file in the repository root works too).
+
+`VOLUNTEERS_ENV` picks the profile: `production` (the default, strict), `development`
+(the demo: generates a SECRET_KEY under instance/) or `testing` (used by the test suite).
+The README lists every variable.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE = Path(os.environ.get("VOLUNTEERS_INSTANCE_PATH", ROOT / "instance"))
+
+load_dotenv(ROOT / ".env")
+
+
+class ConfigError(RuntimeError):
+    """A setting is missing or wrong; the message says which and how to fix it."""
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+def _development_secret_key() -> str:
+    """A key generated once and kept under instance/, so sessions survive a restart."""
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+class Config:
+    ENV_NAME = "production"
+    TESTING = False
+
+    CENTRE_NAME = os.environ.get("CENTRE_NAME", "WIR-Vielfaltszentrum Landkreis Kassel")
+    BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    #: Shown on the data-protection and accessibility pages.
+    CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "wir@wir-vielfalt.example")
+    DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL", "datenschutz@wir-vielfalt.example")
+
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'volunteers.sqlite3'}")
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+
+    # Languages offered in the interface; the first is the default.
+    LANGUAGES = ("de", "en")
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "volunteers" / "translations")
+
+    # A CSRF token lives as long as the session: long forms must not be lost.
+    WTF_CSRF_TIME_LIMIT = None
+    # Proof uploads (a later issue) are limited per field; the request limit sits above it so
+    # that a too-large file is a field error and not a bare 413.
+    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+
+    # Number of reverse proxies in front (for ProxyFix); 0 means none.
+    PROXY_COUNT = _env_int("PROXY_COUNT", 0)
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER") or None
+    MAIL_PORT = _env_int("MAIL_PORT", 25)
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME") or None
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD") or None
+    MAIL_USE_TLS = _env_bool("MAIL_USE_TLS")
+    MAIL_USE_SSL = _env_bool("MAIL_USE_SSL")
+    MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "noreply@wir-vielfalt.example")
+    # Flask-Mail would otherwise suppress sending whenever TESTING is set.
+    MAIL_SUPPRESS_SEND = False
+    MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
+
+    # Argon2id cost (RFC 9106 second recommended option).
+    ARGON2_TIME_COST = 3
+    ARGON2_MEMORY_COST = 64 * 1024
+    ARGON2_PARALLELISM = 4
+
+    @classmethod
+    def finalise(cls, config: dict) -> None:
+        """Checks run once the profile is chosen and overrides are applied."""
+        if not config.get("SECRET_KEY"):
+            raise ConfigError(
+                "SECRET_KEY is not set. Set it to a long random value, for example the output of "
+                "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
+            )
+        https = config["BASE_URL"].startswith("https://")
+        # Secure cookies whenever the site is served over HTTPS.
+        config["SESSION_COOKIE_SECURE"] = https
+        config["REMEMBER_COOKIE_SECURE"] = https
+
+
+class ProductionConfig(Config):
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+
+class DevelopmentConfig(Config):
+    ENV_NAME = "development"
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+
+    @classmethod
+    def finalise(cls, config: dict) -> None:
+        if not config.get("SECRET_KEY"):
+            config["SECRET_KEY"] = _development_secret_key()
+        super().finalise(config)
+
+
+class TestingConfig(Config):
+    ENV_NAME = "testing"
+    TESTING = True
+    SECRET_KEY = "testing-only-not-secret"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    # Cheap hashing: the suite logs in hundreds of times.
+    ARGON2_TIME_COST = 1
+    ARGON2_MEMORY_COST = 8
+    ARGON2_PARALLELISM = 1
+    MAIL_TIMEOUT = 2
+    MAIL_FILE_DIR = None
+
+
+PROFILES = {
+    "production": ProductionConfig,
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+}
+
+
+def select_profile(name: str | None = None) -> type[Config]:
+    name = name or os.environ.get("VOLUNTEERS_ENV", "production")
+    try:
+        return PROFILES[name]
+    except KeyError as exc:
+        raise ConfigError(f"VOLUNTEERS_ENV must be one of {', '.join(PROFILES)}, not {name!r}") from exc

@@ -1,0 +1,254 @@
+"""Logging in and out, throttling, password reset by mail and password change."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import csrf_token, submit
+from tests.mailbox import path_of_link
+from tests.smtp import body_text
+from volunteers.db_types import utcnow
+from volunteers.extensions import db
+from volunteers.models import ActionToken, AuditEvent, LoginThrottle, User
+from volunteers.services import throttle
+
+
+def _attempt(client, email, password="wrong password!"):
+    return submit(client, "/login", {"email": email, "password": password}, page="/login")
+
+
+def test_wrong_password_and_unknown_address_give_the_same_answer(ctx, client):
+    user = factories.volunteer()
+    wrong = _attempt(client, user.email)
+    unknown = _attempt(client, "nobody@example.org")
+    assert wrong.status_code == unknown.status_code == 200
+    message = "The email address or the password is not correct."
+    assert message in wrong.get_data(as_text=True) or "nicht korrekt" in wrong.get_data(as_text=True)
+    strip = lambda page: page.replace(user.email, "").replace("nobody@example.org", "")  # noqa: E731
+    # Same page apart from the typed address (and the CSRF token, which is per session).
+    assert strip(wrong.get_data(as_text=True)).count("error") == strip(unknown.get_data(as_text=True)).count("error")
+    # The password is never sent back.
+    assert "wrong password!" not in wrong.get_data(as_text=True)
+    failed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.login_failed")).all()
+    assert {event.subject_user_id for event in failed} == {user.id, None}
+
+
+def test_failures_bring_a_growing_delay_and_a_429_page_for_known_and_unknown_addresses(ctx, client):
+    user = factories.volunteer()
+    for email in (user.email, "nobody@example.org"):
+        for _ in range(throttle.EMAIL_AND_CLIENT.free_failures):
+            assert _attempt(client, email).status_code == 200
+        blocked = _attempt(client, email)
+        assert blocked.status_code == 429
+        assert int(blocked.headers["Retry-After"]) >= 1
+        assert '<main id="main"' in blocked.get_data(as_text=True)
+    # Even the right password waits while the delay runs.
+    assert _attempt(client, user.email, factories.PASSWORD).status_code == 429
+
+
+def test_the_delay_grows_and_is_capped(ctx):
+    policy = throttle.EMAIL_AND_CLIENT
+    delays = [policy.delay(n) for n in range(1, 30)]
+    assert delays[: policy.free_failures - 1] == [timedelta(0)] * (policy.free_failures - 1)
+    growing = [d for d in delays if d]
+    assert growing == sorted(growing)
+    assert max(growing) == policy.max_delay == timedelta(minutes=15)
+
+
+def test_a_stranger_cannot_lock_someone_out_from_another_client(ctx, app):
+    user = factories.coordinator()
+    attacker = app.test_client()
+    for _ in range(10):
+        submit(
+            attacker,
+            "/login",
+            {"email": user.email, "password": "guess guess"},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        )
+    assert (
+        submit(
+            attacker,
+            "/login",
+            {"email": user.email, "password": factories.PASSWORD},
+            environ_base={"REMOTE_ADDR": "203.0.113.9"},
+        ).status_code
+        == 429
+    )
+    owner = app.test_client()
+    response = submit(
+        owner,
+        "/login",
+        {"email": user.email, "password": factories.PASSWORD},
+        environ_base={"REMOTE_ADDR": "198.51.100.7"},
+    )
+    assert response.status_code == 302
+
+
+def test_throttle_records_hold_no_address(ctx, client):
+    _attempt(client, "someone@example.org")
+    keys = db.session.scalars(select(LoginThrottle.key)).all()
+    assert keys and all("someone" not in key and "127.0.0.1" not in key for key in keys)
+
+
+def test_a_successful_login_clears_the_count(ctx, client):
+    user = factories.volunteer()
+    _attempt(client, user.email)
+    _attempt(client, user.email)
+    assert submit(client, "/login", {"email": user.email, "password": factories.PASSWORD}).status_code == 302
+    submit(client, "/logout", page="/volunteer/")
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures - 1):
+        assert _attempt(client, user.email).status_code == 200
+
+
+def test_a_deactivated_account_cannot_log_in(ctx, client):
+    user = factories.volunteer(active=False)
+    response = submit(client, "/login", {"email": user.email, "password": factories.PASSWORD})
+    assert response.status_code == 200
+    assert client.get("/volunteer/").status_code == 302
+
+
+def test_logout_is_a_post_and_ends_every_session_remember_me_included(ctx, app, login):
+    user = factories.volunteer()
+    laptop, phone = app.test_client(), app.test_client()
+    login(laptop, user, remember=True)
+    login(phone, user, remember=True)
+    remember_cookie = laptop.get_cookie("remember_token")
+    assert remember_cookie is not None
+
+    assert laptop.get("/logout").status_code == 405
+    response = submit(laptop, "/logout", page="/volunteer/")
+    assert response.headers["Location"] == "/login"
+    assert laptop.get("/volunteer/").status_code == 302
+    assert phone.get("/volunteer/").status_code == 302
+
+    # A copied remember-me cookie does not bring the session back either.
+    thief = app.test_client()
+    thief.set_cookie("remember_token", remember_cookie.value)
+    assert thief.get("/volunteer/").status_code == 302
+
+
+def test_changing_the_password_ends_the_other_sessions_but_not_this_one(ctx, app, login, deliver, smtp_server):
+    user = factories.volunteer()
+    here, elsewhere = app.test_client(), app.test_client()
+    login(here, user)
+    login(elsewhere, user, remember=True)
+    wrong = submit(
+        here,
+        "/password/change",
+        {
+            "current_password": "not it at all",
+            "password": "a brand new password",
+            "password_repeat": "a brand new password",
+        },
+    )
+    assert 'id="current_password-error"' in wrong.get_data(as_text=True)
+
+    response = submit(
+        here,
+        "/password/change",
+        {
+            "current_password": factories.PASSWORD,
+            "password": "a brand new password",
+            "password_repeat": "a brand new password",
+        },
+    )
+    assert response.status_code == 302
+    assert here.get("/volunteer/").status_code == 200
+    assert elsewhere.get("/volunteer/").status_code == 302
+    deliver()
+    [mail] = smtp_server.to(user.email)
+    assert "/password/forgot" in body_text(mail)
+
+    fresh = app.test_client()
+    assert submit(fresh, "/login", {"email": user.email, "password": factories.PASSWORD}).status_code == 200
+    assert submit(fresh, "/login", {"email": user.email, "password": "a brand new password"}).status_code == 302
+
+
+def test_password_reset_by_mail_link(ctx, app, client, login, deliver, smtp_server):
+    user = factories.volunteer(email="reset.me@example.org")
+    other_session = app.test_client()
+    login(other_session, user)
+
+    unknown = submit(client, "/password/forgot", {"email": "nobody@example.org"})
+    known = submit(client, "/password/forgot", {"email": "Reset.Me@example.org"})
+    assert unknown.status_code == known.status_code == 200
+    assert unknown.get_data(as_text=True).replace(csrf_token(client), "") == known.get_data(as_text=True).replace(
+        csrf_token(client), ""
+    )
+    deliver()
+    assert smtp_server.to("nobody@example.org") == []
+    [mail] = smtp_server.to(user.email)
+    link = path_of_link(mail, "/password/reset/")
+
+    # Opening the link shows the form and uses nothing up.
+    assert client.get(link).status_code == 200
+    assert client.get(link).status_code == 200
+    short = submit(client, link, {"password": "short", "password_repeat": "short"})
+    assert 'id="password-error"' in short.get_data(as_text=True)
+
+    done = submit(client, link, {"password": "the new secret phrase", "password_repeat": "the new secret phrase"})
+    assert done.headers["Location"] == "/login"
+    assert other_session.get("/volunteer/").status_code == 302  # every session ended
+    assert (
+        submit(client, link, {"password": "yet another phrase", "password_repeat": "yet another phrase"}).status_code
+        == 410
+    )
+    assert submit(client, "/login", {"email": user.email, "password": "the new secret phrase"}).status_code == 302
+
+
+def test_a_reset_link_expires_after_an_hour(ctx, client, deliver, smtp_server):
+    user = factories.volunteer()
+    submit(client, "/password/forgot", {"email": user.email})
+    deliver()
+    link = path_of_link(smtp_server.to(user.email)[0], "/password/reset/")
+    token = db.session.scalar(select(ActionToken))
+    assert token.expires_at - token.created_at == timedelta(hours=1)
+    token.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    assert client.get(link).status_code == 410
+    response = submit(client, "/password/forgot", {"email": user.email}, page="/password/forgot")
+    assert response.status_code == 200
+    refused = client.post(
+        link,
+        data={
+            "password": "the new secret phrase",
+            "password_repeat": "the new secret phrase",
+            "csrf_token": csrf_token(client, "/password/forgot"),
+        },
+    )
+    assert refused.status_code == 410
+    db.session.expire_all()
+    assert db.session.get(User, user.id).password_hash == user.password_hash
+
+
+def test_reset_mails_are_limited_so_nobody_floods_a_mailbox(ctx, client, deliver, smtp_server):
+    user = factories.volunteer()
+    for _ in range(5):
+        submit(client, "/password/forgot", {"email": user.email})
+    deliver()
+    assert len(smtp_server.to(user.email)) == 1
+
+
+def test_a_reset_ends_the_other_open_reset_links(ctx, client, deliver, smtp_server):
+    user = factories.volunteer()
+    from volunteers.models import TokenPurpose
+    from volunteers.services import tokens
+
+    first = tokens.issue(TokenPurpose.RESET_PASSWORD, user=user)
+    second = tokens.issue(TokenPurpose.RESET_PASSWORD, user=user)
+    db.session.commit()
+    submit(
+        client,
+        f"/password/reset/{first}",
+        {"password": "the new secret phrase", "password_repeat": "the new secret phrase"},
+    )
+    assert client.get(f"/password/reset/{second}").status_code == 410
+
+
+def test_signed_in_users_are_sent_home_from_the_login(ctx, client, login):
+    login(client, factories.coordinator())
+    assert client.get("/login").headers["Location"] == "/coordinator/"
+    assert client.get("/").headers["Location"] == "/home"

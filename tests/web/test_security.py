@@ -1,0 +1,151 @@
+"""Headers, error pages, CSRF and redirects: the baseline every page inherits."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Blueprint
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.conftest import csrf_token, submit
+from volunteers import create_app
+from volunteers.extensions import db
+from volunteers.models import User
+
+
+def _assert_security_headers(response):
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_headers_on_a_page_and_on_404(client):
+    _assert_security_headers(client.get("/"))
+    response = client.get("/does-not-exist")
+    assert response.status_code == 404
+    _assert_security_headers(response)
+    page = response.get_data(as_text=True)
+    assert '<main id="main"' in page  # in the site layout
+    assert "Seite nicht gefunden" in page or "Page not found" in page
+
+
+def test_405_and_400_are_pages_in_the_layout(client):
+    response = client.get("/logout")
+    assert response.status_code == 405
+    assert '<main id="main"' in response.get_data(as_text=True)
+    _assert_security_headers(response)
+
+
+def test_500_is_a_page_without_traceback_and_with_headers(database_url, tmp_path):
+    app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": database_url, "MAIL_FILE_DIR": str(tmp_path)})
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    broken = Blueprint("broken", __name__)
+
+    @broken.route("/boom")
+    def boom():
+        raise RuntimeError("secret internal detail")
+
+    app.register_blueprint(broken)
+    # The test route is public only for this throwaway app.
+    from volunteers.web import access
+
+    original = access.PUBLIC_ENDPOINTS
+    access.PUBLIC_ENDPOINTS = original | {"broken.boom"}
+    try:
+        response = app.test_client().get("/boom")
+    finally:
+        access.PUBLIC_ENDPOINTS = original
+    assert response.status_code == 500
+    page = response.get_data(as_text=True)
+    assert "secret internal detail" not in page
+    assert "Traceback" not in page
+    assert '<main id="main"' in page
+    _assert_security_headers(response)
+
+
+def test_a_post_without_csrf_token_changes_nothing_and_keeps_the_typed_values(ctx, client):
+    data = {
+        "given_name": "Hanna",
+        "family_name": "Yilmaz",
+        "email": "hanna@example.org",
+        "password": "a long enough password",
+        "password_repeat": "a long enough password",
+        "locale": "de",
+        "privacy": "y",
+    }
+    response = client.post("/register/volunteer", data=data)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert 'value="Hanna"' in page and 'value="hanna@example.org"' in page
+    assert "Formular" in page  # the translated CSRF message
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_a_wrong_csrf_token_changes_nothing(ctx, client, login):
+    coordinator = factories.coordinator()
+    target = factories.volunteer()
+    login(client, coordinator)
+    response = client.post(f"/coordinator/accounts/{target.id}/deactivate", data={"csrf_token": "forged"})
+    assert response.status_code in (302, 400)
+    db.session.expire_all()
+    assert db.session.get(User, target.id).active is True
+
+
+def test_logout_without_token_keeps_the_session(ctx, client, login):
+    login(client, factories.volunteer())
+    client.post("/logout")
+    assert client.get("/volunteer/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "target",
+    ["https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "http:/evil.example"],
+)
+def test_next_after_login_stays_on_this_site(ctx, client, target):
+    user = factories.volunteer()
+    response = submit(client, "/login", {"email": user.email, "password": factories.PASSWORD, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/volunteer/"
+
+
+def test_next_after_login_follows_a_local_path(ctx, client):
+    user = factories.coordinator()
+    response = submit(
+        client, "/login", {"email": user.email, "password": factories.PASSWORD, "next": "/coordinator/outbox"}
+    )
+    assert response.headers["Location"] == "/coordinator/outbox"
+
+
+def test_session_cookie_is_httponly_and_samesite(ctx, client):
+    user = factories.volunteer()
+    response = submit(client, "/login", {"email": user.email, "password": factories.PASSWORD, "remember": "y"})
+    cookies = response.headers.getlist("Set-Cookie")
+    session_cookie = next(c for c in cookies if c.startswith("session="))
+    remember_cookie = next(c for c in cookies if c.startswith("remember_token="))
+    for cookie in (session_cookie, remember_cookie):
+        assert "HttpOnly" in cookie
+        assert "SameSite=Lax" in cookie
+
+
+def test_cookies_are_secure_when_served_over_https(database_url, tmp_path):
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": database_url, "BASE_URL": "https://wir.example", "MAIL_FILE_DIR": str(tmp_path)},
+    )
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_csrf_token_does_not_expire_within_a_session(app):
+    assert app.config["WTF_CSRF_TIME_LIMIT"] is None
+
+
+def test_pages_are_not_cached(client):
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+def test_csrf_token_helper_reads_the_rendered_token(client):
+    assert len(csrf_token(client, "/login")) > 20

@@ -1,0 +1,131 @@
+"""The volunteers app: `create_app()` builds it; `wsgi.py` exposes one for servers and `flask`."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from config import INSTANCE, ConfigError, select_profile
+
+from .db_types import configure_sqlite
+from .extensions import babel, csrf, db, login_manager, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+__all__ = ["ConfigError", "create_app"]
+
+
+def create_app(profile: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    config_class = select_profile(profile)
+    app.config.from_object(config_class)
+    app.config.update(overrides or {})
+    config_class.finalise(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
+
+    _init_extensions(app)
+    _init_web(app)
+
+    from .cli import register_commands
+
+    register_commands(app)
+    _init_logging(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from . import models  # noqa: F401  (every table registered before Alembic looks)
+    from .i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    mail.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    _init_login(app)
+
+
+def _init_login(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from .models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(login_id: str) -> User | None:
+        # The login id is "<user id>:<session version>": a raised version ends old sessions.
+        try:
+            user_id, version = (int(part) for part in login_id.split(":"))
+        except ValueError:
+            return None
+        user = db.session.get(User, user_id)
+        if user is None or user.session_version != version or not user.active:
+            return None
+        return user
+
+
+def _init_web(app: Flask) -> None:
+    from flask_wtf.csrf import CSRFError
+
+    from .web import templating
+    from .web.access import enforce_access
+    from .web.auth.routes import bp as auth_bp
+    from .web.coordinator.routes import bp as coordinator_bp
+    from .web.csrf import handle_csrf_error
+    from .web.errors import register_error_pages
+    from .web.organisation.routes import bp as organisation_bp
+    from .web.public.routes import bp as public_bp
+    from .web.security import set_security_headers
+    from .web.volunteer.routes import bp as volunteer_bp
+
+    # The access gate must run before CSRFProtect's own before_request.
+    app.before_request(enforce_access)
+    csrf.init_app(app)
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    register_error_pages(app)
+    app.after_request(set_security_headers)
+    templating.init_app(app)
+
+    for blueprint in (public_bp, auth_bp, coordinator_bp, volunteer_bp, organisation_bp):
+        app.register_blueprint(blueprint)
+
+
+class RedactTokens(logging.Filter):
+    """Keeps the secrets of mail links out of access logs."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from .web.auth.links import redact_tokens
+
+        if record.args:
+            record.args = tuple(
+                redact_tokens(a) if isinstance(a, str) else a
+                for a in record.args  # type: ignore[union-attr]
+            )
+        if isinstance(record.msg, str):
+            record.msg = redact_tokens(record.msg)
+        return True
+
+
+def _init_logging(app: Flask) -> None:
+    for name in ("werkzeug", "gunicorn.access"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, RedactTokens) for f in logger.filters):
+            logger.addFilter(RedactTokens())

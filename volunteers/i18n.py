@@ -1,0 +1,40 @@
+"""Locale choice, text direction and formatting helpers for templates and mails."""
+
+from __future__ import annotations
+
+from babel import Locale
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+
+def supported_locales() -> tuple[str, ...]:
+    return tuple(current_app.config["LANGUAGES"])
+
+
+def normalise_locale(value: str | None) -> str | None:
+    if value and value in supported_locales():
+        return value
+    return None
+
+
+def select_locale() -> str:
+    """Signed-in users: their saved choice. Visitors: their switch, else Accept-Language."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    if current_user and current_user.is_authenticated:
+        return normalise_locale(current_user.locale) or default
+    chosen = normalise_locale(session.get("locale"))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(supported_locales()) or default
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
+
+
+def language_name(locale: str) -> str:
+    """A language's own name for itself, e.g. "Deutsch", "English"."""
+    name = Locale.parse(locale).get_display_name(locale) or locale
+    return name[:1].upper() + name[1:]

@@ -1,0 +1,99 @@
+"""What `flask tick` runs. Each job is due after its interval, claimed by a conditional
+UPDATE (two tick runners never run the same job at once), and safe to run twice.
+Later issues add reminders, expiry, deadlines and the retention clean-up here.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .db_types import utcnow
+from .extensions import db
+from .models import ActionToken, Invitation, JobState
+from .services import throttle
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    interval: timedelta
+    run: Callable[[datetime], str]
+
+
+def purge_expired(now: datetime) -> str:
+    """Mail-link tokens a week after they expired or were used, open invitations a month
+    after they expired, and throttling records once they are quiet."""
+    week_ago = now - timedelta(days=7)
+    tokens = db.session.execute(
+        delete(ActionToken).where(or_(ActionToken.expires_at < week_ago, ActionToken.used_at < week_ago))
+    ).rowcount
+    invitations = db.session.execute(
+        delete(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at < now - timedelta(days=30))
+    ).rowcount
+    throttles = throttle.purge(now)
+    return f"{tokens} tokens, {invitations} invitations, {throttles} throttle records"
+
+
+JOBS: tuple[Job, ...] = (Job("purge-expired", timedelta(hours=1), purge_expired),)
+
+
+def _ensure_states(now: datetime) -> None:
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    for job in JOBS:
+        db.session.execute(
+            insert(JobState)
+            .values(name=job.name, next_run_at=now, run_count=0)
+            .on_conflict_do_nothing(index_elements=["name"])
+        )
+    db.session.commit()
+
+
+def _claim(job: Job, now: datetime) -> bool:
+    result = db.session.execute(
+        update(JobState)
+        .where(JobState.name == job.name, JobState.next_run_at <= now)
+        .values(next_run_at=now + job.interval, last_started_at=now, run_count=JobState.run_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def run_due(now: datetime | None = None) -> list[tuple[str, str]]:
+    """Runs every job that is due, once. Returns (job, outcome) for each job that ran."""
+    now = now or utcnow()
+    _ensure_states(now)
+    outcomes = []
+    for job in JOBS:
+        if not _claim(job, now):
+            continue
+        try:
+            outcome = job.run(now)
+            error = None
+            db.session.commit()
+        except Exception as exc:  # one failing job must not stop the others
+            db.session.rollback()
+            log.exception("Job %s failed", job.name)
+            outcome, error = f"failed: {type(exc).__name__}", f"{type(exc).__name__}: {exc}"[:1000]
+        db.session.execute(
+            update(JobState)
+            .where(JobState.name == job.name)
+            .values(last_finished_at=utcnow(), last_error=error)
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        outcomes.append((job.name, outcome))
+    return outcomes
+
+
+def job_states() -> list[JobState]:
+    return list(db.session.scalars(select(JobState).order_by(JobState.name)))

@@ -1,0 +1,24 @@
+"""How long each kind of record is kept (GDPR Art. 5(1)(e)); every model names its class.
+
+The README's data-protection section lists these; the clean-up job that enforces them comes
+with a later issue, except for the short-lived records that `flask tick` already purges.
+"""
+
+from __future__ import annotations
+
+import enum
+
+
+class Retention(enum.Enum):
+    #: No personal data (places, languages, job bookkeeping).
+    REFERENCE = "reference"
+    #: Kept while the account exists; deleted with it.
+    ACCOUNT = "account"
+    #: Partner organisations while they are partners; rejected applications 6 months.
+    ORGANISATION = "organisation"
+    #: Mail: sent messages 90 days, failed ones 180 days.
+    MAIL = "mail"
+    #: Tokens, invitations and login throttling: deleted soon after they expire.
+    SHORT_LIVED = "short_lived"
+    #: Audit log: two years.
+    AUDIT = "audit"

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, str_enum, utcnow
+from ..extensions import db
+from .organisation import Organisation
+from .retention import Retention
+from .user import User
+
+
+class TokenPurpose(enum.Enum):
+    CONFIRM_EMAIL = "confirm_email"
+    RESET_PASSWORD = "reset_password"  # noqa: S105 (a purpose, not a secret)
+    INVITATION = "invitation"
+
+
+class ActionToken(db.Model):
+    """A single-use, expiring secret sent by mail. Only its SHA-256 is stored."""
+
+    __tablename__ = "action_tokens"
+    __retention__ = Retention.SHORT_LIVED
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, "token_purpose"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    #: Set once, by a conditional UPDATE, when the token is redeemed.
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User | None] = relationship()
+    invitation: Mapped[Invitation | None] = relationship()
+
+
+class InvitationRole(enum.Enum):
+    COORDINATOR = "coordinator"
+    ORGANISATION = "organisation"
+
+
+class Invitation(db.Model):
+    """An invitation to become a coordinator or a member of an organisation."""
+
+    __tablename__ = "invitations"
+    __retention__ = Retention.SHORT_LIVED
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Normalised address the invitation was sent to.
+    email: Mapped[str] = mapped_column(String(254), index=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    role: Mapped[InvitationRole] = mapped_column(str_enum(InvitationRole, "invitation_role"))
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    #: For organisation invitations: the new member may invite colleagues too.
+    make_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Language of the invitation mail (the inviter's choice).
+    locale: Mapped[str] = mapped_column(String(8), default="de")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    organisation: Mapped[Organisation | None] = relationship()
+    invited_by: Mapped[User | None] = relationship(foreign_keys=[invited_by_id])

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db_types import UTCDateTime, utcnow
+from ..extensions import db
+from .retention import Retention
+
+if TYPE_CHECKING:
+    from .organisation import Membership
+
+
+class User(UserMixin, db.Model):
+    """One account per person; it may hold several roles at once."""
+
+    __tablename__ = "users"
+    __retention__ = Retention.ACCOUNT
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    #: Normalised (lower-case) in Python before storing: SQLite's lower() folds ASCII only.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    given_name: Mapped[str] = mapped_column(String(100))
+    family_name: Mapped[str] = mapped_column(String(100))
+    #: Argon2id hash.
+    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Interface and mail language (a code from LANGUAGES).
+    locale: Mapped[str] = mapped_column(String(8), default="de")
+    #: Part of the login id; raising it ends every session, remember-me cookies included.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: False once a coordinator deactivates the account.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    #: Volunteer role; the volunteer profile comes with a later issue.
+    is_volunteer: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def is_organisation_member(self) -> bool:
+        return bool(self.memberships)
+
+    @property
+    def email_confirmed(self) -> bool:
+        return self.email_confirmed_at is not None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_all_sessions(self) -> None:
+        self.session_version = (self.session_version or 1) + 1
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"

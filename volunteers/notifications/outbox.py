@@ -1,0 +1,62 @@
+"""Queueing: render a mail in the recipient's language and add it to the outbox.
+
+Called by services inside the transaction of the change that causes the mail, so a
+rolled-back change leaves no row and sends nothing.
+"""
+
+from __future__ import annotations
+
+from email.utils import make_msgid
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import exists, select
+from sqlalchemy.dialects import postgresql, sqlite
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..i18n import normalise_locale
+from ..models import OutboxMessage, OutboxStatus
+from .links import mail_domain
+
+
+def already_queued(key: str) -> bool:
+    return bool(db.session.scalar(select(exists().where(OutboxMessage.key == key))))
+
+
+def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subject, **context) -> bool:
+    """Adds one outbox row; returns False if a row with this key exists (nothing queued).
+
+    `subject` is a lazy string or a callable, evaluated in the recipient's language.
+    """
+    from flask import current_app
+
+    locale = normalise_locale(locale) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        rendered_subject = str(subject() if callable(subject) else subject)
+        context.setdefault("subject", rendered_subject)
+        context["mail_locale"] = locale
+        body_text = render_template(f"email/{event}.txt", **context)
+        body_html = render_template(f"email/{event}.html", **context)
+
+    now = utcnow()
+    values = {
+        "key": key,
+        "event": event,
+        "recipient": recipient,
+        "locale": locale,
+        "subject": rendered_subject,
+        "body_text": body_text,
+        "body_html": body_html,
+        "message_id": make_msgid(domain=mail_domain()),
+        "status": OutboxStatus.PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+    # ON CONFLICT DO NOTHING keeps the surrounding transaction usable when the key exists.
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
+    result = db.session.execute(statement)
+    return result.rowcount == 1

@@ -1,0 +1,197 @@
+"""Delivery: drain the outbox with leases, retries with exponential backoff, and a final
+`failed` state that coordinators see and can retry.
+
+A row is claimed by a conditional UPDATE (and, on PostgreSQL, selected with SKIP LOCKED),
+committed, and only then sent; no row lock is held during the SMTP conversation. Two workers
+never take the same row. A crash after the server accepted a message sends it again once the
+lease ends, with the same Message-ID (at-least-once delivery).
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select, update
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import OutboxMessage, OutboxStatus
+from ..services import ServiceError
+from .transport import make_transport
+
+log = logging.getLogger(__name__)
+
+BACKOFF_BASE = timedelta(minutes=1)
+BACKOFF_CAP = timedelta(hours=6)
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try after `attempts` failed ones: 1, 2, 4 ... minutes, at most 6 h."""
+    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+@dataclass
+class DeliveryReport:
+    sent: list[int] = field(default_factory=list)
+    retrying: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+    @property
+    def claimed(self) -> int:
+        return len(self.sent) + len(self.retrying) + len(self.failed)
+
+
+def _claimable(now: datetime):
+    return (
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.next_attempt_at <= now,
+        or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+    )
+
+
+def claim_due(now: datetime, limit: int, claim_token: str) -> list[int]:
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    candidates = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(*_claimable(now))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite ignores it
+    ).all()
+    claimed = []
+    for message_id in candidates:
+        result = db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, *_claimable(now))
+            .values(
+                claimed_until=now + lease,
+                claim_token=claim_token,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        if result.rowcount == 1:
+            claimed.append(message_id)
+    db.session.commit()
+    return claimed
+
+
+def _finish(message_id: int, claim_token: str, **values) -> None:
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == claim_token)
+        .values(claimed_until=None, claim_token=None, **values)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:1000]
+
+
+def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
+    """Sends what is due now, once. Returns what happened to each claimed row."""
+    now = now or utcnow()
+    report = DeliveryReport()
+    claim_token = secrets.token_hex(16)
+    claimed = claim_due(now, limit, claim_token)
+    if not claimed:
+        return report
+    max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
+    transport = make_transport()
+    try:
+        for message_id in claimed:
+            row = db.session.get(OutboxMessage, message_id, populate_existing=True)
+            if row is None or row.claim_token != claim_token:
+                continue
+            attempts = row.attempts
+            try:
+                transport.send(row)
+            except Exception as error:  # any failure of one message must not stop the rest
+                log.warning("Mail %s failed (attempt %s): %s", message_id, attempts, type(error).__name__)
+                if attempts >= max_attempts:
+                    _finish(
+                        message_id,
+                        claim_token,
+                        status=OutboxStatus.FAILED,
+                        failed_at=utcnow(),
+                        last_error=_describe(error),
+                    )
+                    report.failed.append(message_id)
+                else:
+                    _finish(
+                        message_id, claim_token, next_attempt_at=now + backoff(attempts), last_error=_describe(error)
+                    )
+                    report.retrying.append(message_id)
+            else:
+                _finish(message_id, claim_token, status=OutboxStatus.SENT, sent_at=utcnow())
+                report.sent.append(message_id)
+    finally:
+        transport.close()
+        db.session.rollback()
+    return report
+
+
+@dataclass
+class OutboxHealth:
+    pending: int
+    sent: int
+    failed: int
+    oldest_pending_at: datetime | None
+    last_sent_at: datetime | None
+
+    @property
+    def healthy(self) -> bool:
+        return self.failed == 0
+
+
+def outbox_health() -> OutboxHealth:
+    """Counts by status in one query, plus the two timestamps a coordinator wants to see."""
+    rows = db.session.execute(
+        select(
+            OutboxMessage.status,
+            func.count(OutboxMessage.id),
+            func.min(OutboxMessage.created_at),
+            func.max(OutboxMessage.sent_at),
+        ).group_by(OutboxMessage.status)
+    ).all()
+    counts = dict.fromkeys(OutboxStatus, 0)
+    oldest_pending = last_sent = None
+    for status, count, oldest, newest_sent in rows:
+        counts[status] = count
+        if status is OutboxStatus.PENDING:
+            oldest_pending = oldest
+        if status is OutboxStatus.SENT:
+            last_sent = newest_sent
+    return OutboxHealth(
+        pending=counts[OutboxStatus.PENDING],
+        sent=counts[OutboxStatus.SENT],
+        failed=counts[OutboxStatus.FAILED],
+        oldest_pending_at=_aware(oldest_pending),
+        last_sent_at=_aware(last_sent),
+    )
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    # min()/max() keep the column type, but be safe about what a driver hands back.
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def retry_failed(message: OutboxMessage, now: datetime | None = None) -> None:
+    """A coordinator sends a failed message again: back to pending with a fresh set of tries."""
+    if message.status is not OutboxStatus.FAILED:
+        raise ServiceError(_l("Only a failed message can be sent again."))
+    message.status = OutboxStatus.PENDING
+    message.attempts = 0
+    message.failed_at = None
+    message.next_attempt_at = now or utcnow()

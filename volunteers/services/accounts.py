@@ -1,0 +1,149 @@
+"""Accounts: registration, email confirmation, roles, language, deactivation."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import Place, TokenPurpose, User
+from ..notifications.events import (
+    already_queued,
+    confirm_email_key,
+    notify_account_exists,
+    notify_confirm_email,
+)
+from . import ServiceError, audit, organisations, tokens
+from .passwords import hash_password
+from .privacy import record_consent
+
+
+def normalise_email(email: str) -> str:
+    # Python's lower() folds all of Unicode; SQLite's folds ASCII only.
+    return email.strip().lower()
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def create_account(
+    *,
+    email: str,
+    given_name: str,
+    family_name: str,
+    password: str,
+    locale: str,
+    confirmed_at: datetime | None = None,
+) -> User:
+    user = User(
+        email=normalise_email(email),
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        password_hash=hash_password(password),
+        locale=locale,
+        email_confirmed_at=confirmed_at,
+        session_version=1,
+        active=True,
+        is_coordinator=False,
+        is_volunteer=False,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def send_confirmation(user: User, now: datetime | None = None) -> bool:
+    """Queues a confirmation link; at most one an hour, so nobody can flood a mailbox."""
+    now = now or utcnow()
+    key = confirm_email_key(user, now)
+    if already_queued(key):
+        return False
+    raw = tokens.issue(TokenPurpose.CONFIRM_EMAIL, user=user, now=now)
+    return notify_confirm_email(user, raw, key)
+
+
+def register_volunteer(
+    *, email: str, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
+) -> User | None:
+    """Returns the new account, or None when the address already had one (its owner is told)."""
+    now = now or utcnow()
+    existing = find_by_email(email)
+    if existing is not None:
+        notify_account_exists(existing, now)
+        return None
+    user = create_account(email=email, given_name=given_name, family_name=family_name, password=password, locale=locale)
+    user.is_volunteer = True
+    record_consent(user, now)
+    audit.record("account.registered", subject=user, role="volunteer")
+    send_confirmation(user, now)
+    return user
+
+
+def register_organisation(
+    *,
+    organisation_name: str,
+    place: Place,
+    email: str,
+    given_name: str,
+    family_name: str,
+    password: str,
+    locale: str,
+    now: datetime | None = None,
+) -> User | None:
+    """A new account for the contact person and a pending organisation; None as above."""
+    now = now or utcnow()
+    organisations.check_name_free(organisation_name)
+    existing = find_by_email(email)
+    if existing is not None:
+        notify_account_exists(existing, now)
+        return None
+    user = create_account(email=email, given_name=given_name, family_name=family_name, password=password, locale=locale)
+    record_consent(user, now)
+    audit.record("account.registered", subject=user, role="organisation")
+    organisations.create_organisation(user, organisation_name, place, now)
+    send_confirmation(user, now)
+    return user
+
+
+def add_volunteer_role(user: User, now: datetime | None = None) -> None:
+    """A signed-in person (often staff of an organisation) also volunteers."""
+    if user.is_volunteer:
+        raise ServiceError(_l("You are already registered as a volunteer."))
+    user.is_volunteer = True
+    record_consent(user, now)
+    audit.record("role.granted", actor=user, subject=user, role="volunteer")
+
+
+def confirm_email(raw_token: str, now: datetime | None = None) -> User | None:
+    now = now or utcnow()
+    token = tokens.redeem(TokenPurpose.CONFIRM_EMAIL, raw_token, now)
+    if token is None or token.user is None:
+        return None
+    user = token.user
+    if user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+        audit.record("account.email_confirmed", actor=user, subject=user)
+        organisations.announce_pending_organisations(user)
+    return user
+
+
+def set_locale(user: User, locale: str) -> None:
+    user.locale = locale
+
+
+def set_active(actor: User, user: User, active: bool) -> None:
+    if not actor.is_coordinator:
+        raise ServiceError(_l("Only coordinators change accounts."))
+    if actor.id == user.id:
+        raise ServiceError(_l("You cannot deactivate your own account."))
+    if user.active == active:
+        return
+    user.active = active
+    user.deactivated_at = None if active else utcnow()
+    # Deactivation ends every session, remember-me included.
+    user.end_all_sessions()
+    audit.record("account.reactivated" if active else "account.deactivated", actor=actor, subject=user)

@@ -1,0 +1,114 @@
+"""Logging in (with throttling), password reset by mail, and password change."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from ..db_types import utcnow
+from ..models import TokenPurpose, User
+from ..notifications.events import (
+    already_queued,
+    notify_password_changed,
+    notify_password_reset,
+    password_reset_key,
+)
+from . import ServiceError, audit, throttle, tokens
+from .accounts import find_by_email, normalise_email, send_confirmation
+from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
+
+
+class LoginResult(enum.Enum):
+    OK = "ok"
+    INVALID = "invalid"
+    THROTTLED = "throttled"
+    UNCONFIRMED = "unconfirmed"
+    INACTIVE = "inactive"
+
+
+@dataclass
+class LoginOutcome:
+    result: LoginResult
+    user: User | None = None
+    retry_after: int = 0
+
+
+def authenticate(email: str, password: str, client: str, now: datetime | None = None) -> LoginOutcome:
+    """Checks a login. Unknown addresses cost the same time and count the same as known ones."""
+    now = now or utcnow()
+    email = normalise_email(email)
+    wait = throttle.seconds_blocked(email, client, now)
+    if wait:
+        audit.record("account.login_throttled", subject=find_by_email(email))
+        return LoginOutcome(LoginResult.THROTTLED, retry_after=wait)
+
+    user = find_by_email(email)
+    if user is None:
+        spend_verification_time(password)
+        valid = False
+    else:
+        valid = verify_password(user.password_hash, password)
+    if not valid:
+        throttle.record_failure(email, client, now)
+        audit.record("account.login_failed", subject=user)
+        return LoginOutcome(LoginResult.INVALID)
+
+    assert user is not None
+    throttle.record_success(email, client)
+    if not user.active:
+        return LoginOutcome(LoginResult.INACTIVE)
+    if not user.email_confirmed:
+        send_confirmation(user, now)
+        return LoginOutcome(LoginResult.UNCONFIRMED)
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = now
+    return LoginOutcome(LoginResult.OK, user=user)
+
+
+def request_password_reset(email: str, now: datetime | None = None) -> None:
+    """Mails a reset link if the address has an active account. The caller shows the same
+    page either way, so nobody learns whether it has."""
+    now = now or utcnow()
+    user = find_by_email(email)
+    if user is None or not user.active:
+        return
+    key = password_reset_key(user, now)
+    if already_queued(key):
+        return
+    raw = tokens.issue(TokenPurpose.RESET_PASSWORD, user=user, now=now)
+    notify_password_reset(user, raw, key)
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.end_all_sessions()
+    notify_password_changed(user)
+
+
+def reset_password(raw_token: str, new_password: str, now: datetime | None = None) -> User | None:
+    now = now or utcnow()
+    token = tokens.redeem(TokenPurpose.RESET_PASSWORD, raw_token, now)
+    if token is None or token.user is None or not token.user.active:
+        return None
+    user = token.user
+    tokens.revoke_unused(TokenPurpose.RESET_PASSWORD, user, now)
+    if user.email_confirmed_at is None:
+        # The link reached this mailbox: the address is confirmed too.
+        user.email_confirmed_at = now
+    _set_password(user, new_password)
+    audit.record("account.password_reset", actor=user, subject=user)
+    return user
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    """Ends the user's other sessions; the caller renews the current one."""
+    if not verify_password(user.password_hash, current_password):
+        raise ServiceError(_l("The current password is not correct."), field="current_password")
+    if current_password == new_password:
+        raise ServiceError(_l("Choose a password that differs from the current one."), field="password")
+    _set_password(user, new_password)
+    audit.record("account.password_changed", actor=user, subject=user)

@@ -1,0 +1,136 @@
+"""Invitations: a coordinator invites coordinators; an organisation's admin invites colleagues."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import Invitation, InvitationRole, Membership, Organisation, TokenPurpose, User
+from ..notifications.events import notify_invitation
+from ..permissions import can_manage_members, membership
+from . import ServiceError, audit, tokens
+from .accounts import create_account, find_by_email, normalise_email
+from .privacy import record_consent
+
+
+def invite(
+    inviter: User,
+    *,
+    role: InvitationRole,
+    email: str,
+    given_name: str,
+    family_name: str,
+    locale: str,
+    organisation: Organisation | None = None,
+    make_admin: bool = False,
+    now: datetime | None = None,
+) -> Invitation:
+    now = now or utcnow()
+    email = normalise_email(email)
+    existing = find_by_email(email)
+    if role is InvitationRole.COORDINATOR:
+        if not inviter.is_coordinator:
+            raise ServiceError(_l("Only coordinators invite coordinators."))
+        if existing is not None and existing.is_coordinator:
+            raise ServiceError(_l("This person is already a coordinator."), field="email")
+        organisation = None
+        make_admin = False
+    else:
+        if organisation is None or not (inviter.is_coordinator or can_manage_members(inviter, organisation)):
+            raise ServiceError(_l("Only an administrator of this organisation invites colleagues."))
+        if existing is not None and membership(existing, organisation) is not None:
+            raise ServiceError(_l("This person is already a member of the organisation."), field="email")
+
+    invitation = Invitation(
+        email=email,
+        given_name=given_name.strip(),
+        family_name=family_name.strip(),
+        role=role,
+        organisation=organisation,
+        make_admin=make_admin,
+        invited_by=inviter,
+        locale=locale,
+        created_at=now,
+        expires_at=now + tokens.LIFETIMES[TokenPurpose.INVITATION],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    raw = tokens.issue(TokenPurpose.INVITATION, invitation=invitation, now=now)
+    notify_invitation(invitation, raw, current_app.config["CENTRE_NAME"])
+    audit.record("invitation.sent", actor=inviter, organisation=organisation, role=role.value)
+    return invitation
+
+
+def open_invitation(raw_token: str, now: datetime | None = None) -> Invitation | None:
+    token = tokens.peek(TokenPurpose.INVITATION, raw_token, now)
+    return token.invitation if token is not None else None
+
+
+def _grant(invitation: Invitation, user: User, now: datetime) -> None:
+    if invitation.role is InvitationRole.COORDINATOR:
+        user.is_coordinator = True
+    else:
+        assert invitation.organisation is not None
+        current = membership(user, invitation.organisation)
+        if current is None:
+            db.session.add(Membership(user=user, organisation=invitation.organisation, is_admin=invitation.make_admin))
+        elif invitation.make_admin:
+            current.is_admin = True
+    invitation.accepted_at = now
+    invitation.accepted_by_id = user.id
+    audit.record("invitation.accepted", actor=user, subject=user, organisation=invitation.organisation)
+    audit.record(
+        "role.granted",
+        actor=invitation.invited_by,
+        subject=user,
+        organisation=invitation.organisation,
+        role=invitation.role.value,
+    )
+
+
+def _redeem(raw_token: str, now: datetime) -> Invitation:
+    token = tokens.redeem(TokenPurpose.INVITATION, raw_token, now)
+    if token is None or token.invitation is None:
+        raise ServiceError(_l("This invitation has expired or has already been used. Ask for a new one."))
+    return token.invitation
+
+
+def accept_as(user: User, raw_token: str, now: datetime | None = None) -> Invitation:
+    """The invited person already has an account and is signed in with it."""
+    now = now or utcnow()
+    invitation = open_invitation(raw_token, now)
+    if invitation is None:
+        raise ServiceError(_l("This invitation has expired or has already been used. Ask for a new one."))
+    if invitation.email != user.email:
+        raise ServiceError(
+            _l("This invitation was sent to another email address. Log out and log in with that address.")
+        )
+    invitation = _redeem(raw_token, now)
+    _grant(invitation, user, now)
+    return invitation
+
+
+def accept_with_new_account(
+    raw_token: str, *, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
+) -> User:
+    """The invited person has no account yet: the mail proved the address, so it is confirmed."""
+    now = now or utcnow()
+    invitation = _redeem(raw_token, now)
+    if find_by_email(invitation.email) is not None:
+        raise ServiceError(_l("An account with this address exists already. Log in to accept the invitation."))
+    user = create_account(
+        email=invitation.email,
+        given_name=given_name,
+        family_name=family_name,
+        password=password,
+        locale=locale,
+        confirmed_at=now,
+    )
+    record_consent(user, now)
+    audit.record("account.registered", subject=user, role=invitation.role.value)
+    _grant(invitation, user, now)
+    return user

@@ -1,0 +1,92 @@
+"""Single-use, expiring tokens for mail links. The link carries the secret; the database keeps
+only its SHA-256, so a leaked backup opens nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import ActionToken, Invitation, TokenPurpose, User
+
+LIFETIMES = {
+    TokenPurpose.CONFIRM_EMAIL: timedelta(days=7),
+    TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
+    TokenPurpose.INVITATION: timedelta(days=14),
+}
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue(
+    purpose: TokenPurpose,
+    *,
+    user: User | None = None,
+    invitation: Invitation | None = None,
+    now: datetime | None = None,
+) -> str:
+    now = now or utcnow()
+    raw = secrets.token_urlsafe(32)
+    db.session.add(
+        ActionToken(
+            purpose=purpose,
+            token_hash=_digest(raw),
+            user=user,
+            invitation=invitation,
+            created_at=now,
+            expires_at=now + LIFETIMES[purpose],
+        )
+    )
+    return raw
+
+
+def _valid(purpose: TokenPurpose, now: datetime):
+    return (
+        ActionToken.purpose == purpose,
+        ActionToken.used_at.is_(None),
+        ActionToken.expires_at > now,
+    )
+
+
+def peek(purpose: TokenPurpose, raw: str, now: datetime | None = None) -> ActionToken | None:
+    """The token if it could still be redeemed; does not use it up (for the GET page)."""
+    if not raw or len(raw) > 100:
+        return None
+    now = now or utcnow()
+    return db.session.scalar(select(ActionToken).where(ActionToken.token_hash == _digest(raw), *_valid(purpose, now)))
+
+
+def redeem(purpose: TokenPurpose, raw: str, now: datetime | None = None) -> ActionToken | None:
+    """Uses the token up. Of two concurrent redemptions exactly one gets it."""
+    if not raw or len(raw) > 100:
+        return None
+    now = now or utcnow()
+    digest = _digest(raw)
+    result = db.session.execute(
+        update(ActionToken)
+        .where(ActionToken.token_hash == digest, *_valid(purpose, now))
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return None
+    token = db.session.scalar(select(ActionToken).where(ActionToken.token_hash == digest))
+    if token is not None:
+        db.session.refresh(token)
+    return token
+
+
+def revoke_unused(purpose: TokenPurpose, user: User, now: datetime | None = None) -> None:
+    """Ends every open token of this kind for the user (after a reset, the other links die)."""
+    db.session.execute(
+        update(ActionToken)
+        .where(ActionToken.user_id == user.id, *_valid(purpose, now or utcnow()))
+        .values(used_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )

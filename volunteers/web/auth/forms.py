@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..forms import email_field, name_field, new_password_fields
+from ..places import place_choices
+
+LOCALE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+
+
+def _privacy_field() -> BooleanField:
+    return BooleanField(
+        _l("I have read the data-protection information and agree that my data is processed as described there."),
+        validators=[DataRequired(message=_l("Please confirm that you have read the data-protection information."))],
+    )
+
+
+def _locale_field() -> RadioField:
+    return RadioField(
+        _l("Language for the site and for mails"),
+        choices=LOCALE_CHOICES,
+        default="de",
+        validators=[DataRequired(message=_l("Choose a language."))],
+    )
+
+
+class LoginForm(FlaskForm):
+    email = StringField(
+        _l("Email address"),
+        validators=[DataRequired(message=_l("Enter your email address.")), Length(max=254)],
+        render_kw={"autocomplete": "username", "inputmode": "email", "spellcheck": "false"},
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    remember = BooleanField(_l("Stay logged in on this device for 30 days"))
+    next = HiddenField()
+
+
+class _PersonFields(FlaskForm):
+    given_name = name_field(_l("Given name"), "given-name", _l("Enter your given name."))
+    family_name = name_field(_l("Family name"), "family-name", _l("Enter your family name."))
+    email = email_field()
+    password, password_repeat = new_password_fields()
+    locale = _locale_field()
+
+
+class VolunteerRegistrationForm(_PersonFields):
+    privacy = _privacy_field()
+
+
+def _organisation_name_field() -> StringField:
+    return StringField(
+        _l("Name of the organisation"),
+        validators=[
+            DataRequired(message=_l("Enter the name of the organisation.")),
+            Length(max=200, message=_l("Use at most 200 characters.")),
+        ],
+        render_kw={"autocomplete": "organization"},
+    )
+
+
+def _place_field() -> SelectField:
+    return SelectField(
+        _l("Place"),
+        coerce=int,
+        description=_l("Where the organisation is based."),
+        validators=[DataRequired(message=_l("Choose a place."))],
+    )
+
+
+class OrganisationFields(FlaskForm):
+    organisation_name = _organisation_name_field()
+    place = _place_field()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.place.choices = [SelectChoice(0, _l("Choose a place")), *place_choices()]
+
+
+class OrganisationRegistrationForm(OrganisationFields, _PersonFields):
+    privacy = _privacy_field()
+
+
+class BecomeVolunteerForm(FlaskForm):
+    privacy = _privacy_field()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, password_repeat = new_password_fields(_l("New password"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password, password_repeat = new_password_fields(_l("New password"))
+
+
+class InvitationAccountForm(FlaskForm):
+    given_name = name_field(_l("Given name"), "given-name", _l("Enter your given name."))
+    family_name = name_field(_l("Family name"), "family-name", _l("Enter your family name."))
+    password, password_repeat = new_password_fields()
+    locale = _locale_field()
+    privacy = _privacy_field()

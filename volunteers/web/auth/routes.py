@@ -1,0 +1,289 @@
+"""Sign-in, registration, mail links (confirmation, reset, invitation) and password change."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from werkzeug.exceptions import TooManyRequests
+
+from ...extensions import db
+from ...models import TokenPurpose
+from ...permissions import home_endpoint
+from ...services import ServiceError, accounts, auth, invitations, organisations, tokens
+from ...services.auth import LoginResult
+from ..forms import ConfirmForm
+from ..places import get_place
+from ..service_errors import show_on_form
+from .forms import (
+    BecomeVolunteerForm,
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    InvitationAccountForm,
+    LoginForm,
+    OrganisationFields,
+    OrganisationRegistrationForm,
+    ResetPasswordForm,
+    VolunteerRegistrationForm,
+)
+from .links import client_address, safe_next
+
+bp = Blueprint("auth", __name__)
+
+
+def _home():
+    return redirect(url_for(home_endpoint(current_user)))
+
+
+@bp.route("/home")
+def home():
+    return _home()
+
+
+@bp.route("/no-role")
+def no_role():
+    return render_template("auth/no_role.html")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return _home()
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        outcome = auth.authenticate(form.email.data, form.password.data, client_address())
+        db.session.commit()
+        if outcome.result is LoginResult.THROTTLED:
+            raise TooManyRequests(retry_after=outcome.retry_after)
+        if outcome.result is LoginResult.OK:
+            assert outcome.user is not None
+            login_user(outcome.user, remember=form.remember.data)
+            return redirect(safe_next(form.next.data) or url_for(home_endpoint(outcome.user)))
+        messages = {
+            LoginResult.INVALID: _("The email address or the password is not correct."),
+            LoginResult.INACTIVE: _("This account has been deactivated. Please contact the centre."),
+            LoginResult.UNCONFIRMED: _(
+                "Please confirm your email address first. We have sent you a link (at most one an hour); "
+                "it may take a few minutes to arrive."
+            ),
+        }
+        form.form_errors.append(messages[outcome.result])
+    form.password.data = ""
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+def logout():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("Logging out did not work: the form had expired. Please try again."), "error")
+        return _home()
+    # Raising the session version ends this and every other session, remember-me included.
+    current_user.end_all_sessions()
+    db.session.commit()
+    logout_user()
+    flash(_("You have been logged out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/register")
+def register():
+    return render_template("auth/register.html")
+
+
+@bp.route("/register/volunteer", methods=["GET", "POST"])
+def register_volunteer():
+    if current_user.is_authenticated:
+        return _become_volunteer()
+    form = VolunteerRegistrationForm(locale=str(get_locale()))
+    if form.validate_on_submit():
+        accounts.register_volunteer(
+            email=form.email.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+        )
+        db.session.commit()
+        return redirect(url_for("auth.registered"))
+    return render_template("auth/register_volunteer.html", form=form)
+
+
+def _become_volunteer():
+    form = BecomeVolunteerForm()
+    if form.validate_on_submit():
+        try:
+            accounts.add_volunteer_role(current_user)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return _home()
+        db.session.commit()
+        flash(_("You are now registered as a volunteer as well."), "success")
+        return redirect(url_for("volunteer.home"))
+    return render_template("auth/become_volunteer.html", form=form)
+
+
+@bp.route("/register/organisation", methods=["GET", "POST"])
+def register_organisation():
+    if current_user.is_authenticated:
+        return _add_organisation()
+    form = OrganisationRegistrationForm(locale=str(get_locale()))
+    if form.validate_on_submit():
+        try:
+            accounts.register_organisation(
+                organisation_name=form.organisation_name.data,
+                place=get_place(form.place.data),
+                email=form.email.data,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("auth.registered"))
+    return render_template("auth/register_organisation.html", form=form)
+
+
+def _add_organisation():
+    form = OrganisationFields()
+    if form.validate_on_submit():
+        try:
+            organisation = organisations.create_organisation(
+                current_user, form.organisation_name.data, get_place(form.place.data)
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The organisation is registered. A coordinator will check and approve it."), "success")
+            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
+    return render_template("auth/add_organisation.html", form=form)
+
+
+@bp.route("/registered")
+def registered():
+    return render_template("auth/registered.html")
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+def confirm_email(token: str):
+    # Mail scanners open links: only this page's POST uses the token.
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        user = accounts.confirm_email(token)
+        if user is not None:
+            db.session.commit()
+            flash(_("Thank you: your email address is confirmed."), "success")
+            if current_user.is_authenticated:
+                return _home()
+            flash(_("You can log in now."), "info")
+            return redirect(url_for("auth.login"))
+        db.session.rollback()
+    valid = tokens.peek(TokenPurpose.CONFIRM_EMAIL, token) is not None
+    return render_template("auth/confirm_email.html", form=form, valid=valid), (200 if valid else 410)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        auth.request_password_reset(form.email.data)
+        db.session.commit()
+        return render_template("auth/forgot_password_sent.html")
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = auth.reset_password(token, form.password.data)
+        if user is not None:
+            db.session.commit()
+            logout_user()
+            flash(_("Your password has been changed. Please log in with the new password."), "success")
+            return redirect(url_for("auth.login"))
+        db.session.rollback()
+    valid = tokens.peek(TokenPurpose.RESET_PASSWORD, token) is not None
+    return render_template("auth/reset_password.html", form=form, valid=valid), (200 if valid else 410)
+
+
+@bp.route("/password/change", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            auth.change_password(current_user, form.current_password.data, form.password.data)
+        except ServiceError as error:
+            db.session.rollback()
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            # Other sessions ended with the new session version; this one carries on.
+            remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
+            login_user(current_user._get_current_object(), remember=bool(remembered))
+            flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
+            return _home()
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def invitation(token: str):
+    invitation = invitations.open_invitation(token)
+    if invitation is None:
+        return render_template("auth/invitation.html", invitation=None), 410
+    existing = accounts.find_by_email(invitation.email)
+    if existing is not None:
+        return _accept_existing(token, invitation, existing)
+    if current_user.is_authenticated:
+        return render_template("auth/invitation.html", invitation=invitation, state="other_account")
+    form = InvitationAccountForm(
+        given_name=invitation.given_name, family_name=invitation.family_name, locale=invitation.locale
+    )
+    if form.validate_on_submit():
+        try:
+            user = invitations.accept_with_new_account(
+                token,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account is ready."), "success")
+            return redirect(url_for(home_endpoint(user)))
+    return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
+
+
+def _accept_existing(token, invitation, existing):
+    if not current_user.is_authenticated:
+        return render_template(
+            "auth/invitation.html",
+            invitation=invitation,
+            state="log_in",
+            login_url=url_for("auth.login", next=url_for("auth.invitation", token=token)),
+        )
+    if current_user.id != existing.id:
+        return render_template("auth/invitation.html", invitation=invitation, state="other_account")
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            invitations.accept_as(current_user, token)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("You have accepted the invitation."), "success")
+            return _home()
+    return render_template("auth/invitation.html", invitation=invitation, state="accept", form=form)

@@ -1,0 +1,279 @@
+"""The coordinators' area: home, organisations to approve, mail outbox, invitations,
+accounts and the audit log."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...jobs import job_states
+from ...models import (
+    AuditEvent,
+    Invitation,
+    InvitationRole,
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    OutboxMessage,
+    OutboxStatus,
+    User,
+)
+from ...notifications.worker import outbox_health, retry_failed
+from ...services import ServiceError, accounts, audit, invitations, organisations
+from .. import search as search_terms
+from ..forms import ConfirmForm
+from ..organisation.forms import InviteForm
+from ..pagination import PER_PAGE, page_number
+from ..service_errors import show_on_form
+from .forms import RejectForm
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
+
+
+def _get_or_404(model, object_id: int):
+    found = db.session.get(model, object_id)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _pending_query():
+    return (
+        select(Organisation)
+        .where(Organisation.status == OrganisationStatus.PENDING)
+        .options(selectinload(Organisation.place), selectinload(Organisation.contact))
+        .order_by(Organisation.created_at)
+    )
+
+
+@bp.route("/")
+def home():
+    pending_count = db.session.scalar(
+        select(func.count(Organisation.id)).where(Organisation.status == OrganisationStatus.PENDING)
+    )
+    pending = db.session.scalars(_pending_query().limit(5)).all()
+    return render_template(
+        "coordinator/home.html",
+        pending=pending,
+        pending_count=pending_count,
+        health=outbox_health(),
+        jobs=job_states(),
+    )
+
+
+ORGANISATION_FILTERS = {status.value: status for status in OrganisationStatus}
+
+
+@bp.route("/organisations")
+def organisations_list():
+    status = ORGANISATION_FILTERS.get(request.args.get("status", "pending"), OrganisationStatus.PENDING)
+    query = (
+        select(Organisation)
+        .where(Organisation.status == status)
+        .options(selectinload(Organisation.place), selectinload(Organisation.contact))
+        .order_by(
+            Organisation.created_at.desc() if status is not OrganisationStatus.PENDING else Organisation.created_at
+        )
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "coordinator/organisations.html", page=page, status=status, statuses=list(OrganisationStatus)
+    )
+
+
+def _render_organisation(organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200):
+    members = db.session.scalars(
+        select(Membership)
+        .where(Membership.organisation_id == organisation.id)
+        .options(selectinload(Membership.user))
+        .order_by(Membership.created_at)
+    ).all()
+    return render_template(
+        "coordinator/organisation.html",
+        organisation=organisation,
+        members=members,
+        approve_form=ConfirmForm(),
+        reject_form=reject_form or RejectForm(),
+    ), status
+
+
+@bp.route("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int):
+    return _render_organisation(_get_or_404(Organisation, organisation_id))
+
+
+@bp.post("/organisations/<int:organisation_id>/approve")
+def approve_organisation(organisation_id: int):
+    organisation = _get_or_404(Organisation, organisation_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return _render_organisation(organisation, status=400)
+    try:
+        organisations.approve(current_user, organisation)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return _render_organisation(db.session.get(Organisation, organisation_id), status=409)
+    db.session.commit()
+    flash(_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name), "success")
+    return redirect(url_for("coordinator.organisations_list"))
+
+
+@bp.post("/organisations/<int:organisation_id>/reject")
+def reject_organisation(organisation_id: int):
+    organisation = _get_or_404(Organisation, organisation_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return _render_organisation(organisation, form, status=400)
+    try:
+        organisations.reject(current_user, organisation, form.reason.data)
+    except ServiceError as error:
+        show_on_form(form, error)
+        return _render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
+    db.session.commit()
+    flash(
+        _("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),
+        "success",
+    )
+    return redirect(url_for("coordinator.organisations_list"))
+
+
+OUTBOX_FILTERS = {status.value: status for status in OutboxStatus}
+
+
+@bp.route("/outbox")
+def outbox():
+    status = OUTBOX_FILTERS.get(request.args.get("status", ""))
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "coordinator/outbox.html",
+        page=page,
+        status=status,
+        statuses=list(OutboxStatus),
+        health=outbox_health(),
+        retry_form=ConfirmForm(),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+def retry_mail(message_id: int):
+    message = _get_or_404(OutboxMessage, message_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+    else:
+        try:
+            retry_failed(message)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            audit.record("mail.retried", actor=current_user, message_id=message.id)
+            db.session.commit()
+            flash(_("The message will be sent again."), "success")
+    return redirect(url_for("coordinator.outbox", status="failed"))
+
+
+def _open_invitations():
+    return db.session.scalars(
+        select(Invitation)
+        .where(Invitation.role == InvitationRole.COORDINATOR, Invitation.accepted_at.is_(None))
+        .options(selectinload(Invitation.invited_by))
+        .order_by(Invitation.created_at.desc())
+        .limit(50)
+    ).all()
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+def invite_coordinator():
+    form = InviteForm(locale=current_user.locale)
+    status = 200
+    if form.validate_on_submit():
+        try:
+            invitations.invite(
+                current_user,
+                role=InvitationRole.COORDINATOR,
+                email=form.email.data,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                locale=form.locale.data,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+            status = 400
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent."), "success")
+            return redirect(url_for("coordinator.invite_coordinator"))
+    elif form.is_submitted():
+        status = 400
+    return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), status
+
+
+@bp.route("/accounts", methods=["GET", "POST"])
+def accounts_list():
+    if request.method == "POST":
+        if ConfirmForm().validate_on_submit():
+            search_terms.remember("accounts", "" if "clear" in request.form else request.form.get("q", ""))
+        return redirect(url_for("coordinator.accounts_list"))
+    search = search_terms.current("accounts")
+    query = (
+        select(User)
+        .options(selectinload(User.memberships).selectinload(Membership.organisation))
+        .order_by(User.family_name, User.given_name, User.id)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        query = query.where(
+            or_(
+                func.lower(User.given_name).like(pattern),
+                func.lower(User.family_name).like(pattern),
+                User.email.like(pattern),
+            )
+        )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template("coordinator/accounts.html", page=page, search=search, form=ConfirmForm())
+
+
+@bp.post("/accounts/<int:user_id>/<any(activate, deactivate):action>")
+def set_account_active(user_id: int, action: str):
+    user = _get_or_404(User, user_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("coordinator.accounts_list"))
+    try:
+        accounts.set_active(current_user, user, action == "activate")
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        if action == "activate":
+            flash(_("The account is active again."), "success")
+        else:
+            flash(_("The account is deactivated and all its sessions have ended."), "success")
+    return redirect(url_for("coordinator.accounts_list", page=request.args.get("page", 1, type=int)))
+
+
+@bp.route("/audit")
+def audit_log():
+    query = (
+        select(AuditEvent)
+        .options(
+            selectinload(AuditEvent.actor),
+            selectinload(AuditEvent.subject_user),
+            selectinload(AuditEvent.organisation),
+        )
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
+    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    return render_template("coordinator/audit.html", page=page, actions=audit.ACTIONS)

@@ -1,0 +1,19 @@
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, RadioField
+
+from ..auth.forms import LOCALE_CHOICES
+from ..forms import email_field, name_field
+
+
+class InviteForm(FlaskForm):
+    given_name = name_field(_l("Given name"), "off", _l("Enter the given name."))
+    family_name = name_field(_l("Family name"), "off", _l("Enter the family name."))
+    email = email_field()
+    locale = RadioField(_l("Language of the invitation mail"), choices=LOCALE_CHOICES, default="de")
+
+
+class MemberInviteForm(InviteForm):
+    make_admin = BooleanField(_l("May invite further colleagues (administrator)"))

@@ -1,0 +1,90 @@
+"""The area of migrant organisations' staff: their organisations, members and invitations."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import InvitationRole, Membership, Organisation
+from ...permissions import can_manage_members, can_submit_requests, membership
+from ...services import ServiceError, invitations
+from ..service_errors import show_on_form
+from .forms import MemberInviteForm
+
+bp = Blueprint("organisation", __name__, url_prefix="/organisation")
+
+
+def _own_organisation(organisation_id: int) -> Organisation:
+    """The organisation if the current user belongs to it; 404 otherwise (no hint it exists)."""
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or membership(current_user, organisation) is None:
+        abort(404)
+    return organisation
+
+
+@bp.route("/")
+def home():
+    items = db.session.scalars(
+        select(Membership)
+        .where(Membership.user_id == current_user.id)
+        .options(selectinload(Membership.organisation).selectinload(Organisation.place))
+        .join(Membership.organisation)
+        .order_by(Organisation.name)
+    ).all()
+    return render_template("organisation/home.html", memberships=items)
+
+
+def _render_detail(organisation: Organisation, form: MemberInviteForm | None = None, status: int = 200):
+    members = db.session.scalars(
+        select(Membership)
+        .where(Membership.organisation_id == organisation.id)
+        .options(selectinload(Membership.user))
+        .order_by(Membership.created_at)
+    ).all()
+    may_invite = can_manage_members(current_user, organisation)
+    if form is None and may_invite:
+        form = MemberInviteForm(locale=current_user.locale)
+    return render_template(
+        "organisation/detail.html",
+        organisation=organisation,
+        members=members,
+        may_invite=may_invite,
+        may_submit=can_submit_requests(current_user, organisation),
+        form=form,
+    ), status
+
+
+@bp.route("/<int:organisation_id>")
+def detail(organisation_id: int):
+    return _render_detail(_own_organisation(organisation_id))
+
+
+@bp.post("/<int:organisation_id>/invite")
+def invite(organisation_id: int):
+    organisation = _own_organisation(organisation_id)
+    if not can_manage_members(current_user, organisation):
+        abort(403)
+    form = MemberInviteForm()
+    if form.validate_on_submit():
+        try:
+            invitations.invite(
+                current_user,
+                role=InvitationRole.ORGANISATION,
+                organisation=organisation,
+                email=form.email.data,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                locale=form.locale.data,
+                make_admin=form.make_admin.data,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent."), "success")
+            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
+    return _render_detail(organisation, form, status=400)

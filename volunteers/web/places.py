@@ -1,0 +1,27 @@
+"""Places in forms and on pages: "elsewhere" is translated, the rest are proper names."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from ..extensions import db
+from ..models import Place, PlaceKind
+
+
+def place_label(place: Place):
+    if place.kind is PlaceKind.ELSEWHERE:
+        return _l("Elsewhere")
+    if place.kind is PlaceKind.CITY:
+        return _l("%(name)s (city)", name=place.name)
+    return place.name
+
+
+def place_choices() -> list[SelectChoice]:
+    places = db.session.scalars(select(Place).order_by(Place.sort_order)).all()
+    return [SelectChoice(place.id, place_label(place)) for place in places]
+
+
+def get_place(place_id: int | None) -> Place | None:
+    return db.session.get(Place, place_id) if place_id else None

@@ -1,0 +1,58 @@
+"""Pages anyone may open: the start page, data protection, accessibility, language switch."""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from ...extensions import db
+from ...i18n import normalise_locale
+from ...services import accounts
+from ...services.privacy import PRIVACY_NOTICE_VERSION
+from ..auth.links import safe_next
+from ..forms import ConfirmForm
+
+bp = Blueprint("public", __name__)
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    return render_template("public/index.html")
+
+
+@bp.route("/privacy")
+def privacy():
+    return render_template("public/privacy.html", version=PRIVACY_NOTICE_VERSION)
+
+
+@bp.route("/accessibility")
+def accessibility():
+    return render_template("public/accessibility.html")
+
+
+@bp.post("/language")
+def set_language():
+    """The language switch: a POST form, so it works without JavaScript."""
+    form = ConfirmForm()
+    target = safe_next(request.form.get("next")) or url_for("public.index")
+    locale = normalise_locale(request.form.get("locale"))
+    if form.validate_on_submit() and locale:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            accounts.set_locale(current_user, locale)
+            db.session.commit()
+    return redirect(target)
+
+
+@bp.route("/healthz")
+def health():
+    """For a load balancer or monitoring: the app runs and reaches its database."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means unhealthy
+        current_app.logger.exception("health check failed")
+        return "database unavailable\n", 503, {"Content-Type": "text/plain"}
+    return "ok\n", 200, {"Content-Type": "text/plain"}

@@ -1,0 +1,32 @@
+"""What every template can use: the locale, text direction, navigation, formatting."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, has_request_context
+from flask_babel import get_locale
+from flask_login import current_user
+
+from ..i18n import language_name, supported_locales, text_direction
+from ..permissions import Role, roles_of
+from .places import place_label
+
+
+def _layout_context() -> dict:
+    if not has_request_context():  # mails are rendered by the CLI and the worker too
+        return {}
+    locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+    user_roles = roles_of(current_user) if current_user.is_authenticated else []
+    return {
+        "page_locale": locale,
+        "page_direction": text_direction(locale),
+        "page_languages": [(code, language_name(code)) for code in supported_locales()],
+        "centre_name": current_app.config["CENTRE_NAME"],
+        "user_roles": user_roles,
+        "Role": Role,
+    }
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["place_label"] = place_label
+    app.context_processor(_layout_context)

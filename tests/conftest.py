@@ -200,6 +200,7 @@ def deliver(app):
     from volunteers.notifications.worker import deliver_due
 
     def _deliver(**kwargs):
+        _end_test_transaction()
         with app.app_context():
             report = deliver_due(**kwargs)
             db.session.remove()

@@ -65,9 +65,11 @@ def test_volunteer_registers_confirms_by_mail_and_logs_in(ctx, client, deliver, 
     assert consent.version == PRIVACY_NOTICE_VERSION and consent.given_at is not None
 
     # Unconfirmed: the login refuses and says why.
-    refused = submit(client, "/login", {"email": user.email, "password": VOLUNTEER["password"]})
+    refused = submit(
+        client, "/login", {"email": user.email, "password": VOLUNTEER["password"]}, headers={"Accept-Language": "en"}
+    )
     assert refused.status_code == 200
-    assert "confirm" in refused.get_data(as_text=True)
+    assert "Please confirm your email address first" in refused.get_data(as_text=True)
 
     assert deliver().sent
     [mail] = smtp_server.to("hanna.yilmaz@example.org")

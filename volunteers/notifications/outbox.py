@@ -57,6 +57,10 @@ def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subj
     # ON CONFLICT DO NOTHING keeps the surrounding transaction usable when the key exists.
     dialect = db.session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(OutboxMessage).values(**values).on_conflict_do_nothing(index_elements=["key"])
-    result = db.session.execute(statement)
-    return result.rowcount == 1
+    statement = (
+        insert(OutboxMessage)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["key"])
+        .returning(OutboxMessage.id)  # a row comes back only if it was inserted
+    )
+    return db.session.execute(statement).first() is not None

@@ -34,21 +34,24 @@ def build_message(row: OutboxMessage) -> Message:
 
 
 class TimeoutConnection(Connection):
+    """Flask-Mail's connection with a socket timeout, using the settings as they are now."""
+
     def __init__(self, timeout: float) -> None:
         super().__init__(current_app.extensions["mail"])
         self.timeout = timeout
 
     def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
-        state = self.mail
+        config = current_app.config
+        server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
         host: smtplib.SMTP | smtplib.SMTP_SSL
-        if state.use_ssl:
-            host = smtplib.SMTP_SSL(state.server, state.port, timeout=self.timeout)
+        if config["MAIL_USE_SSL"]:
+            host = smtplib.SMTP_SSL(server, port, timeout=self.timeout)
         else:
-            host = smtplib.SMTP(state.server, state.port, timeout=self.timeout)
-        if state.use_tls:
+            host = smtplib.SMTP(server, port, timeout=self.timeout)
+        if config["MAIL_USE_TLS"]:
             host.starttls()
-        if state.username and state.password:
-            host.login(state.username, state.password)
+        if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+            host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
         return host
 
 

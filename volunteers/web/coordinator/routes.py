@@ -133,7 +133,11 @@ def reject_organisation(organisation_id: int):
     try:
         organisations.reject(current_user, organisation, form.reason.data)
     except ServiceError as error:
-        show_on_form(form, error)
+        if error.field:
+            show_on_form(form, error)
+            return _render_organisation(organisation, form, status=400)
+        db.session.rollback()
+        flash(str(error.message), "error")
         return _render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
     db.session.commit()
     flash(

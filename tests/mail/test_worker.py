@@ -1,0 +1,191 @@
+"""Delivery through a real SMTP conversation: retries, timeouts, leases, two workers."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import submit
+from tests.smtp import SilentServer, free_port
+from volunteers.db_types import utcnow
+from volunteers.extensions import db
+from volunteers.models import OutboxMessage, OutboxStatus
+from volunteers.notifications.outbox import queue_mail
+from volunteers.notifications.worker import backoff, deliver_due
+
+
+def _queue(count: int = 1, prefix: str = "mail") -> None:
+    for number in range(count):
+        queue_mail(
+            event="account_exists",
+            key=f"{prefix}:{number}",
+            recipient=f"{prefix}{number}@example.org",
+            locale="en",
+            subject="Test message",
+            given_name="Test",
+            login_link="http://127.0.0.1/login",
+            reset_link="http://127.0.0.1/password/forgot",
+        )
+    db.session.commit()
+
+
+def _rows() -> list[OutboxMessage]:
+    db.session.commit()  # a fresh transaction: on SQLite an open one keeps an old snapshot
+    return list(db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_delivery_keeps_the_message_id_of_the_row(ctx, deliver, smtp_server):
+    _queue()
+    report = deliver()
+    assert len(report.sent) == 1
+    [row] = _rows()
+    assert row.status is OutboxStatus.SENT and row.attempts == 1 and row.sent_at is not None
+    [message] = smtp_server.messages
+    assert message["Message-ID"] == row.message_id
+    assert len(message.get_all("Message-ID")) == 1
+    assert message["To"] == "mail0@example.org"
+    assert message["Auto-Submitted"] == "auto-generated"
+    assert deliver().claimed == 0  # nothing is sent twice
+
+
+def test_smtp_down_keeps_the_row_pending_then_exactly_one_message_arrives(ctx, app, deliver, smtp_server, monkeypatch):
+    _queue()
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())  # nothing listens there
+    now = utcnow()
+    report = deliver(now=now)
+    assert report.retrying and not report.sent
+    [row] = _rows()
+    assert row.status is OutboxStatus.PENDING and row.attempts == 1
+    assert "Connection" in row.last_error or "refused" in row.last_error.lower()
+    assert row.next_attempt_at == now + backoff(1)
+    assert row.claimed_until is None
+
+    assert deliver(now=now + timedelta(seconds=30)).claimed == 0  # backoff: not yet due
+    report = deliver(now=now + backoff(1))
+    assert report.retrying  # still down: second attempt
+    assert _rows()[0].next_attempt_at == now + backoff(1) + backoff(2)
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    report = deliver(now=now + backoff(1) + backoff(2))
+    assert report.sent
+    [row] = _rows()
+    assert row.status is OutboxStatus.SENT and row.attempts == 3
+    assert len(smtp_server.messages) == 1
+
+
+def test_a_server_that_never_answers_does_not_hang_the_worker(ctx, app, deliver, monkeypatch):
+    _queue()
+    silent = SilentServer()
+    monkeypatch.setitem(app.config, "MAIL_PORT", silent.port)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
+    try:
+        started = time.monotonic()
+        report = deliver()
+        elapsed = time.monotonic() - started
+    finally:
+        silent.close()
+    assert report.retrying
+    assert elapsed < 10
+    assert "timed out" in _rows()[0].last_error.lower()
+
+
+def test_after_the_last_attempt_a_message_is_failed_and_a_coordinator_retries_it(
+    ctx, app, client, login, deliver, smtp_server, monkeypatch
+):
+    _queue()
+    monkeypatch.setitem(app.config, "MAIL_MAX_ATTEMPTS", 3)
+    monkeypatch.setitem(app.config, "MAIL_PORT", free_port())
+    now = utcnow()
+    for attempt in range(1, 4):
+        deliver(now=now)
+        now += backoff(attempt)
+    [row] = _rows()
+    assert row.status is OutboxStatus.FAILED and row.attempts == 3 and row.failed_at is not None
+    assert deliver(now=now + timedelta(days=1)).claimed == 0  # failed is final
+
+    coordinator = factories.coordinator()
+    login(client, coordinator)
+    home = client.get("/coordinator/").get_data(as_text=True)
+    assert "/coordinator/outbox?status=failed" in home
+    listing = client.get("/coordinator/outbox?status=failed").get_data(as_text=True)
+    assert "mail0@example.org" in listing and "Connection" in listing
+
+    response = submit(client, f"/coordinator/outbox/{row.id}/retry", page="/coordinator/outbox?status=failed")
+    assert response.status_code == 302
+    [row] = _rows()
+    assert row.status is OutboxStatus.PENDING and row.attempts == 0
+
+    monkeypatch.setitem(app.config, "MAIL_PORT", smtp_server.port)
+    assert deliver().sent
+    assert len(smtp_server.messages) == 1
+    # Retrying a message that is not failed is refused with a message, not a 500.
+    again = submit(client, f"/coordinator/outbox/{row.id}/retry", page="/coordinator/outbox")
+    assert again.status_code == 302
+    assert _rows()[0].status is OutboxStatus.SENT
+
+
+def test_a_leased_row_is_not_taken_again_until_the_lease_ends(ctx, app, deliver, smtp_server):
+    _queue()
+    now = utcnow()
+    from volunteers.notifications.worker import claim_due
+
+    # A worker claims the row and then dies before sending.
+    assert claim_due(now, 10, "crashed-worker") == [_rows()[0].id]
+    assert deliver(now=now).claimed == 0
+    lease = timedelta(seconds=app.config["MAIL_LEASE_SECONDS"])
+    report = deliver(now=now + lease + timedelta(seconds=1))
+    assert report.sent
+    [row] = _rows()
+    assert row.attempts == 2
+    assert smtp_server.messages[0]["Message-ID"] == row.message_id
+
+
+def test_two_workers_at_once_deliver_each_message_once(ctx, app, smtp_server):
+    _queue(40, prefix="pair")
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with app.app_context():
+                for _ in range(20):
+                    if deliver_due(limit=5).claimed == 0:
+                        break
+                db.session.remove()
+        except BaseException as error:  # surfaced below
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    ids = [message["Message-ID"] for message in smtp_server.messages]
+    assert len(ids) == 40
+    assert len(set(ids)) == 40
+    assert {row.status for row in _rows()} == {OutboxStatus.SENT}
+    assert {row.attempts for row in _rows()} == {1}
+
+
+def test_without_smtp_the_worker_writes_eml_files(ctx, app, deliver, monkeypatch, tmp_path):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", None)
+    monkeypatch.setitem(app.config, "MAIL_FILE_DIR", str(tmp_path / "mail"))
+    _queue(2)
+    assert len(deliver().sent) == 2
+    files = sorted((tmp_path / "mail").glob("*.eml"))
+    assert len(files) == 2
+    content = files[0].read_text()
+    row = _rows()[0]
+    assert f"Message-ID: {row.message_id}" in content
+    assert "Subject: Test message" in content
+    assert not list((tmp_path / "mail").glob("*.part"))
+
+
+@pytest.mark.parametrize(("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (6, 32), (20, 360)])
+def test_backoff_doubles_and_is_capped(attempts, minutes):
+    assert backoff(attempts) == timedelta(minutes=minutes)

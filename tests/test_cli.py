@@ -1,0 +1,260 @@
+"""The flask commands, run the way an operator runs them."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from volunteers.db_types import utcnow
+from volunteers.extensions import db
+from volunteers.models import (
+    ActionToken,
+    JobState,
+    Organisation,
+    OrganisationStatus,
+    OutboxMessage,
+    OutboxStatus,
+    TokenPurpose,
+    User,
+)
+from volunteers.notifications.outbox import queue_mail
+from volunteers.services import tokens
+
+ROOT = Path(__file__).resolve().parent.parent
+COMMANDS = ["create-user", "seed-demo", "send-mail", "tick", "db"]
+
+
+@pytest.fixture
+def cli(app):
+    runner = app.test_cli_runner()
+
+    def invoke(*args: str):
+        result = runner.invoke(args=list(args))
+        return result
+
+    return invoke
+
+
+def test_every_command_has_help(cli):
+    overview = cli("--help")
+    for command in COMMANDS:
+        assert command in overview.output
+        result = cli(command, "--help")
+        assert result.exit_code == 0, result.output
+        assert "Usage" in result.output
+
+
+def test_create_user_with_roles_and_an_organisation(ctx, cli):
+    result = cli(
+        "create-user",
+        "--email",
+        "Staff@Example.org",
+        "--password",
+        "long enough password",
+        "--role",
+        "volunteer",
+        "--organisation",
+        "Neuer Verein e.V.",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "staff@example.org"))
+    assert user.is_volunteer and user.email_confirmed and not user.is_coordinator
+    organisation = db.session.scalar(select(Organisation))
+    assert organisation.status is OrganisationStatus.APPROVED and organisation.contact_user_id == user.id
+    assert user.memberships[0].is_admin
+
+    again = cli(
+        "create-user", "--email", "staff@example.org", "--password", "long enough password", "--role", "coordinator"
+    )
+    assert again.exit_code == 0 and "Updated" in again.output
+    db.session.commit()
+    assert db.session.get(User, user.id).is_coordinator
+    assert db.session.scalar(select(func.count(User.id))) == 1
+
+
+def test_create_user_refuses_bad_input(ctx, cli):
+    assert cli("create-user", "--email", "a@example.org", "--password", "short", "--role", "coordinator").exit_code != 0
+    assert (
+        cli(
+            "create-user", "--email", "a@example.org", "--password", "long enough password", "--role", "organisation"
+        ).exit_code
+        != 0
+    )
+    assert (
+        cli(
+            "create-user", "--email", "a@example.org", "--password", "long enough password", "--role", "admin"
+        ).exit_code
+        != 0
+    )
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_seed_demo_twice_adds_nothing_the_second_time(ctx, cli):
+    first = cli("seed-demo")
+    assert first.exit_code == 0, first.output
+    assert "koordination@wir-vielfalt.example" in first.output and "Demo-Passwort-2026" in first.output
+    counts = (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(Organisation.id))),
+        db.session.scalar(select(func.count(OutboxMessage.id))),
+    )
+    second = cli("seed-demo")
+    assert second.exit_code == 0
+    db.session.commit()
+    assert counts == (
+        db.session.scalar(select(func.count(User.id))),
+        db.session.scalar(select(func.count(Organisation.id))),
+        db.session.scalar(select(func.count(OutboxMessage.id))),
+    )
+    roles = {
+        role
+        for line in first.output.splitlines()[1:]
+        for role in line.split()[:3]
+        if role in ("coordinator", "volunteer", "organisation")
+    }
+    assert roles == {"coordinator", "volunteer", "organisation"}
+    assert (
+        db.session.scalar(select(func.count(Organisation.id)).where(Organisation.status == OrganisationStatus.PENDING))
+        == 2
+    )
+
+
+def test_send_mail_once(ctx, cli, smtp_server):
+    queue_mail(
+        event="account_exists",
+        key="cli",
+        recipient="cli@example.org",
+        locale="en",
+        subject="CLI",
+        given_name="C",
+        login_link="l",
+        reset_link="r",
+    )
+    db.session.commit()
+    result = cli("send-mail")
+    assert result.exit_code == 0, result.output
+    assert "1 sent" in result.output
+    assert len(smtp_server.to("cli@example.org")) == 1
+
+
+def test_tick_runs_due_jobs_once_and_again_when_due(ctx, cli):
+    from volunteers.models import User as UserModel
+
+    user = UserModel(
+        email="t@example.org",
+        given_name="T",
+        family_name="T",
+        password_hash="x",
+        locale="de",
+        session_version=1,
+        active=True,
+        is_coordinator=False,
+        is_volunteer=False,
+    )
+    db.session.add(user)
+    tokens.issue(TokenPurpose.CONFIRM_EMAIL, user=user, now=utcnow() - timedelta(days=30))
+    tokens.issue(TokenPurpose.CONFIRM_EMAIL, user=user)
+    db.session.commit()
+
+    first = cli("tick")
+    assert first.exit_code == 0, first.output
+    assert "purge-expired: 1 tokens" in first.output
+    assert db.session.scalar(select(func.count(ActionToken.id))) == 1
+    second = cli("tick")
+    assert second.exit_code == 0 and "purge-expired" not in second.output  # not due again yet
+
+    state = db.session.get(JobState, "purge-expired")
+    assert state.run_count == 1 and state.last_error is None and state.last_finished_at is not None
+    state.next_run_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    assert "purge-expired: 0 tokens" in cli("tick").output
+
+
+def _environment(database_url: str, smtp_port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        {
+            "VOLUNTEERS_ENV": "testing",
+            "TEST_DATABASE_URL": database_url,
+            "MAIL_SERVER": "127.0.0.1",
+            "MAIL_PORT": str(smtp_port),
+            "FLASK_APP": "wsgi",
+        }
+    )
+    return env
+
+
+def test_send_mail_loop_delivers_and_stops_cleanly_on_sigterm(ctx, database_url, smtp_server):
+    flask = str(Path(sys.executable).with_name("flask"))
+    process = subprocess.Popen(
+        [flask, "send-mail", "--loop", "--interval", "0.2"],
+        cwd=ROOT,
+        env=_environment(database_url, smtp_server.port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        queue_mail(
+            event="account_exists",
+            key="loop",
+            recipient="loop@example.org",
+            locale="en",
+            subject="Loop",
+            given_name="L",
+            login_link="l",
+            reset_link="r",
+        )
+        db.session.commit()
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and not smtp_server.to("loop@example.org"):
+            time.sleep(0.1)
+        assert len(smtp_server.to("loop@example.org")) == 1
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    db.session.commit()
+    assert db.session.scalar(select(OutboxMessage.status)) is OutboxStatus.SENT
+
+
+def test_production_refuses_to_start_without_a_secret_key(tmp_path):
+    env = dict(os.environ)
+    env.pop("SECRET_KEY", None)
+    env.update({"VOLUNTEERS_ENV": "production", "VOLUNTEERS_INSTANCE_PATH": str(tmp_path), "FLASK_APP": "wsgi"})
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("flask")), "routes"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY is not set" in result.stderr
+
+
+def test_development_generates_and_keeps_a_secret_key(tmp_path):
+    env = dict(os.environ)
+    env.pop("SECRET_KEY", None)
+    env.update(
+        {
+            "VOLUNTEERS_ENV": "development",
+            "VOLUNTEERS_INSTANCE_PATH": str(tmp_path),
+            "DATABASE_URL": f"sqlite:///{tmp_path}/dev.sqlite3",
+        }
+    )
+    code = "from volunteers import create_app; print(create_app().config['SECRET_KEY'])"
+    first = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    second = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == second.stdout and len(first.stdout.strip()) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0

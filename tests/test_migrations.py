@@ -1,0 +1,80 @@
+"""The schema comes from migrations: `upgrade head` equals the models, on both databases."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, select
+
+from volunteers import create_app
+from volunteers.extensions import db
+from volunteers.models import Language, Place, PlaceKind
+
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def test_upgrade_head_equals_the_models(ctx):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_flask_db_check_is_clean(app):
+    result = app.test_cli_runner().invoke(args=["db", "check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_there_is_one_head():
+    config = Config(str(MIGRATIONS / "alembic.ini"))
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_reference_data_is_in_place(ctx):
+    places = db.session.scalars(select(Place)).all()
+    assert len(places) == 30
+    county = [p for p in places if p.ags and p.ags.startswith("06633")]
+    assert len(county) == 28
+    assert {p.name for p in county} >= {"Wesertal", "Söhrewald", "Fuldabrück", "Hofgeismar"}
+    kassel = next(p for p in places if p.kind is PlaceKind.CITY)
+    assert kassel.name == "Kassel" and kassel.latitude and kassel.longitude
+    assert sum(p.kind is PlaceKind.ELSEWHERE for p in places) == 1
+    assert all(p.latitude and p.longitude for p in places if p.kind is not PlaceKind.ELSEWHERE)
+    codes = set(db.session.scalars(select(Language.code)))
+    assert {"prs", "pes", "ckb", "kmr", "tir", "ara", "ukr", "pus", "bul", "fra"} <= codes
+    assert db.session.scalar(select(func.count(Language.code))) == 21
+
+
+def test_downgrade_to_nothing_and_up_again(database_url, tmp_path):
+    # Its own database, so the session's stays as it is.
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path}/roundtrip.sqlite3"
+        app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "MAIL_FILE_DIR": str(tmp_path)})
+        _roundtrip(app)
+    else:
+        from tests.conftest import _postgres_database
+
+        databases = _postgres_database(database_url)
+        url = next(databases)
+        try:
+            app = create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "MAIL_FILE_DIR": str(tmp_path)})
+            _roundtrip(app)
+            with app.app_context():
+                db.engine.dispose()
+        finally:
+            databases.close()
+
+
+def _roundtrip(app) -> None:
+    with app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert "users" not in db.inspect(db.engine).get_table_names()
+        upgrade()
+        assert db.session.scalar(select(func.count(Place.id))) == 30
+        db.session.remove()

@@ -94,7 +94,7 @@ class Config:
     # Flask-Mail would otherwise suppress sending whenever TESTING is set.
     MAIL_SUPPRESS_SEND = False
     MAIL_TIMEOUT = _env_int("MAIL_TIMEOUT", 30)
-    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 8)
+    MAIL_MAX_ATTEMPTS = _env_int("MAIL_MAX_ATTEMPTS", 10)
     MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
 

@@ -26,7 +26,9 @@ fi
 
 requirements=(-r requirements.txt)
 [ "${1:-}" = "--dev" ] && requirements+=(-r requirements-dev.txt)
-.venv/bin/python -m pip install --quiet --disable-pip-version-check "${requirements[@]}"
+# (Some machines configure extra package locations that pip warns about on every run.)
+.venv/bin/python -m pip install --quiet --disable-pip-version-check "${requirements[@]}" 2>&1 |
+  { grep -v "^WARNING: Location .* is ignored" || true; }
 
 scripts/translations.sh compile
 

@@ -63,9 +63,10 @@ class Config:
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'volunteers.sqlite3'}")
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
 
-    # Languages offered in the interface; the first is the default.
-    LANGUAGES = ("de", "en")
+    # The interface offers German (the default), English (the language of the source texts)
+    # and every further catalogue under volunteers/translations/ (see volunteers/i18n.py).
     BABEL_DEFAULT_LOCALE = "de"
+    SOURCE_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
     BABEL_TRANSLATION_DIRECTORIES = str(ROOT / "volunteers" / "translations")
 

@@ -30,6 +30,9 @@ def create_app(profile: str | None = None, overrides: dict[str, Any] | None = No
     app.config.from_object(config_class)
     app.config.update(overrides or {})
     config_class.finalise(app.config)
+    from .i18n import discover_locales
+
+    app.config.setdefault("LANGUAGES", discover_locales(app))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     if app.config["PROXY_COUNT"]:

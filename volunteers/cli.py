@@ -66,13 +66,17 @@ def _run(round_: Callable[[], None], loop: bool, interval: float) -> None:
 @click.option("--organisation", help="Organisation name; created (approved) if missing, the user becomes its admin.")
 @click.option("--given-name", default="", help="Given name (default: taken from the address).")
 @click.option("--family-name", default="", help="Family name.")
-@click.option("--locale", type=click.Choice(("de", "en")), default="de", show_default=True)
+@click.option("--locale", default="de", show_default=True, help="Language for the site and mails (de, en, ...).")
 @click.option("--place", default="Fuldabrück", show_default=True, help="Place of a new organisation.")
 @with_appcontext
 def create_user_command(email, password, roles, organisation, given_name, family_name, locale, place) -> None:
     """Create a confirmed account with the given roles (or add roles to an existing one)."""
     from .services.provisioning import provision_user
 
+    from .i18n import supported_locales
+
+    if locale not in supported_locales():
+        raise click.BadParameter(f"offered languages: {', '.join(supported_locales())}", param_hint="--locale")
     if "organisation" in roles and not organisation:
         raise click.UsageError("--role organisation needs --organisation NAME")
     if organisation and "organisation" not in roles:

@@ -1,14 +1,31 @@
-"""Locale choice, text direction and formatting helpers for templates and mails."""
+"""Locale choice, text direction and language names for templates and mails.
+
+The languages offered are the default, the source language of the texts (English) and every
+catalogue found under the translation directories: adding Arabic or Farsi needs only a
+catalogue (`pybabel init -l ar`), and the layout then turns right-to-left by itself.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 
+def discover_locales(app: Flask) -> tuple[str, ...]:
+    default, source = app.config["BABEL_DEFAULT_LOCALE"], app.config["SOURCE_LOCALE"]
+    found = set()
+    for directory in str(app.config["BABEL_TRANSLATION_DIRECTORIES"]).split(";"):
+        for catalogue in Path(directory).glob("*/LC_MESSAGES/messages.po"):
+            found.add(catalogue.parent.parent.name)
+    others = sorted(found - {default, source})
+    return (default, source, *others)
+
+
 def supported_locales() -> tuple[str, ...]:
-    return tuple(current_app.config["LANGUAGES"])
+    return current_app.config["LANGUAGES"]
 
 
 def normalise_locale(value: str | None) -> str | None:

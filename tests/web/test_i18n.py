@@ -120,3 +120,30 @@ def test_every_string_in_the_code_is_in_the_catalogue(tmp_path):
     in_code = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(template.open("rb")) if m.id}
     in_catalogue = {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(CATALOGUE.open("rb")) if m.id}
     assert not in_code - in_catalogue, f"run scripts/translations.sh update: {sorted(in_code - in_catalogue)[:10]}"
+
+
+def test_a_new_language_needs_only_a_catalogue_and_turns_the_layout_right_to_left(database_url, tmp_path):
+    import shutil
+
+    from babel.messages.mofile import write_mo
+
+    from volunteers import create_app
+
+    translations = tmp_path / "translations"
+    shutil.copytree(CATALOGUE.parents[2], translations)
+    arabic = translations / "ar" / "LC_MESSAGES"
+    arabic.mkdir(parents=True)
+    catalogue = read_po(CATALOGUE.open("rb"), locale="ar")
+    with (arabic / "messages.mo").open("wb") as handle:
+        write_mo(handle, catalogue)
+    shutil.copy(CATALOGUE, arabic / "messages.po")
+
+    app = create_app("testing", {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "BABEL_TRANSLATION_DIRECTORIES": str(translations),
+        "MAIL_FILE_DIR": str(tmp_path / "mail"),
+    })
+    assert app.config["LANGUAGES"] == ("de", "en", "ar")
+    page = app.test_client().get("/register/volunteer", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+    assert 'lang="ar"' in page and "العربية" in page  # in the switch and as a choice for mails

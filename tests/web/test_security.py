@@ -149,3 +149,26 @@ def test_pages_are_not_cached(client):
 
 def test_csrf_token_helper_reads_the_rendered_token(client):
     assert len(csrf_token(client, "/login")) > 20
+
+
+def test_403_is_a_page_in_the_layout(ctx, client, login):
+    login(client, factories.volunteer())
+    response = client.get("/coordinator/", headers={"Accept-Language": "en"})
+    assert response.status_code == 403
+    assert '<main id="main"' in response.get_data(as_text=True)
+    _assert_security_headers(response)
+
+
+def test_413_is_a_page_in_the_layout(client, app):
+    too_big = "a" * (app.config["MAX_CONTENT_LENGTH"] + 1)
+    response = client.post("/login", data={"email": too_big}, headers={"Accept-Language": "en"})
+    assert response.status_code == 413
+    assert "Upload too large" in response.get_data(as_text=True)
+    _assert_security_headers(response)
+
+
+def test_a_page_number_that_is_not_a_number_is_not_an_error(ctx, client, login):
+    login(client, factories.coordinator())
+    for path in ["/coordinator/outbox?page=-3", "/coordinator/outbox?page=x&status=nonsense",
+                 "/coordinator/organisations?status=%00"]:
+        assert client.get(path).status_code == 200, path

@@ -73,6 +73,7 @@ def register_volunteer(
     now = now or utcnow()
     existing = find_by_email(email)
     if existing is not None:
+        hash_password(password)  # costs what a new account costs: the answer's timing tells nothing
         notify_account_exists(existing, now)
         return None
     user = create_account(email=email, given_name=given_name, family_name=family_name, password=password, locale=locale)
@@ -99,6 +100,7 @@ def register_organisation(
     organisations.check_name_free(organisation_name)
     existing = find_by_email(email)
     if existing is not None:
+        hash_password(password)  # costs what a new account costs: the answer's timing tells nothing
         notify_account_exists(existing, now)
         return None
     user = create_account(email=email, given_name=given_name, family_name=family_name, password=password, locale=locale)

@@ -5,10 +5,13 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ...i18n import language_name, supported_locales
 from ..forms import email_field, name_field, new_password_fields
 from ..places import place_choices
 
-LOCALE_CHOICES = [SelectChoice("de", "Deutsch"), SelectChoice("en", "English")]
+def locale_choices() -> list[SelectChoice]:
+    """Each offered language under its own name ("Deutsch", "English", "العربية" ...)."""
+    return [SelectChoice(code, language_name(code)) for code in supported_locales()]
 
 
 def _privacy_field() -> BooleanField:
@@ -21,7 +24,7 @@ def _privacy_field() -> BooleanField:
 def _locale_field() -> RadioField:
     return RadioField(
         _l("Language for the site and for mails"),
-        choices=LOCALE_CHOICES,
+        choices=locale_choices,
         default="de",
         validators=[DataRequired(message=_l("Choose a language."))],
     )

@@ -4,7 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
 
-from ..auth.forms import LOCALE_CHOICES
+from ..auth.forms import locale_choices
 from ..forms import email_field, name_field
 
 
@@ -12,7 +12,7 @@ class InviteForm(FlaskForm):
     given_name = name_field(_l("Given name"), "off", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "off", _l("Enter the family name."))
     email = email_field()
-    locale = RadioField(_l("Language of the invitation mail"), choices=LOCALE_CHOICES, default="de")
+    locale = RadioField(_l("Language of the invitation mail"), choices=locale_choices, default="de")
 
 
 class MemberInviteForm(InviteForm):

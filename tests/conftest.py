@@ -199,12 +199,16 @@ def deliver(app):
     """Runs the mail worker once, as `flask send-mail` does."""
     from volunteers.notifications.worker import deliver_due
 
-    def _deliver(**kwargs):
-        _end_test_transaction()
+    def _run(**kwargs):
         with app.app_context():
             report = deliver_due(**kwargs)
             db.session.remove()
             return report
+
+    def _deliver(**kwargs):
+        _end_test_transaction()
+        # A fresh context: the worker takes its locks as in production (see db_types.py).
+        return contextvars.Context().run(_run, **kwargs)
 
     return _deliver
 

@@ -71,9 +71,8 @@ def _run(round_: Callable[[], None], loop: bool, interval: float) -> None:
 @with_appcontext
 def create_user_command(email, password, roles, organisation, given_name, family_name, locale, place) -> None:
     """Create a confirmed account with the given roles (or add roles to an existing one)."""
-    from .services.provisioning import provision_user
-
     from .i18n import supported_locales
+    from .services.provisioning import provision_user
 
     if locale not in supported_locales():
         raise click.BadParameter(f"offered languages: {', '.join(supported_locales())}", param_hint="--locale")

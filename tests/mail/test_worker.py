@@ -189,3 +189,68 @@ def test_without_smtp_the_worker_writes_eml_files(ctx, app, deliver, monkeypatch
 @pytest.mark.parametrize(("attempts", "minutes"), [(1, 1), (2, 2), (3, 4), (6, 32), (20, 360)])
 def test_backoff_doubles_and_is_capped(attempts, minutes):
     assert backoff(attempts) == timedelta(minutes=minutes)
+
+
+def test_no_transaction_is_open_while_a_message_is_sent(ctx, app, deliver, monkeypatch):
+    """On SQLite an open transaction would hold the write lock through the SMTP conversation."""
+    import sqlite3
+
+    from volunteers.notifications import worker
+
+    _queue()
+    open_during_send: list[bool] = []
+    real_transport = worker.make_transport
+
+    class Probe:
+        def __init__(self) -> None:
+            self.inner = real_transport()
+
+        def send(self, envelope) -> None:
+            open_during_send.append(db.session().in_transaction())
+            if db.engine.dialect.name == "sqlite":
+                # Another writer gets the lock at once, without waiting.
+                other = sqlite3.connect(db.engine.url.database, timeout=0, isolation_level=None)
+                other.execute("BEGIN IMMEDIATE")
+                other.execute("ROLLBACK")
+                other.close()
+            self.inner.send(envelope)
+
+        def close(self) -> None:
+            self.inner.close()
+
+    monkeypatch.setattr(worker, "make_transport", Probe)
+    assert deliver().sent
+    assert open_during_send == [False]
+
+
+def test_a_worker_slower_than_its_lease_does_not_send_a_message_twice(ctx, app, deliver, monkeypatch, smtp_server):
+    """The lease is renewed per message: a worker that fell behind skips what another took."""
+    from volunteers.notifications import worker
+
+    _queue(2, prefix="slow")
+    monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 1)
+    real_finish = worker._finish
+    second = {}
+
+    def finish_then_stall(message_id, claim_token, **values):
+        real_finish(message_id, claim_token, **values)
+        if not second:
+            second["report"] = None
+            time.sleep(1.5)  # the first worker stalls; the lease on its second message runs out
+            second["report"] = deliver()  # and a second worker takes that message
+
+    monkeypatch.setattr(worker, "_finish", finish_then_stall)
+    first = deliver()
+    assert len(first.sent) == 1
+    assert len(second["report"].sent) == 1
+    ids = [m["Message-ID"] for m in smtp_server.messages]
+    assert len(ids) == 2 and len(set(ids)) == 2
+
+
+def test_a_sent_message_keeps_only_its_envelope(ctx, deliver):
+    _queue()
+    deliver()
+    [row] = _rows()
+    assert row.status is OutboxStatus.SENT
+    assert row.body_text == "" and row.body_html == ""
+    assert row.subject == "Test message" and row.recipient == "mail0@example.org"

@@ -138,11 +138,14 @@ def test_a_new_language_needs_only_a_catalogue_and_turns_the_layout_right_to_lef
         write_mo(handle, catalogue)
     shutil.copy(CATALOGUE, arabic / "messages.po")
 
-    app = create_app("testing", {
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "BABEL_TRANSLATION_DIRECTORIES": str(translations),
-        "MAIL_FILE_DIR": str(tmp_path / "mail"),
-    })
+    app = create_app(
+        "testing",
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "BABEL_TRANSLATION_DIRECTORIES": str(translations),
+            "MAIL_FILE_DIR": str(tmp_path / "mail"),
+        },
+    )
     assert app.config["LANGUAGES"] == ("de", "en", "ar")
     page = app.test_client().get("/register/volunteer", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert '<html lang="ar" dir="rtl">' in page

@@ -169,6 +169,9 @@ def test_413_is_a_page_in_the_layout(client, app):
 
 def test_a_page_number_that_is_not_a_number_is_not_an_error(ctx, client, login):
     login(client, factories.coordinator())
-    for path in ["/coordinator/outbox?page=-3", "/coordinator/outbox?page=x&status=nonsense",
-                 "/coordinator/organisations?status=%00"]:
+    for path in [
+        "/coordinator/outbox?page=-3",
+        "/coordinator/outbox?page=x&status=nonsense",
+        "/coordinator/organisations?status=%00",
+    ]:
         assert client.get(path).status_code == 200, path

@@ -11,15 +11,18 @@ import os
 import smtplib
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_mail import Connection, Message
 
 from ..extensions import mail
-from ..models import OutboxMessage
+
+if TYPE_CHECKING:
+    from .worker import Envelope
 
 
-def build_message(row: OutboxMessage) -> Message:
+def build_message(row: Envelope) -> Message:
     message = Message(
         subject=row.subject,
         recipients=[row.recipient],
@@ -62,7 +65,7 @@ class SmtpTransport:
         self.timeout = timeout
         self._connection: TimeoutConnection | None = None
 
-    def send(self, row: OutboxMessage) -> None:
+    def send(self, row: Envelope) -> None:
         if self._connection is None:
             connection = TimeoutConnection(self.timeout)
             connection.__enter__()
@@ -94,7 +97,7 @@ class FileTransport:
     def __init__(self, directory: str) -> None:
         self.directory = Path(directory)
 
-    def send(self, row: OutboxMessage) -> None:
+    def send(self, row: Envelope) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
         data = build_message(row).as_bytes()
         name = f"{row.created_at:%Y%m%d-%H%M%S}-{row.id:06d}-{row.event}.eml"

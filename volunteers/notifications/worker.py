@@ -1,10 +1,14 @@
 """Delivery: drain the outbox with leases, retries with exponential backoff, and a final
 `failed` state that coordinators see and can retry.
 
-A row is claimed by a conditional UPDATE (and, on PostgreSQL, selected with SKIP LOCKED),
-committed, and only then sent; no row lock is held during the SMTP conversation. Two workers
-never take the same row. A crash after the server accepted a message sends it again once the
-lease ends, with the same Message-ID (at-least-once delivery).
+A row is claimed by a conditional UPDATE (and, on PostgreSQL, selected with SKIP LOCKED) and
+committed. Before each message the worker renews its lease and reads the row in one short
+transaction, then sends with no transaction open (on SQLite an open one would hold the
+database's write lock for the whole SMTP conversation), then records the outcome in another
+short transaction. Two workers never send the same row while its lease runs. A crash after the
+server accepted a message sends it again once the lease ends, with the same Message-ID
+(at-least-once delivery). Sent rows keep only their envelope: the body, which may hold a
+single-use link, is cleared.
 """
 
 from __future__ import annotations
@@ -33,6 +37,22 @@ BACKOFF_CAP = timedelta(hours=6)
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try after `attempts` failed ones: 1, 2, 4 ... minutes, at most 6 h."""
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the transport needs, read once so that nothing stays open while sending."""
+
+    id: int
+    event: str
+    recipient: str
+    locale: str
+    subject: str
+    body_text: str
+    body_html: str
+    message_id: str
+    attempts: int
+    created_at: datetime
 
 
 @dataclass
@@ -81,6 +101,28 @@ def claim_due(now: datetime, limit: int, claim_token: str) -> list[int]:
     return claimed
 
 
+def _take(message_id: int, claim_token: str, now: datetime) -> Envelope | None:
+    """Renews this worker's lease on the row and reads it; None if the lease was lost."""
+    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+    renewed = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == message_id,
+            OutboxMessage.claim_token == claim_token,
+            OutboxMessage.status == OutboxStatus.PENDING,
+        )
+        .values(claimed_until=max(now, utcnow()) + lease)
+        .execution_options(synchronize_session=False)
+    )
+    if renewed.rowcount != 1:
+        db.session.rollback()
+        return None
+    columns = [getattr(OutboxMessage, name) for name in Envelope.__dataclass_fields__]
+    row = db.session.execute(select(*columns).where(OutboxMessage.id == message_id)).one()
+    db.session.commit()
+    return Envelope(**row._asdict())
+
+
 def _finish(message_id: int, claim_token: str, **values) -> None:
     db.session.execute(
         update(OutboxMessage)
@@ -107,12 +149,12 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
     transport = make_transport()
     try:
         for message_id in claimed:
-            row = db.session.get(OutboxMessage, message_id, populate_existing=True)
-            if row is None or row.claim_token != claim_token:
+            envelope = _take(message_id, claim_token, now)
+            if envelope is None:
                 continue
-            attempts = row.attempts
+            attempts = envelope.attempts
             try:
-                transport.send(row)
+                transport.send(envelope)
             except Exception as error:  # any failure of one message must not stop the rest
                 log.warning("Mail %s failed (attempt %s): %s", message_id, attempts, type(error).__name__)
                 if attempts >= max_attempts:
@@ -130,7 +172,7 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
                     )
                     report.retrying.append(message_id)
             else:
-                _finish(message_id, claim_token, status=OutboxStatus.SENT, sent_at=utcnow())
+                _finish(message_id, claim_token, status=OutboxStatus.SENT, sent_at=utcnow(), body_text="", body_html="")
                 report.sent.append(message_id)
     finally:
         transport.close()

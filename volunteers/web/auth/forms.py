@@ -9,6 +9,7 @@ from ...i18n import language_name, supported_locales
 from ..forms import email_field, name_field, new_password_fields
 from ..places import place_choices
 
+
 def locale_choices() -> list[SelectChoice]:
     """Each offered language under its own name ("Deutsch", "English", "العربية" ...)."""
     return [SelectChoice(code, language_name(code)) for code in supported_locales()]

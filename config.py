@@ -61,7 +61,8 @@ class Config:
     DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL", "datenschutz@wir-vielfalt.example")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'volunteers.sqlite3'}")
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # hide_parameters: a logged database error shows the SQL, never the values (personal data).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True, "hide_parameters": True}
 
     # The interface offers German (the default), English (the language of the source texts)
     # and every further catalogue under volunteers/translations/ (see volunteers/i18n.py).

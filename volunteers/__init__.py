@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from config import INSTANCE, ConfigError, select_profile
 
@@ -17,6 +19,14 @@ from .extensions import babel, csrf, db, login_manager, mail, migrate
 ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = ["ConfigError", "create_app"]
+
+
+class BoundedInt(IntegerConverter):
+    """`<int:...>` limited to the range of a 32-bit database integer: a larger id is a 404."""
+
+    def __init__(self, map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def create_app(profile: str | None = None, overrides: dict[str, Any] | None = None) -> Flask:
@@ -96,15 +106,22 @@ def _init_web(app: Flask) -> None:
     from .web.errors import register_error_pages
     from .web.organisation.routes import bp as organisation_bp
     from .web.public.routes import bp as public_bp
-    from .web.security import set_security_headers
+    from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
     from .web.volunteer.routes import bp as volunteer_bp
 
+    # Unbounded integers in URLs would overflow the database's integer columns.
+    app.url_map.converters["int"] = BoundedInt
+    app.before_request(refuse_nul_bytes)
+    if not app.config["PROXY_COUNT"]:
+        app.before_request(warn_about_unconfigured_proxy)
     # The access gate must run before CSRFProtect's own before_request.
     app.before_request(enforce_access)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf_error)
     register_error_pages(app)
     app.after_request(set_security_headers)
+    if app.config["BASE_URL"].startswith("https://"):
+        app.after_request(add_hsts)
     templating.init_app(app)
 
     for blueprint in (public_bp, auth_bp, coordinator_bp, volunteer_bp, organisation_bp):
@@ -112,23 +129,24 @@ def _init_web(app: Flask) -> None:
 
 
 class RedactTokens(logging.Filter):
-    """Keeps the secrets of mail links out of access logs."""
+    """Keeps the secrets of mail links out of logs (access lines and error reports)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         from .web.auth.links import redact_tokens
 
-        if record.args:
-            record.args = tuple(
-                redact_tokens(a) if isinstance(a, str) else a
-                for a in record.args  # type: ignore[union-attr]
-            )
+        def clean(value):
+            return redact_tokens(value) if isinstance(value, str) else value
+
+        if isinstance(record.args, Mapping):  # gunicorn's access log passes a dict
+            record.args = {key: clean(value) for key, value in record.args.items()}
+        elif record.args:
+            record.args = tuple(clean(value) for value in record.args)
         if isinstance(record.msg, str):
             record.msg = redact_tokens(record.msg)
         return True
 
 
 def _init_logging(app: Flask) -> None:
-    for name in ("werkzeug", "gunicorn.access"):
-        logger = logging.getLogger(name)
+    for logger in (logging.getLogger("werkzeug"), logging.getLogger("gunicorn.access"), app.logger):
         if not any(isinstance(f, RedactTokens) for f in logger.filters):
             logger.addFilter(RedactTokens())

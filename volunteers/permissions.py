@@ -46,8 +46,9 @@ def can_view_organisation(user: User, organisation: Organisation) -> bool:
 
 
 def can_manage_members(user: User, organisation: Organisation) -> bool:
+    """Admins of an approved organisation invite colleagues (before approval nobody can)."""
     item = membership(user, organisation)
-    return item is not None and item.is_admin
+    return organisation.is_approved and item is not None and item.is_admin
 
 
 def can_submit_requests(user: User, organisation: Organisation) -> bool:

@@ -4,7 +4,7 @@ role's area is closed to the other roles, and other organisations' records are 4
 from __future__ import annotations
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from tests import factories
 from volunteers.models import OrganisationStatus
@@ -15,10 +15,9 @@ def _sample_url(app, rule: Rule) -> str:
     values = {}
     for argument in rule.arguments:
         converter = rule._converters[argument]
-        name = type(converter).__name__
-        if name == "IntegerConverter":
+        if isinstance(converter, IntegerConverter):
             values[argument] = 1
-        elif name == "AnyConverter":
+        elif isinstance(converter, AnyConverter):
             values[argument] = sorted(converter.items)[0]
         else:
             values[argument] = "sample-value"

@@ -152,3 +152,44 @@ def test_an_expired_invitation_cannot_be_accepted(ctx, app, client, login, deliv
     token.expires_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert app.test_client().get(link).status_code == 410
+
+
+def test_a_pending_organisation_cannot_invite_yet(ctx, client, login):
+    from volunteers.models import OrganisationStatus
+
+    admin, organisation = factories.organisation_user(status=OrganisationStatus.PENDING)
+    login(client, admin)
+    page = client.get(f"/organisation/{organisation.id}").get_data(as_text=True)
+    assert f"/organisation/{organisation.id}/invite" not in page
+    assert _invite(client, f"/organisation/{organisation.id}/invite").status_code == 403
+    assert db.session.scalar(select(Invitation)) is None
+
+
+def test_invitations_per_person_and_day_are_limited(ctx, client, login):
+    from volunteers.services.invitations import DAILY_LIMIT
+
+    admin, organisation = factories.organisation_user()
+    login(client, admin)
+    url = f"/organisation/{organisation.id}/invite"
+    for number in range(DAILY_LIMIT):
+        assert _invite(client, url, email=f"colleague{number}@example.org").status_code == 302
+    refused = _invite(
+        client,
+        url,
+        email="one.more@example.org",
+    )
+    assert refused.status_code == 400
+    assert "24" in refused.get_data(as_text=True)
+    assert 'value="one.more@example.org"' in refused.get_data(as_text=True)
+
+
+def test_a_deactivated_inviters_invitations_can_no_longer_be_accepted(ctx, app, client, login, deliver, smtp_server):
+    inviter = factories.coordinator()
+    login(client, inviter)
+    _invite(client, "/coordinator/invitations")
+    deliver()
+    link = path_of_link(smtp_server.messages[0], "/invitation/")
+    boss = app.test_client()
+    login(boss, factories.coordinator())
+    submit(boss, f"/coordinator/accounts/{inviter.id}/deactivate", page="/coordinator/accounts")
+    assert app.test_client().get(link).status_code == 410

@@ -28,9 +28,13 @@ def test_wrong_password_and_unknown_address_give_the_same_answer(ctx, client):
     unknown = _attempt(client, "nobody@example.org")
     assert wrong.status_code == unknown.status_code == 200
     assert "The email address or the password is not correct." in wrong.get_data(as_text=True)
-    strip = lambda page: page.replace(user.email, "").replace("nobody@example.org", "")  # noqa: E731
-    # Same page apart from the typed address (and the CSRF token, which is per session).
-    assert strip(wrong.get_data(as_text=True)).count("error") == strip(unknown.get_data(as_text=True)).count("error")
+    token = csrf_token(client, "/login")
+
+    def strip(page: str) -> str:
+        return page.replace(user.email, "ADDRESS").replace("nobody@example.org", "ADDRESS").replace(token, "")
+
+    # The same page, byte for byte, apart from the address typed in.
+    assert strip(wrong.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
     # The password is never sent back.
     assert "wrong password!" not in wrong.get_data(as_text=True)
     failed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.login_failed")).all()
@@ -86,6 +90,87 @@ def test_a_stranger_cannot_lock_someone_out_from_another_client(ctx, app):
         environ_base={"REMOTE_ADDR": "198.51.100.7"},
     )
     assert response.status_code == 302
+
+
+def test_a_stranger_on_the_same_network_cannot_lock_out_a_known_browser(ctx, app):
+    owner = factories.coordinator()
+    shared = {"REMOTE_ADDR": "192.0.2.50"}  # one address for a whole office behind NAT
+    browser = app.test_client()
+    assert (
+        submit(
+            browser, "/login", {"email": owner.email, "password": factories.PASSWORD}, environ_base=shared
+        ).status_code
+        == 302
+    )
+    assert browser.get_cookie("known_device") is not None
+    submit(browser, "/logout", page="/coordinator/", environ_base=shared)
+
+    stranger = app.test_client()
+    for number in range(throttle.CLIENT.free_failures + 2):
+        submit(
+            stranger, "/login", {"email": f"guess{number}@example.org", "password": "guess guess"}, environ_base=shared
+        )
+    for email in (owner.email, "anyone@example.org"):
+        locked = submit(stranger, "/login", {"email": email, "password": "guess guess"}, environ_base=shared)
+        assert locked.status_code == 429
+
+    # The owner's browser counts on its own bucket.
+    back = submit(browser, "/login", {"email": owner.email, "password": factories.PASSWORD}, environ_base=shared)
+    assert back.status_code == 302
+
+
+def test_a_forged_device_cookie_counts_for_nothing(ctx, app):
+    owner = factories.coordinator()
+    shared = {"REMOTE_ADDR": "192.0.2.60"}
+    attacker = app.test_client()
+    attacker.set_cookie("known_device", "forged.value.here")
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures):
+        submit(attacker, "/login", {"email": owner.email, "password": "guess guess"}, environ_base=shared)
+    blocked = submit(attacker, "/login", {"email": owner.email, "password": "guess guess"}, environ_base=shared)
+    assert blocked.status_code == 429
+
+
+def test_the_429_page_keeps_the_typed_address(ctx, client):
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures):
+        _attempt(client, "typed@example.org")
+    blocked = _attempt(client, "typed@example.org")
+    assert blocked.status_code == 429
+    page = blocked.get_data(as_text=True)
+    assert 'value="typed@example.org"' in page
+    assert "Too many attempts" in page
+
+
+def test_parallel_failures_are_all_counted_without_errors(ctx, app):
+    import threading
+
+    results: list[int] = []
+    errors: list[BaseException] = []
+    clients = [app.test_client() for _ in range(6)]
+    tokens = [csrf_token(c, "/login") for c in clients]
+    barrier = threading.Barrier(len(clients))
+
+    def attempt(client, token):
+        try:
+            barrier.wait(timeout=30)
+            response = client.post(
+                "/login",
+                data={"email": "target@example.org", "password": "wrong password", "csrf_token": token},
+                environ_base={"REMOTE_ADDR": "198.51.100.99"},
+            )
+            results.append(response.status_code)
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=attempt, args=pair) for pair in zip(clients, tokens, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
+    assert sorted(set(results)) <= [200, 429]
+    db.session.commit()
+    counts = db.session.scalars(select(LoginThrottle.failures)).all()
+    assert sum(counts) >= 2 * results.count(200)
 
 
 def test_throttle_records_hold_no_address(ctx, client):

@@ -167,11 +167,88 @@ def test_413_is_a_page_in_the_layout(client, app):
     _assert_security_headers(response)
 
 
-def test_a_page_number_that_is_not_a_number_is_not_an_error(ctx, client, login):
+def test_odd_page_numbers_and_huge_ids_are_not_errors(ctx, client, login):
     login(client, factories.coordinator())
     for path in [
         "/coordinator/outbox?page=-3",
         "/coordinator/outbox?page=x&status=nonsense",
-        "/coordinator/organisations?status=%00",
+        "/coordinator/accounts?page=10000000000000000000000",
     ]:
         assert client.get(path).status_code == 200, path
+    assert client.get("/coordinator/organisations/99999999999999999999").status_code == 404
+    assert client.get("/coordinator/organisations/2147483648").status_code == 404
+
+
+def test_nul_bytes_are_a_400_not_a_database_error(ctx, client, login):
+    assert submit(client, "/login", {"email": "a\x00@example.org", "password": "x"}).status_code == 400
+    login(client, factories.coordinator())
+    assert client.get("/coordinator/organisations?status=%00").status_code == 400
+    assert submit(client, "/coordinator/accounts", {"q": "x\x00y"}).status_code == 400
+
+
+def test_a_bad_csrf_token_on_an_unknown_record_is_a_404_not_a_500(ctx, client, login):
+    admin, _ = factories.organisation_user()
+    _, theirs = factories.organisation_user()
+    login(client, factories.coordinator())
+    response = client.post("/coordinator/organisations/424242/approve", data={"csrf_token": "forged"})
+    assert response.status_code == 404
+    other = client.application.test_client()
+    login(other, admin)
+    response = other.post(f"/organisation/{theirs.id}/invite", data={"csrf_token": "forged", "email": "x@example.org"})
+    assert response.status_code == 404
+
+
+def test_the_log_filter_redacts_gunicorn_access_lines_and_app_errors(app):
+    import logging
+
+    from volunteers import RedactTokens
+
+    record = logging.LogRecord(
+        "gunicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%(h)s "%(r)s" %(s)s',
+        {"h": "203.0.113.1", "r": "GET /confirm/SuperSecretToken123 HTTP/1.1", "s": "200"},
+        None,
+    )
+    assert RedactTokens().filter(record)
+    line = record.getMessage()
+    assert "SuperSecretToken123" not in line and "/confirm/[redacted]" in line and "203.0.113.1" in line
+    assert any(isinstance(f, RedactTokens) for f in app.logger.filters)
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
+
+
+def test_hsts_over_https_only(database_url, tmp_path, client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    app = create_app(
+        "testing",
+        {"SQLALCHEMY_DATABASE_URI": database_url, "BASE_URL": "https://wir.example", "MAIL_FILE_DIR": str(tmp_path)},
+    )
+    assert "max-age=" in app.test_client().get("/").headers["Strict-Transport-Security"]
+
+
+def test_a_proxy_without_proxy_count_is_reported_once(app, client, caplog):
+    import logging
+
+    app.extensions.pop("volunteers.proxy_warned", None)
+    with caplog.at_level(logging.WARNING):
+        client.get("/", headers={"X-Forwarded-For": "203.0.113.5"})
+        client.get("/", headers={"X-Forwarded-For": "203.0.113.6"})
+    assert sum("PROXY_COUNT" in record.getMessage() for record in caplog.records) == 1
+
+
+def test_proxy_fix_gives_the_client_address_behind_one_proxy(database_url, tmp_path):
+    app = create_app(
+        "testing", {"SQLALCHEMY_DATABASE_URI": database_url, "PROXY_COUNT": 1, "MAIL_FILE_DIR": str(tmp_path)}
+    )
+    seen = {}
+
+    @app.before_request
+    def capture():
+        from volunteers.web.auth.links import client_address
+
+        seen["client"] = client_address()
+
+    app.test_client().get("/", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
+    assert seen["client"] == "203.0.113.7"

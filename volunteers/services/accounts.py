@@ -146,6 +146,10 @@ def set_active(actor: User, user: User, active: bool) -> None:
         return
     user.active = active
     user.deactivated_at = None if active else utcnow()
-    # Deactivation ends every session, remember-me included.
+    # Deactivation ends every session, remember-me included, and the invitations it sent.
     user.end_all_sessions()
+    if not active:
+        from .invitations import withdraw_open_invitations
+
+        withdraw_open_invitations(user)
     audit.record("account.reactivated" if active else "account.deactivated", actor=actor, subject=user)

@@ -36,28 +36,38 @@ class LoginOutcome:
     retry_after: int = 0
 
 
-def authenticate(email: str, password: str, client: str, now: datetime | None = None) -> LoginOutcome:
-    """Checks a login. Unknown addresses cost the same time and count the same as known ones."""
+def authenticate(
+    email: str,
+    password: str,
+    client: str,
+    device: throttle.Device | None = None,
+    now: datetime | None = None,
+) -> LoginOutcome:
+    """Checks a login. Unknown addresses cost the same time and count the same as known ones.
+
+    `device` is the signed token of a browser in which this account logged in before (or None).
+    """
     now = now or utcnow()
     email = normalise_email(email)
-    wait = throttle.seconds_blocked(email, client, now)
+    user = find_by_email(email)
+    keys = throttle.keys_for(email, client, device, user)
+    wait = throttle.seconds_blocked(keys, now)
     if wait:
-        audit.record("account.login_throttled", subject=find_by_email(email))
+        audit.record("account.login_throttled", subject=user)
         return LoginOutcome(LoginResult.THROTTLED, retry_after=wait)
 
-    user = find_by_email(email)
     if user is None:
         spend_verification_time(password)
         valid = False
     else:
         valid = verify_password(user.password_hash, password)
     if not valid:
-        throttle.record_failure(email, client, now)
+        throttle.record_failure(keys, now)
         audit.record("account.login_failed", subject=user)
         return LoginOutcome(LoginResult.INVALID)
 
     assert user is not None
-    throttle.record_success(email, client)
+    throttle.record_success(keys)
     if not user.active:
         return LoginOutcome(LoginResult.INACTIVE)
     if not user.email_confirmed:

@@ -2,19 +2,35 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import Invitation, InvitationRole, Membership, Organisation, TokenPurpose, User
+from ..models import ActionToken, Invitation, InvitationRole, Membership, Organisation, TokenPurpose, User
 from ..notifications.events import notify_invitation
 from ..permissions import can_manage_members, membership
 from . import ServiceError, audit, tokens
 from .accounts import create_account, find_by_email, normalise_email
 from .privacy import record_consent
+
+#: Invitations one person may send in 24 hours: mail to strangers must not become a spam channel.
+DAILY_LIMIT = 20
+
+
+def _check_daily_limit(inviter: User, now: datetime) -> None:
+    sent = db.session.scalar(
+        select(func.count(Invitation.id)).where(
+            Invitation.invited_by_id == inviter.id, Invitation.created_at > now - timedelta(days=1)
+        )
+    )
+    if sent >= DAILY_LIMIT:
+        raise ServiceError(
+            _l("You have sent %(num)d invitations in the last 24 hours. Please try again tomorrow.", num=DAILY_LIMIT)
+        )
 
 
 def invite(
@@ -40,10 +56,15 @@ def invite(
         organisation = None
         make_admin = False
     else:
-        if organisation is None or not (inviter.is_coordinator or can_manage_members(inviter, organisation)):
+        if organisation is None:
+            raise ServiceError(_l("Only an administrator of this organisation invites colleagues."))
+        if not organisation.is_approved and not inviter.is_coordinator:
+            raise ServiceError(_l("Colleagues can be invited once the centre has approved the organisation."))
+        if not (inviter.is_coordinator or can_manage_members(inviter, organisation)):
             raise ServiceError(_l("Only an administrator of this organisation invites colleagues."))
         if existing is not None and membership(existing, organisation) is not None:
             raise ServiceError(_l("This person is already a member of the organisation."), field="email")
+    _check_daily_limit(inviter, now)
 
     invitation = Invitation(
         email=email,
@@ -63,6 +84,12 @@ def invite(
     notify_invitation(invitation, raw, current_app.config["CENTRE_NAME"])
     audit.record("invitation.sent", actor=inviter, organisation=organisation, role=role.value)
     return invitation
+
+
+def withdraw_open_invitations(inviter: User) -> int:
+    """When an account is deactivated, the invitations it sent can no longer be accepted."""
+    open_ids = select(Invitation.id).where(Invitation.invited_by_id == inviter.id, Invitation.accepted_at.is_(None))
+    return db.session.execute(delete(ActionToken).where(ActionToken.invitation_id.in_(open_ids))).rowcount or 0
 
 
 def open_invitation(raw_token: str, now: datetime | None = None) -> Invitation | None:

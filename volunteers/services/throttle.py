@@ -1,23 +1,29 @@
-"""Login throttling with a growing delay, per (email, client) and per client.
+"""Login throttling with a growing delay.
 
-Unknown and known addresses are treated alike, so the delay reveals nothing. A stranger
-cannot lock a coordinator out: the (email, client) key includes the stranger's own client,
-and every delay is capped. Keys are HMACs of the address and client, never the values.
+Attempts from an unknown browser count per (email, client address) and per client address.
+Unknown and known addresses are treated alike, so the delay reveals nothing, and every delay is
+capped. A browser in which the account's owner logged in before carries a signed device token;
+its attempts count per (account, device) instead, so a stranger behind the same address (an
+office or shelter network) cannot lock the owner out. Keys are HMACs, never the values.
+Failures are counted with an atomic upsert, so parallel attempts cannot slip past the count.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, delete, or_, select
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import and_, case, delete, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import LoginThrottle
+from ..models import LoginThrottle, User
 
 
 @dataclass(frozen=True)
@@ -39,6 +45,36 @@ class Policy:
 
 EMAIL_AND_CLIENT = Policy("ec", 3, timedelta(seconds=2), timedelta(minutes=15), timedelta(hours=1))
 CLIENT = Policy("c", 20, timedelta(seconds=2), timedelta(minutes=15), timedelta(hours=1))
+KNOWN_DEVICE = Policy("kd", 3, timedelta(seconds=2), timedelta(minutes=15), timedelta(hours=1))
+
+DEVICE_COOKIE = "known_device"
+DEVICE_LIFETIME = timedelta(days=365)
+
+
+@dataclass(frozen=True)
+class Device:
+    """A browser in which an account's owner has logged in before."""
+
+    user_id: int
+    nonce: str
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="known-device")
+
+
+def issue_device_token(user: User) -> str:
+    return _serializer().dumps({"u": user.id, "n": secrets.token_urlsafe(12)})
+
+
+def read_device_token(token: str | None) -> Device | None:
+    if not token or len(token) > 200:
+        return None
+    try:
+        data = _serializer().loads(token, max_age=int(DEVICE_LIFETIME.total_seconds()))
+        return Device(user_id=int(data["u"]), nonce=str(data["n"]))
+    except (BadSignature, KeyError, TypeError, ValueError):
+        return None
 
 
 def _key(policy: Policy, *parts: str) -> str:
@@ -47,18 +83,20 @@ def _key(policy: Policy, *parts: str) -> str:
     return f"{policy.prefix}:{digest}"
 
 
-def _keys(email: str, client: str) -> list[tuple[Policy, str]]:
+def keys_for(email: str, client: str, device: Device | None, user: User | None) -> list[tuple[Policy, str]]:
+    """The buckets this attempt counts in."""
+    if device is not None and user is not None and device.user_id == user.id:
+        return [(KNOWN_DEVICE, _key(KNOWN_DEVICE, str(user.id), device.nonce))]
     return [
         (EMAIL_AND_CLIENT, _key(EMAIL_AND_CLIENT, email, client)),
         (CLIENT, _key(CLIENT, client)),
     ]
 
 
-def seconds_blocked(email: str, client: str, now: datetime | None = None) -> int:
+def seconds_blocked(keys: list[tuple[Policy, str]], now: datetime | None = None) -> int:
     """How long this login must still wait; 0 if it may proceed."""
     now = now or utcnow()
-    keys = [key for _, key in _keys(email, client)]
-    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_(keys))).all()
+    rows = db.session.scalars(select(LoginThrottle).where(LoginThrottle.key.in_([key for _, key in keys]))).all()
     waits = [
         (row.blocked_until - now).total_seconds()
         for row in rows
@@ -67,30 +105,45 @@ def seconds_blocked(email: str, client: str, now: datetime | None = None) -> int
     return int(max(waits, default=0) + 0.999)
 
 
-def record_failure(email: str, client: str, now: datetime | None = None) -> None:
+def record_failure(keys: list[tuple[Policy, str]], now: datetime | None = None) -> None:
     now = now or utcnow()
-    for policy, key in _keys(email, client):
-        row = db.session.get(LoginThrottle, key)
-        if row is None:
-            row = LoginThrottle(key=key, failures=0, last_failure_at=now)
-            db.session.add(row)
-        elif now - row.last_failure_at > policy.forget_after:
-            row.failures = 0
-        row.failures += 1
-        row.last_failure_at = now
-        delay = policy.delay(row.failures)
-        row.blocked_until = now + delay if delay else None
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    for policy, key in keys:
+        statement = (
+            insert(LoginThrottle)
+            .values(key=key, failures=1, last_failure_at=now, blocked_until=None)
+            .on_conflict_do_update(
+                index_elements=["key"],
+                set_={
+                    "failures": case(
+                        (LoginThrottle.last_failure_at < now - policy.forget_after, 1),
+                        else_=LoginThrottle.failures + 1,
+                    ),
+                    "last_failure_at": now,
+                },
+            )
+            .returning(LoginThrottle.failures)
+        )
+        failures = db.session.execute(statement).scalar_one()
+        delay = policy.delay(failures)
+        if delay:
+            db.session.execute(
+                update(LoginThrottle)
+                .where(LoginThrottle.key == key)
+                .values(blocked_until=now + delay)
+                .execution_options(synchronize_session=False)
+            )
 
 
-def record_success(email: str, client: str) -> None:
-    """A correct password clears the (email, client) count; the client count decays on its own."""
-    key = _key(EMAIL_AND_CLIENT, email, client)
-    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+def record_success(keys: list[tuple[Policy, str]]) -> None:
+    """A correct password clears the per-account buckets; the per-client one decays on its own."""
+    personal = [key for policy, key in keys if policy is not CLIENT]
+    db.session.execute(delete(LoginThrottle).where(LoginThrottle.key.in_(personal)))
 
 
 def purge(now: datetime | None = None) -> int:
     now = now or utcnow()
-    cutoff = now - max(EMAIL_AND_CLIENT.forget_after, CLIENT.forget_after)
+    cutoff = now - max(EMAIL_AND_CLIENT.forget_after, CLIENT.forget_after, KNOWN_DEVICE.forget_after)
     result = db.session.execute(
         delete(LoginThrottle).where(
             LoginThrottle.last_failure_at < cutoff,

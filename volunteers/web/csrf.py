@@ -12,8 +12,9 @@ from flask import current_app, g, has_request_context, make_response, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.orm import Session
+from werkzeug.exceptions import HTTPException
 
-from .errors import render_error
+from .errors import handle_http_exception, render_error
 
 
 class CommitRefused(RuntimeError):
@@ -25,7 +26,10 @@ def handle_csrf_error(error: CSRFError):
     if view is None:
         return render_error(400)
     g.csrf_failed = True
-    response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
+    try:
+        response = make_response(current_app.ensure_sync(view)(**(request.view_args or {})))
+    except HTTPException as http_error:  # e.g. the view's 404 for an unknown id
+        return handle_http_exception(http_error)
     if response.status_code == 200:
         response.status_code = 400
     return response

@@ -29,7 +29,7 @@ def render_error(code: int, retry_after: int | None = None):
     return response, code
 
 
-def _handle_http_exception(error: HTTPException):
+def handle_http_exception(error: HTTPException):
     code = error.code or 500
     if code not in MESSAGES:
         return error
@@ -51,5 +51,5 @@ def _handle_internal_error(error: InternalServerError):
 
 
 def register_error_pages(app: Flask) -> None:
-    app.register_error_handler(HTTPException, _handle_http_exception)
+    app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, _handle_internal_error)

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
-from werkzeug.exceptions import TooManyRequests
 
 from ...extensions import db
 from ...models import TokenPurpose
 from ...permissions import home_endpoint
-from ...services import ServiceError, accounts, auth, invitations, organisations, tokens
+from ...services import ServiceError, accounts, auth, invitations, organisations, throttle, tokens
 from ...services.auth import LoginResult
 from ..forms import ConfirmForm
 from ..places import get_place
@@ -52,14 +51,27 @@ def login():
         return _home()
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
-        outcome = auth.authenticate(form.email.data, form.password.data, client_address())
+        device = throttle.read_device_token(request.cookies.get(throttle.DEVICE_COOKIE))
+        outcome = auth.authenticate(form.email.data, form.password.data, client_address(), device)
         db.session.commit()
         if outcome.result is LoginResult.THROTTLED:
-            raise TooManyRequests(retry_after=outcome.retry_after)
+            # The login page again, as a 429, with the address still filled in.
+            form.password.data = ""
+            form.form_errors.append(
+                ngettext(
+                    "Too many attempts. Please wait %(num)d second before you try again.",
+                    "Too many attempts. Please wait %(num)d seconds before you try again.",
+                    outcome.retry_after,
+                )
+            )
+            page = render_template("auth/login.html", form=form)
+            return page, 429, {"Retry-After": str(outcome.retry_after)}
         if outcome.result is LoginResult.OK:
             assert outcome.user is not None
             login_user(outcome.user, remember=form.remember.data)
-            return redirect(safe_next(form.next.data) or url_for(home_endpoint(outcome.user)))
+            response = redirect(safe_next(form.next.data) or url_for(home_endpoint(outcome.user)))
+            _remember_device(response, outcome.user)
+            return response
         messages = {
             LoginResult.INVALID: _("The email address or the password is not correct."),
             LoginResult.INACTIVE: _("This account has been deactivated. Please contact the centre."),
@@ -71,6 +83,18 @@ def login():
         form.form_errors.append(messages[outcome.result])
     form.password.data = ""
     return render_template("auth/login.html", form=form)
+
+
+def _remember_device(response, user) -> None:
+    """Marks this browser as one the account's owner uses (see services/throttle.py)."""
+    response.set_cookie(
+        throttle.DEVICE_COOKIE,
+        throttle.issue_device_token(user),
+        max_age=int(throttle.DEVICE_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
 
 
 @bp.post("/logout")

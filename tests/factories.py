@@ -82,3 +82,20 @@ def organisation(
 def organisation_user(status: OrganisationStatus = OrganisationStatus.APPROVED, **kwargs) -> tuple[User, Organisation]:
     admin = user(**kwargs)
     return admin, organisation(status=status, admin=admin)
+
+
+def queued_mail(key: str, recipient: str | None = None, subject: str = "Test message", locale: str = "en") -> None:
+    """An outbox row as any event would queue it (the "account exists" mail), committed."""
+    from volunteers.notifications.outbox import queue_mail
+
+    queue_mail(
+        event="account_exists",
+        key=key,
+        recipient=recipient or f"{key.replace(':', '')}@example.org",
+        locale=locale,
+        subject=subject,
+        given_name="Test",
+        login_link="http://127.0.0.1/login",
+        reset_link="http://127.0.0.1/password/forgot",
+    )
+    db.session.commit()

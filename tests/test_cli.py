@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from tests import factories
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import (
@@ -25,7 +26,6 @@ from volunteers.models import (
     TokenPurpose,
     User,
 )
-from volunteers.notifications.outbox import queue_mail
 from volunteers.services import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -128,17 +128,7 @@ def test_seed_demo_twice_adds_nothing_the_second_time(ctx, cli):
 
 
 def test_send_mail_once(ctx, cli, smtp_server):
-    queue_mail(
-        event="account_exists",
-        key="cli",
-        recipient="cli@example.org",
-        locale="en",
-        subject="CLI",
-        given_name="C",
-        login_link="l",
-        reset_link="r",
-    )
-    db.session.commit()
+    factories.queued_mail("cli", "cli@example.org")
     result = cli("send-mail")
     assert result.exit_code == 0, result.output
     assert "1 sent" in result.output
@@ -203,17 +193,7 @@ def test_send_mail_loop_delivers_and_stops_cleanly_on_sigterm(ctx, database_url,
         text=True,
     )
     try:
-        queue_mail(
-            event="account_exists",
-            key="loop",
-            recipient="loop@example.org",
-            locale="en",
-            subject="Loop",
-            given_name="L",
-            login_link="l",
-            reset_link="r",
-        )
-        db.session.commit()
+        factories.queued_mail("loop", "loop@example.org")
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and not smtp_server.to("loop@example.org"):
             time.sleep(0.1)

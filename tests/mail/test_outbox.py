@@ -8,7 +8,6 @@ from tests import factories
 from volunteers.extensions import db
 from volunteers.models import OutboxMessage, OutboxStatus
 from volunteers.notifications.events import notify_account_exists, notify_password_changed
-from volunteers.notifications.outbox import queue_mail
 
 
 def _count() -> int:
@@ -63,17 +62,7 @@ def test_mail_is_rendered_in_the_recipients_language(ctx):
 
 def test_each_row_has_a_stable_unique_message_id(ctx):
     for number in range(3):
-        queue_mail(
-            event="account_exists",
-            key=f"test:{number}",
-            recipient=f"r{number}@example.org",
-            locale="en",
-            subject="Test",
-            given_name="R",
-            login_link="http://x/login",
-            reset_link="http://x/reset",
-        )
-    db.session.commit()
+        factories.queued_mail(f"test:{number}", f"r{number}@example.org")
     ids = db.session.scalars(select(OutboxMessage.message_id)).all()
     assert len(set(ids)) == 3
     assert all(i.startswith("<") and i.endswith("@127.0.0.1>") for i in ids)

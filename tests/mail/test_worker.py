@@ -15,23 +15,12 @@ from tests.smtp import SilentServer, free_port
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import OutboxMessage, OutboxStatus
-from volunteers.notifications.outbox import queue_mail
 from volunteers.notifications.worker import backoff, deliver_due
 
 
 def _queue(count: int = 1, prefix: str = "mail") -> None:
     for number in range(count):
-        queue_mail(
-            event="account_exists",
-            key=f"{prefix}:{number}",
-            recipient=f"{prefix}{number}@example.org",
-            locale="en",
-            subject="Test message",
-            given_name="Test",
-            login_link="http://127.0.0.1/login",
-            reset_link="http://127.0.0.1/password/forgot",
-        )
-    db.session.commit()
+        factories.queued_mail(f"{prefix}:{number}", f"{prefix}{number}@example.org")
 
 
 def _rows() -> list[OutboxMessage]:

@@ -41,17 +41,7 @@ def test_list_pages_run_the_same_number_of_queries_for_few_and_many_rows(ctx, cl
     few = {path: _queries_for(client, count_queries, path) for path in pages}
     _many_accounts(20)
     for number in range(30):
-        queue_mail(
-            event="account_exists",
-            key=f"q:{number}",
-            recipient=f"q{number}@example.org",
-            locale="de",
-            subject="x",
-            given_name="Q",
-            login_link="l",
-            reset_link="r",
-        )
-    db.session.commit()
+        factories.queued_mail(f"q:{number}", f"q{number}@example.org")
     many = {path: _queries_for(client, count_queries, path) for path in pages}
     assert few == many
 

@@ -66,21 +66,39 @@ def send_confirmation(user: User, now: datetime | None = None) -> bool:
     return notify_confirm_email(user, raw, key)
 
 
-def register_volunteer(
-    *, email: str, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
+def _register(
+    *, email: str, given_name: str, family_name: str, password: str, locale: str, role: str, now: datetime
 ) -> User | None:
-    """Returns the new account, or None when the address already had one (its owner is told)."""
-    now = now or utcnow()
+    """A new account with the consent recorded, or None when the address has one already:
+    then its owner is told by mail, and the caller shows the same page either way."""
     existing = find_by_email(email)
     if existing is not None:
         hash_password(password)  # costs what a new account costs: the answer's timing tells nothing
         notify_account_exists(existing, now)
         return None
     user = create_account(email=email, given_name=given_name, family_name=family_name, password=password, locale=locale)
-    user.is_volunteer = True
     record_consent(user, now)
-    audit.record("account.registered", subject=user, role="volunteer")
-    send_confirmation(user, now)
+    audit.record("account.registered", subject=user, role=role)
+    return user
+
+
+def register_volunteer(
+    *, email: str, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
+) -> User | None:
+    """Returns the new account, or None when the address already had one (its owner is told)."""
+    now = now or utcnow()
+    user = _register(
+        email=email,
+        given_name=given_name,
+        family_name=family_name,
+        password=password,
+        locale=locale,
+        role="volunteer",
+        now=now,
+    )
+    if user is not None:
+        user.is_volunteer = True
+        send_confirmation(user, now)
     return user
 
 
@@ -98,14 +116,17 @@ def register_organisation(
     """A new account for the contact person and a pending organisation; None as above."""
     now = now or utcnow()
     organisations.check_name_free(organisation_name)
-    existing = find_by_email(email)
-    if existing is not None:
-        hash_password(password)  # costs what a new account costs: the answer's timing tells nothing
-        notify_account_exists(existing, now)
+    user = _register(
+        email=email,
+        given_name=given_name,
+        family_name=family_name,
+        password=password,
+        locale=locale,
+        role="organisation",
+        now=now,
+    )
+    if user is None:
         return None
-    user = create_account(email=email, given_name=given_name, family_name=family_name, password=password, locale=locale)
-    record_consent(user, now)
-    audit.record("account.registered", subject=user, role="organisation")
     organisations.create_organisation(user, organisation_name, place, now)
     send_confirmation(user, now)
     return user

@@ -239,5 +239,6 @@ def test_organisation_staff_become_volunteers_with_the_same_account(ctx, client,
     assert become.headers["Location"] == "/volunteer/"
     assert client.get("/volunteer/").status_code == 200
     assert client.get("/organisation/").status_code == 200
+    assert client.get("/register/volunteer").headers["Location"] == "/volunteer/"
     assert db.session.scalar(select(func.count(User.id))) == 1
     assert db.session.scalar(select(func.count(Consent.id)).where(Consent.user_id == staff.id)) == 1

@@ -135,6 +135,8 @@ def register_volunteer():
 
 
 def _become_volunteer():
+    if current_user.is_volunteer:
+        return redirect(url_for("volunteer.home"))
     form = BecomeVolunteerForm()
     if form.validate_on_submit():
         try:

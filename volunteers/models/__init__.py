@@ -2,33 +2,78 @@
 
 from .audit import AuditEvent
 from .consent import Consent
+from .enums import (
+    Area,
+    CertificateKind,
+    CertificateResult,
+    ContactChannel,
+    DayPart,
+    Gender,
+    LanguageLevel,
+    Mobility,
+    QualificationArea,
+    QualificationStatus,
+    VolunteerStatus,
+    WorkKind,
+)
 from .job import JobState
 from .language import Language
+from .onboarding import Declaration, DeclarationSignature, DeclarationVersion, PoliceCertificate
 from .organisation import Membership, Organisation, OrganisationStatus
 from .outbox import OutboxMessage, OutboxStatus
 from .place import Place, PlaceKind
+from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
 from .throttle import LoginThrottle
 from .token import ActionToken, Invitation, InvitationRole, TokenPurpose
 from .user import User
+from .volunteer import Absence, AvailabilitySlot, StatusChange, VolunteerLanguage, VolunteerProfile
+from .volunteer_import import VolunteerImport
 
 __all__ = [
+    "Absence",
+    "AcceptedType",
     "ActionToken",
+    "Area",
     "AuditEvent",
+    "AvailabilitySlot",
+    "CertificateKind",
+    "CertificateResult",
     "Consent",
+    "ContactChannel",
+    "DayPart",
+    "Declaration",
+    "DeclarationSignature",
+    "DeclarationVersion",
+    "Gender",
     "Invitation",
     "InvitationRole",
     "JobState",
     "Language",
+    "LanguageLevel",
     "LoginThrottle",
     "Membership",
+    "Mobility",
     "Organisation",
     "OrganisationStatus",
     "OutboxMessage",
     "OutboxStatus",
     "Place",
     "PlaceKind",
+    "PoliceCertificate",
+    "ProofFile",
+    "Qualification",
+    "QualificationArea",
+    "QualificationStatus",
+    "QualificationType",
+    "Requirement",
     "Retention",
+    "StatusChange",
     "TokenPurpose",
     "User",
+    "VolunteerImport",
+    "VolunteerLanguage",
+    "VolunteerProfile",
+    "VolunteerStatus",
+    "WorkKind",
 ]

@@ -22,3 +22,5 @@ class Retention(enum.Enum):
     SHORT_LIVED = "short_lived"
     #: Audit log: two years.
     AUDIT = "audit"
+    #: Police-certificate dates: at the latest six months after the volunteer's last assignment.
+    POLICE_CERTIFICATE = "police_certificate"

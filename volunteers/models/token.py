@@ -15,6 +15,7 @@ from .user import User
 
 class TokenPurpose(enum.Enum):
     CONFIRM_EMAIL = "confirm_email"
+    CHANGE_EMAIL = "change_email"
     RESET_PASSWORD = "reset_password"  # noqa: S105 (a purpose, not a secret)
     INVITATION = "invitation"
 
@@ -34,6 +35,8 @@ class ActionToken(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: Set once, by a conditional UPDATE, when the token is redeemed.
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: For a change of address: the new address, confirmed by redeeming the token.
+    new_email: Mapped[str | None] = mapped_column(String(254))
 
     user: Mapped[User | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
@@ -42,6 +45,8 @@ class ActionToken(db.Model):
 class InvitationRole(enum.Enum):
     COORDINATOR = "coordinator"
     ORGANISATION = "organisation"
+    #: A volunteer the centre recorded takes over the account it made for them.
+    VOLUNTEER = "volunteer"
 
 
 class Invitation(db.Model):

@@ -13,6 +13,7 @@ from .retention import Retention
 
 if TYPE_CHECKING:
     from .organisation import Membership
+    from .volunteer import VolunteerProfile
 
 
 class User(UserMixin, db.Model):
@@ -23,11 +24,12 @@ class User(UserMixin, db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: Normalised (lower-case) in Python before storing: SQLite's lower() folds ASCII only.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
+    #: None only for a volunteer the centre recorded who has no address (paper records).
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
     given_name: Mapped[str] = mapped_column(String(100))
     family_name: Mapped[str] = mapped_column(String(100))
-    #: Argon2id hash.
-    password_hash: Mapped[str] = mapped_column(String(255))
+    #: Argon2id hash; None until a person the centre recorded takes the account over.
+    password_hash: Mapped[str | None] = mapped_column(String(255))
     #: Interface and mail language (a code from LANGUAGES).
     locale: Mapped[str] = mapped_column(String(8), default="de")
     #: Part of the login id; raising it ends every session, remember-me cookies included.
@@ -36,13 +38,14 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_coordinator: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
-    #: Volunteer role; the volunteer profile comes with a later issue.
+    #: Volunteer role; the profile is in volunteer_profiles.
     is_volunteer: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
+    profile: Mapped[VolunteerProfile | None] = relationship(back_populates="user", uselist=False)
 
     @property
     def full_name(self) -> str:
@@ -55,6 +58,11 @@ class User(UserMixin, db.Model):
     @property
     def is_organisation_member(self) -> bool:
         return bool(self.memberships)
+
+    @property
+    def has_password(self) -> bool:
+        """False for a person the centre recorded who has not taken the account over yet."""
+        return self.password_hash is not None
 
     @property
     def email_confirmed(self) -> bool:

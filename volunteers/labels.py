@@ -1,0 +1,72 @@
+"""How the fixed vocabularies read in the interface (translated). Templates call `label(x)`."""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+from .models.enums import (
+    Area,
+    CertificateKind,
+    CertificateResult,
+    ContactChannel,
+    DayPart,
+    Gender,
+    LanguageLevel,
+    Mobility,
+    QualificationArea,
+    QualificationStatus,
+    VolunteerStatus,
+    WorkKind,
+)
+
+LABELS: dict[enum.Enum, object] = {
+    Area.LANGUAGE: _l("Language support"),
+    Area.HEALTH: _l("Health support"),
+    QualificationArea.LANGUAGE: _l("Language"),
+    QualificationArea.HEALTH: _l("Health"),
+    QualificationArea.GENERAL: _l("General"),
+    WorkKind.INTERPRETING: _l("Interpreting or language mediation"),
+    WorkKind.ACCOMPANYING: _l("Accompanying to appointments"),
+    WorkKind.INFORMATION_EVENT: _l("Information events"),
+    WorkKind.MENTORING: _l("Mentoring"),
+    Mobility.CAR: _l("Car"),
+    Mobility.PUBLIC_TRANSPORT: _l("Public transport"),
+    Mobility.REMOTE_ONLY: _l("Remote only (phone or video)"),
+    Gender.FEMALE: _l("Female"),
+    Gender.MALE: _l("Male"),
+    Gender.DIVERSE: _l("Diverse"),
+    Gender.NOT_STATED: _l("Not stated"),
+    ContactChannel.NONE: _l("None: the organisation contacts me through the centre"),
+    ContactChannel.PHONE: _l("My phone number"),
+    ContactChannel.EMAIL: _l("My email address"),
+    VolunteerStatus.APPLICANT: _l("Applicant"),
+    VolunteerStatus.ACTIVE: _l("Active"),
+    VolunteerStatus.PAUSED: _l("Paused"),
+    VolunteerStatus.RETIRED: _l("Retired"),
+    DayPart.MORNING: _l("Morning (8–12)"),
+    DayPart.AFTERNOON: _l("Afternoon (12–17)"),
+    DayPart.EVENING: _l("Evening (17–21)"),
+    QualificationStatus.PENDING: _l("Waiting for verification"),
+    QualificationStatus.VERIFIED: _l("Verified"),
+    QualificationStatus.REJECTED: _l("Rejected"),
+    CertificateKind.SIMPLE: _l("Simple"),
+    CertificateKind.EXTENDED: _l("Extended (§ 30a BZRG)"),
+    CertificateResult.NO_ENTRIES: _l("No entries"),
+    CertificateResult.ENTRIES: _l("Entries recorded"),
+    LanguageLevel.NATIVE: _l("Native"),
+}
+
+WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+
+
+def label(member: enum.Enum | None) -> object:
+    """The translated name of an enum member; CEFR levels are their own names."""
+    if member is None:
+        return "–"
+    return LABELS.get(member, member.value)
+
+
+def choices(enum_cls: type[enum.Enum]) -> list[tuple[str, object]]:
+    return [(member.value, label(member)) for member in enum_cls]

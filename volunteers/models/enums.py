@@ -1,0 +1,117 @@
+"""The fixed vocabularies of the volunteer domain. Plain enums: the pure rules use them too."""
+
+from __future__ import annotations
+
+import enum
+from datetime import time
+
+
+class LanguageLevel(enum.Enum):
+    """Native, or a CEFR level. `rank` orders them: a higher rank satisfies a lower minimum."""
+
+    NATIVE = "native"
+    C2 = "C2"
+    C1 = "C1"
+    B2 = "B2"
+    B1 = "B1"
+    A2 = "A2"
+    A1 = "A1"
+
+    @property
+    def rank(self) -> int:
+        return _LEVEL_RANK[self]
+
+    def at_least(self, minimum: LanguageLevel | None) -> bool:
+        return minimum is None or self.rank >= minimum.rank
+
+
+_LEVEL_RANK = {
+    LanguageLevel.A1: 1,
+    LanguageLevel.A2: 2,
+    LanguageLevel.B1: 3,
+    LanguageLevel.B2: 4,
+    LanguageLevel.C1: 5,
+    LanguageLevel.C2: 6,
+    LanguageLevel.NATIVE: 7,
+}
+
+
+class Area(enum.Enum):
+    LANGUAGE = "language"
+    HEALTH = "health"
+
+
+class QualificationArea(enum.Enum):
+    LANGUAGE = "language"
+    HEALTH = "health"
+    GENERAL = "general"
+
+
+class WorkKind(enum.Enum):
+    INTERPRETING = "interpreting"  # interpreting or language mediation
+    ACCOMPANYING = "accompanying"  # accompanying to appointments
+    INFORMATION_EVENT = "information_event"
+    MENTORING = "mentoring"
+
+
+class Mobility(enum.Enum):
+    CAR = "car"
+    PUBLIC_TRANSPORT = "public_transport"
+    REMOTE_ONLY = "remote_only"
+
+
+class Gender(enum.Enum):
+    FEMALE = "female"
+    MALE = "male"
+    DIVERSE = "diverse"
+    NOT_STATED = "not_stated"
+
+
+class ContactChannel(enum.Enum):
+    """What an organisation may see of a volunteer after an assignment."""
+
+    NONE = "none"
+    PHONE = "phone"
+    EMAIL = "email"
+
+
+class VolunteerStatus(enum.Enum):
+    APPLICANT = "applicant"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    RETIRED = "retired"
+
+
+class DayPart(enum.Enum):
+    """The weekly availability grid: each weekday in three parts (Europe/Berlin wall time)."""
+
+    MORNING = "morning"
+    AFTERNOON = "afternoon"
+    EVENING = "evening"
+
+    @property
+    def hours(self) -> tuple[time, time]:
+        return _DAY_PART_HOURS[self]
+
+
+_DAY_PART_HOURS = {
+    DayPart.MORNING: (time(8, 0), time(12, 0)),
+    DayPart.AFTERNOON: (time(12, 0), time(17, 0)),
+    DayPart.EVENING: (time(17, 0), time(21, 0)),
+}
+
+
+class QualificationStatus(enum.Enum):
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class CertificateKind(enum.Enum):
+    SIMPLE = "simple"
+    EXTENDED = "extended"  # § 30a BZRG, for work with minors
+
+
+class CertificateResult(enum.Enum):
+    NO_ENTRIES = "no_entries"
+    ENTRIES = "entries"

@@ -29,8 +29,19 @@ from volunteers.extensions import db
 settings.register_profile("volunteers", deadline=None, max_examples=100)
 settings.load_profile("volunteers")
 
-#: Reference data inserted by the migration; kept between tests.
+#: Reference data inserted by the migration that no test changes: kept between tests.
 KEEP_TABLES = {"places", "languages", "alembic_version"}
+#: Reference data the migration inserts and coordinators edit: restored after every test.
+RESTORED_TABLES = (
+    "qualification_types",
+    "qualification_type_includes",
+    "qualification_type_refreshers",
+    "requirements",
+    "requirement_accepted_types",
+    "declarations",
+    "declaration_versions",
+)
+_snapshot: dict[str, list[dict]] = {}
 
 
 def _postgres_database(base_url: str) -> Iterator[str]:
@@ -110,21 +121,38 @@ def app(database_url, smtp_server, live_port, tmp_path_factory) -> Iterator[Flas
     application.test_client_class = IsolatedClient
     with application.app_context():
         upgrade()
+        _take_snapshot()
     yield application
     with application.app_context():
         db.engine.dispose()
 
 
+def _take_snapshot() -> None:
+    with db.engine.connect() as connection:
+        for name in RESTORED_TABLES:
+            table = db.metadata.tables[name]
+            _snapshot[name] = [dict(row._mapping) for row in connection.execute(table.select())]
+
+
 def _empty_tables() -> None:
     tables = [t for t in db.metadata.sorted_tables if t.name not in KEEP_TABLES]
-    if db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        with db.engine.begin() as connection:
+    postgres = db.engine.dialect.name == "postgresql"
+    with db.engine.begin() as connection:
+        if postgres:
+            names = ", ".join(f'"{t.name}"' for t in tables)
             connection.exec_driver_sql(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
-    else:
-        with db.engine.begin() as connection:
+        else:
             for table in reversed(tables):
                 connection.execute(table.delete())
+        for name in RESTORED_TABLES:
+            table = db.metadata.tables[name]
+            if _snapshot[name]:
+                connection.execute(table.insert(), _snapshot[name])
+            if postgres and "id" in table.c:
+                connection.exec_driver_sql(
+                    f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                    f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {name}), false)"
+                )
 
 
 @pytest.fixture(autouse=True)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
-from volunteers.models import Membership, Organisation, OrganisationStatus, Place, User
+from volunteers.models import Membership, Organisation, OrganisationStatus, Place, QualificationType, User
+from volunteers.models.enums import Area, LanguageLevel, WorkKind
 from volunteers.services.organisations import name_key
 from volunteers.services.passwords import hash_password
 
@@ -57,7 +59,89 @@ def coordinator(**kwargs) -> User:
 
 
 def volunteer(**kwargs) -> User:
-    return user(volunteer=True, **kwargs)
+    """A volunteer account with an (empty) applicant profile, as registration makes it."""
+    from volunteers.services.volunteers import ensure_profile
+
+    account = user(volunteer=True, **kwargs)
+    ensure_profile(account)
+    db.session.commit()
+    return account
+
+
+def qualification_type(code: str) -> QualificationType:
+    found = db.session.scalar(select(QualificationType).where(QualificationType.code == code))
+    assert found is not None, code
+    return found
+
+
+def active_volunteer(
+    *,
+    languages: dict[str, LanguageLevel] | None = None,
+    german: LanguageLevel = LanguageLevel.B2,
+    areas: tuple[Area, ...] = (Area.LANGUAGE,),
+    kinds: tuple[WorkKind, ...] = (WorkKind.INTERPRETING,),
+    trainings: tuple[str, ...] = ("lay-interpreter-basic",),
+    completed_on: date | None = None,
+    place_name: str = "Hofgeismar",
+    certificate: bool = True,
+    signed: bool = True,
+    **kwargs,
+) -> User:
+    """A volunteer who may do the given work today: active, trained (verified), declarations
+    signed, police certificate shown."""
+    from volunteers.clock import today
+    from volunteers.models import (
+        Declaration,
+        DeclarationSignature,
+        PoliceCertificate,
+        Qualification,
+        VolunteerLanguage,
+    )
+    from volunteers.models.enums import CertificateKind, CertificateResult, QualificationStatus, VolunteerStatus
+    from volunteers.services.validity import police_certificate_due, valid_until
+
+    account = volunteer(**kwargs)
+    profile = account.profile
+    day = today()
+    completed_on = completed_on or day - timedelta(days=200)
+    profile.status = VolunteerStatus.ACTIVE
+    profile.german_level = german
+    profile.home_place = place(place_name)
+    for area in areas:
+        setattr(profile, f"area_{area.value}", True)
+    for kind in kinds:
+        setattr(profile, f"kind_{kind.value}", True)
+    for code, level in (languages or {"tir": LanguageLevel.NATIVE}).items():
+        profile.languages.append(VolunteerLanguage(language_code=code, level=level))
+    for code in trainings:
+        kind = qualification_type(code)
+        db.session.add(
+            Qualification(
+                profile=profile,
+                type=kind,
+                provider="WIR-Vielfaltszentrum",
+                completed_on=completed_on,
+                status=QualificationStatus.VERIFIED,
+                valid_until=valid_until(completed_on, kind.validity_months),
+            )
+        )
+    if signed:
+        for declaration in db.session.scalars(select(Declaration)):
+            db.session.add(DeclarationSignature(profile=profile, version=declaration.versions[-1]))
+    if certificate:
+        shown = day - timedelta(days=100)
+        db.session.add(
+            PoliceCertificate(
+                profile=profile,
+                kind=CertificateKind.EXTENDED,
+                issued_on=shown - timedelta(days=10),
+                shown_on=shown,
+                result=CertificateResult.NO_ENTRIES,
+                next_due_on=police_certificate_due(shown),
+            )
+        )
+    db.session.commit()
+    return account
 
 
 def organisation(

@@ -101,13 +101,13 @@ def _init_web(app: Flask) -> None:
     from .web import templating
     from .web.access import enforce_access
     from .web.auth.routes import bp as auth_bp
-    from .web.coordinator.routes import bp as coordinator_bp
+    from .web.coordinator import bp as coordinator_bp
     from .web.csrf import handle_csrf_error
     from .web.errors import register_error_pages
     from .web.organisation.routes import bp as organisation_bp
     from .web.public.routes import bp as public_bp
     from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
-    from .web.volunteer.routes import bp as volunteer_bp
+    from .web.volunteer import bp as volunteer_bp
 
     # Unbounded integers in URLs would overflow the database's integer columns.
     app.url_map.converters["int"] = BoundedInt

@@ -146,8 +146,21 @@ def tick_command(loop: bool, interval: float) -> None:
     _run(round_, loop, interval)
 
 
+@click.command("remind")
+@with_appcontext
+def remind_command() -> None:
+    """Mail reminders 60 and 14 days before a qualification, declaration or police certificate
+    runs out (each once), and mark what has run out. `flask tick` runs this too."""
+    from .clock import today
+    from .services.expiry import remind
+
+    report = remind(today())
+    db.session.commit()
+    click.echo(f"remind: {report}")
+
+
 def register_commands(app: Flask) -> None:
-    for command in (create_user_command, seed_demo_command, send_mail_command, tick_command):
+    for command in (create_user_command, seed_demo_command, send_mail_command, tick_command, remind_command):
         app.cli.add_command(command)
 
 

@@ -15,7 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from .db_types import utcnow
 from .extensions import db
-from .models import ActionToken, Invitation, JobState
+from .models import ActionToken, Invitation, JobState, VolunteerImport
 from .services import throttle
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ class Job:
 
 def purge_expired(now: datetime) -> str:
     """Mail-link tokens a week after they expired or were used, open invitations a month
-    after they expired, and throttling records once they are quiet."""
+    after they expired, throttling records once they are quiet, uploads for an import a day on."""
     week_ago = now - timedelta(days=7)
     tokens = db.session.execute(
         delete(ActionToken).where(or_(ActionToken.expires_at < week_ago, ActionToken.used_at < week_ago))
@@ -39,10 +39,24 @@ def purge_expired(now: datetime) -> str:
         delete(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at < now - timedelta(days=30))
     ).rowcount
     throttles = throttle.purge(now)
-    return f"{tokens} tokens, {invitations} invitations, {throttles} throttle records"
+    imports = db.session.execute(
+        delete(VolunteerImport).where(VolunteerImport.created_at < now - timedelta(days=1))
+    ).rowcount
+    return f"{tokens} tokens, {invitations} invitations, {throttles} throttle records, {imports} imports"
 
 
-JOBS: tuple[Job, ...] = (Job("purge-expired", timedelta(hours=1), purge_expired),)
+def send_reminders(now: datetime) -> str:
+    """Reminders 60 and 14 days before something runs out, and marking what has run out."""
+    from .clock import today
+    from .services.expiry import remind
+
+    return str(remind(today()))
+
+
+JOBS: tuple[Job, ...] = (
+    Job("purge-expired", timedelta(hours=1), purge_expired),
+    Job("remind", timedelta(hours=6), send_reminders),
+)
 
 
 def _ensure_states(now: datetime) -> None:

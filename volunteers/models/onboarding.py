@@ -12,6 +12,7 @@ from ..extensions import db
 from .enums import CertificateKind, CertificateResult
 from .retention import Retention
 from .user import User
+from .volunteer import VolunteerProfile
 
 
 class Declaration(db.Model):
@@ -70,6 +71,7 @@ class DeclarationSignature(db.Model):
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     version: Mapped[DeclarationVersion] = relationship()
+    profile: Mapped[VolunteerProfile] = relationship()
 
 
 class PoliceCertificate(db.Model):
@@ -93,3 +95,4 @@ class PoliceCertificate(db.Model):
     expired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     recorded_by: Mapped[User | None] = relationship()
+    profile: Mapped[VolunteerProfile] = relationship()

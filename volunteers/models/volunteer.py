@@ -130,3 +130,4 @@ class StatusChange(db.Model):
     changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     changed_by: Mapped[User | None] = relationship()
+    profile: Mapped[VolunteerProfile] = relationship()

@@ -5,14 +5,23 @@ Mails carry what, when, where and a portal link; no more personal data than that
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import Invitation, InvitationRole, Organisation, User
+from ..models import (
+    Invitation,
+    InvitationRole,
+    Organisation,
+    Qualification,
+    QualificationStatus,
+    StatusChange,
+    User,
+    VolunteerProfile,
+)
 from .links import portal_url
 from .outbox import already_queued, queue_mail
 
@@ -85,6 +94,8 @@ def notify_password_changed(user: User) -> bool:
 def notify_invitation(invitation: Invitation, raw_token: str, centre_name: str) -> bool:
     if invitation.role is InvitationRole.COORDINATOR:
         subject = _l("Invitation to coordinate volunteers at %(centre)s", centre=centre_name)
+    elif invitation.role is InvitationRole.VOLUNTEER:
+        subject = _l("Your volunteer profile at %(centre)s: create your account", centre=centre_name)
     else:
         assert invitation.organisation is not None
         name = invitation.organisation.name
@@ -153,15 +164,102 @@ def notify_organisation_decided(organisation: Organisation) -> int:
     return queued
 
 
+def _volunteer_mail(profile: VolunteerProfile, *, event: str, key: str, subject, **context) -> bool:
+    """A mail to a volunteer, if the centre has an address for them."""
+    user = profile.user
+    if not user.email or not user.active:
+        return False
+    return queue_mail(
+        event=event,
+        key=key,
+        recipient=user.email,
+        locale=user.locale,
+        subject=subject,
+        given_name=user.given_name,
+        link=portal_url("volunteer.home"),
+        **context,
+    )
+
+
+def notify_volunteer_status_changed(profile: VolunteerProfile, change: StatusChange) -> bool:
+    return _volunteer_mail(
+        profile,
+        event="volunteer_status_changed",
+        key=f"volunteer-status:{change.id}",
+        subject=_l("Your status as a volunteer has changed"),
+        status=change.to_status,
+        reason=change.reason,
+    )
+
+
+def notify_training_decided(qualification: Qualification) -> bool:
+    verified = qualification.status is QualificationStatus.VERIFIED
+    return _volunteer_mail(
+        qualification.profile,
+        event="training_verified" if verified else "training_rejected",
+        key=f"training-decided:{qualification.id}",
+        subject=_l("Your training has been verified") if verified else _l("Your training could not be verified"),
+        qualification=qualification,
+        reason=qualification.rejection_reason,
+    )
+
+
+def notify_expiry_reminder(
+    profile: VolunteerProfile, *, key: str, what: str, names: tuple[str, str], until: date, days: int
+) -> bool:
+    """`what`: "qualification", "refresher", "police_certificate" or "declaration"; `names`:
+    what it is called, in German and English; `until`: the last day it counts."""
+    return _volunteer_mail(
+        profile,
+        event="expiry_reminder",
+        key=key,
+        subject=_l("Reminder: something in your volunteer profile needs renewing"),
+        what=what,
+        names=names,
+        until=until,
+        days=days,
+    )
+
+
+def notify_expired(profile: VolunteerProfile, *, key: str, what: str, names: tuple[str, str], until: date) -> bool:
+    return _volunteer_mail(
+        profile,
+        event="expired_notice",
+        key=key,
+        subject=_l("Something in your volunteer profile has run out"),
+        what=what,
+        names=names,
+        until=until,
+    )
+
+
+def notify_email_change(user: User, new_email: str, raw_token: str, key: str) -> bool:
+    """To the new address: a link that confirms it (the old one stays until then)."""
+    return queue_mail(
+        event="confirm_email_change",
+        key=key,
+        recipient=new_email,
+        locale=user.locale,
+        subject=_l("Please confirm your new email address"),
+        given_name=user.given_name,
+        link=portal_url("auth.confirm_email_change", token=raw_token),
+    )
+
+
 __all__ = [
     "already_queued",
     "confirm_email_key",
     "notify_account_exists",
     "notify_confirm_email",
+    "notify_email_change",
+    "notify_expired",
+    "notify_expiry_reminder",
     "notify_invitation",
     "notify_organisation_awaiting_approval",
     "notify_organisation_decided",
     "notify_password_changed",
     "notify_password_reset",
+    "notify_training_decided",
+    "notify_volunteer_status_changed",
     "password_reset_key",
 ]

@@ -19,6 +19,7 @@ from ..notifications.events import (
 from . import ServiceError, audit, organisations, tokens
 from .passwords import hash_password
 from .privacy import record_consent
+from .volunteers import ensure_profile
 
 
 def normalise_email(email: str) -> str:
@@ -98,6 +99,7 @@ def register_volunteer(
     )
     if user is not None:
         user.is_volunteer = True
+        ensure_profile(user)
         send_confirmation(user, now)
     return user
 
@@ -137,6 +139,7 @@ def add_volunteer_role(user: User, now: datetime | None = None) -> None:
     if user.is_volunteer:
         raise ServiceError(_l("You are already registered as a volunteer."))
     user.is_volunteer = True
+    ensure_profile(user)
     record_consent(user, now)
     audit.record("role.granted", actor=user, subject=user, role="volunteer")
 
@@ -151,6 +154,36 @@ def confirm_email(raw_token: str, now: datetime | None = None) -> User | None:
         user.email_confirmed_at = now
         audit.record("account.email_confirmed", actor=user, subject=user)
         organisations.announce_pending_organisations(user)
+    return user
+
+
+def request_email_change(user: User, new_email: str, now: datetime | None = None) -> None:
+    """Mails a confirmation link to the new address; the old one stays until it is used.
+    Whether the new address is taken is told only on confirming, to its owner's mailbox."""
+    from ..notifications.events import notify_email_change
+
+    now = now or utcnow()
+    new_email = normalise_email(new_email)
+    if new_email == user.email:
+        raise ServiceError(_l("This is already your address."), field="new_email")
+    key = f"change-email:{user.id}:{now:%Y%m%d%H}"
+    if already_queued(key):
+        raise ServiceError(_l("A confirmation link was sent within the last hour. Please use that one."))
+    raw = tokens.issue(TokenPurpose.CHANGE_EMAIL, user=user, new_email=new_email, now=now)
+    notify_email_change(user, new_email, raw, key)
+
+
+def confirm_email_change(raw_token: str, now: datetime | None = None) -> User | None:
+    now = now or utcnow()
+    token = tokens.redeem(TokenPurpose.CHANGE_EMAIL, raw_token, now)
+    if token is None or token.user is None or token.new_email is None:
+        return None
+    if find_by_email(token.new_email) is not None:
+        raise ServiceError(_l("Another account uses this address already. Your address has not changed."))
+    user = token.user
+    user.email = token.new_email
+    user.email_confirmed_at = now
+    audit.record("account.email_changed", actor=user, subject=user)
     return user
 
 

@@ -24,6 +24,20 @@ ACTIONS = {
     "organisation.approved": _l("Organisation approved"),
     "organisation.rejected": _l("Organisation rejected"),
     "mail.retried": _l("Mail sent again"),
+    "volunteer.created": _l("Volunteer recorded by the centre"),
+    "volunteer.imported": _l("Volunteers imported"),
+    "volunteer.profile_updated": _l("Volunteer profile changed"),
+    "volunteer.status_changed": _l("Volunteer status changed"),
+    "account.email_changed": _l("Email address changed"),
+    "qualification.submitted": _l("Training logged"),
+    "qualification.recorded": _l("Training recorded by the centre"),
+    "qualification.verified": _l("Training verified"),
+    "qualification.rejected": _l("Training rejected"),
+    "declaration.signed": _l("Declaration signed"),
+    "declaration.version_added": _l("New declaration text"),
+    "police_certificate.recorded": _l("Police certificate recorded"),
+    "catalogue.changed": _l("Training catalogue changed"),
+    "requirement.changed": _l("Requirement changed"),
 }
 
 

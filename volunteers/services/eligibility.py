@@ -168,7 +168,7 @@ RULES = ("status", "offer", "german", "language", "qualification", "declaration"
 # The pure evaluation
 
 
-def _qualification_until(held: HeldQualification, facts: VolunteerFacts, rulebook: Rulebook, on: date):
+def qualification_until(held: HeldQualification, facts: VolunteerFacts, rulebook: Rulebook, on: date):
     """The last day this training counts on `on`'s terms (validity and refresher standing)."""
     rule = rulebook.types.get(held.type_id)
     standing = None
@@ -196,7 +196,7 @@ def _check_group(group: frozenset[int], facts: VolunteerFacts, rulebook: Ruleboo
             continue
         if held.status is not QualificationStatus.VERIFIED:
             continue
-        until, standing = _qualification_until(held, facts, rulebook, on)
+        until, standing = qualification_until(held, facts, rulebook, on)
         if counts_on(on, held.completed_on, until):
             return None
         if until is not None and until < on and (best_lapsed is None or until > best_lapsed[0]):

@@ -10,11 +10,21 @@ from sqlalchemy import delete, func, select
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import ActionToken, Invitation, InvitationRole, Membership, Organisation, TokenPurpose, User
+from ..models import (
+    ActionToken,
+    Invitation,
+    InvitationRole,
+    Membership,
+    Organisation,
+    TokenPurpose,
+    User,
+    VolunteerProfile,
+)
 from ..notifications.events import notify_invitation
 from ..permissions import can_manage_members, membership
 from . import ServiceError, audit, tokens
 from .accounts import create_account, find_by_email, normalise_email
+from .passwords import hash_password
 from .privacy import record_consent
 
 #: Invitations one person may send in 24 hours: mail to strangers must not become a spam channel.
@@ -48,6 +58,8 @@ def invite(
     now = now or utcnow()
     email = normalise_email(email)
     existing = find_by_email(email)
+    if role is InvitationRole.VOLUNTEER:
+        raise ServiceError(_l("Volunteers recorded by the centre are invited from their profile."))
     if role is InvitationRole.COORDINATOR:
         if not inviter.is_coordinator:
             raise ServiceError(_l("Only coordinators invite coordinators."))
@@ -160,4 +172,54 @@ def accept_with_new_account(
     record_consent(user, now)
     audit.record("account.registered", subject=user, role=invitation.role.value)
     _grant(invitation, user, now)
+    return user
+
+
+def invite_to_take_over(coordinator: User, profile: VolunteerProfile, now: datetime | None = None) -> Invitation:
+    """Invites a volunteer the centre recorded to take over the account made for them."""
+    now = now or utcnow()
+    user = profile.user
+    if not coordinator.is_coordinator:
+        raise ServiceError(_l("Only coordinators invite volunteers."))
+    if user.has_password:
+        raise ServiceError(_l("This volunteer uses their account already."))
+    if not user.email:
+        raise ServiceError(_l("Add an email address first: the invitation goes there."), field="email")
+    _check_daily_limit(coordinator, now)
+    invitation = Invitation(
+        email=user.email,
+        given_name=user.given_name,
+        family_name=user.family_name,
+        role=InvitationRole.VOLUNTEER,
+        invited_by=coordinator,
+        locale=user.locale,
+        created_at=now,
+        expires_at=now + tokens.LIFETIMES[TokenPurpose.INVITATION],
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    raw = tokens.issue(TokenPurpose.INVITATION, invitation=invitation, now=now)
+    notify_invitation(invitation, raw, current_app.config["CENTRE_NAME"])
+    audit.record("invitation.sent", actor=coordinator, subject=user, role=InvitationRole.VOLUNTEER.value)
+    return invitation
+
+
+def take_over(
+    raw_token: str, *, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
+) -> User:
+    """The recorded volunteer sets a password: the account is theirs, the address confirmed."""
+    now = now or utcnow()
+    invitation = _redeem(raw_token, now)
+    user = find_by_email(invitation.email)
+    if invitation.role is not InvitationRole.VOLUNTEER or user is None or user.has_password:
+        raise ServiceError(_l("This invitation has expired or has already been used. Ask for a new one."))
+    user.password_hash = hash_password(password)
+    user.given_name = given_name.strip()
+    user.family_name = family_name.strip()
+    user.locale = locale
+    user.email_confirmed_at = now
+    record_consent(user, now)
+    invitation.accepted_at = now
+    invitation.accepted_by_id = user.id
+    audit.record("invitation.accepted", actor=user, subject=user, role=InvitationRole.VOLUNTEER.value)
     return user

@@ -12,6 +12,7 @@ from .accounts import create_account, find_by_email
 from .organisations import name_key
 from .passwords import MIN_PASSWORD_LENGTH, hash_password
 from .privacy import record_consent
+from .volunteers import ensure_profile
 
 
 def approved_organisation(name: str, place_name: str) -> Organisation:
@@ -68,6 +69,7 @@ def provision_user(
         user.is_coordinator = True
     if "volunteer" in roles:
         user.is_volunteer = True
+        ensure_profile(user)
     if organisation_name:
         organisation = approved_organisation(organisation_name, place_name)
         db.session.flush()

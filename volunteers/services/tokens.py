@@ -15,6 +15,7 @@ from ..models import ActionToken, Invitation, TokenPurpose, User
 
 LIFETIMES = {
     TokenPurpose.CONFIRM_EMAIL: timedelta(days=7),
+    TokenPurpose.CHANGE_EMAIL: timedelta(days=7),
     TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
     TokenPurpose.INVITATION: timedelta(days=14),
 }
@@ -29,6 +30,7 @@ def issue(
     *,
     user: User | None = None,
     invitation: Invitation | None = None,
+    new_email: str | None = None,
     now: datetime | None = None,
 ) -> str:
     now = now or utcnow()
@@ -39,6 +41,7 @@ def issue(
             token_hash=_digest(raw),
             user=user,
             invitation=invitation,
+            new_email=new_email,
             created_at=now,
             expires_at=now + LIFETIMES[purpose],
         )

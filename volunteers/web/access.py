@@ -28,6 +28,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.register_organisation",
         "auth.registered",
         "auth.confirm_email",
+        "auth.confirm_email_change",
         "auth.forgot_password",
         "auth.reset_password",
         "auth.invitation",

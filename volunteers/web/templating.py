@@ -7,6 +7,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from ..i18n import language_name, supported_locales, text_direction
+from ..labels import WEEKDAYS, label
 from ..permissions import Role, roles_of
 from .places import place_label
 
@@ -29,4 +30,6 @@ def _layout_context() -> dict:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["place_label"] = place_label
+    app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.context_processor(_layout_context)

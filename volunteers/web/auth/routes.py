@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db
-from ...models import TokenPurpose
+from ...models import InvitationRole, TokenPurpose
 from ...permissions import home_endpoint
 from ...services import ServiceError, accounts, auth, invitations, organisations, throttle, tokens
 from ...services.auth import LoginResult
@@ -214,6 +214,25 @@ def confirm_email(token: str):
     return render_template("auth/confirm_email.html", form=form, valid=valid), (200 if valid else 410)
 
 
+@bp.route("/email/confirm/<token>", methods=["GET", "POST"])
+def confirm_email_change(token: str):
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.confirm_email_change(token)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+            return redirect(url_for("public.index"))
+        if user is not None:
+            db.session.commit()
+            flash(_("Your new email address is confirmed; use it to log in from now on."), "success")
+            return _home() if current_user.is_authenticated else redirect(url_for("auth.login"))
+        db.session.rollback()
+    valid = tokens.peek(TokenPurpose.CHANGE_EMAIL, token) is not None
+    return render_template("auth/confirm_email_change.html", form=form, valid=valid), (200 if valid else 410)
+
+
 @bp.route("/password/forgot", methods=["GET", "POST"])
 def forgot_password():
     form = ForgotPasswordForm()
@@ -265,6 +284,8 @@ def invitation(token: str):
     if invitation is None:
         return render_template("auth/invitation.html", invitation=None), 410
     existing = accounts.find_by_email(invitation.email)
+    if invitation.role is InvitationRole.VOLUNTEER and existing is not None and not existing.has_password:
+        return _take_over(token, invitation)
     if existing is not None:
         return _accept_existing(token, invitation, existing)
     if current_user.is_authenticated:
@@ -288,6 +309,32 @@ def invitation(token: str):
             login_user(user)
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for(home_endpoint(user)))
+    return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
+
+
+def _take_over(token, invitation):
+    """A volunteer the centre recorded creates the account the centre made for them."""
+    if current_user.is_authenticated:
+        return render_template("auth/invitation.html", invitation=invitation, state="other_account")
+    form = InvitationAccountForm(
+        given_name=invitation.given_name, family_name=invitation.family_name, locale=invitation.locale
+    )
+    if form.validate_on_submit():
+        try:
+            user = invitations.take_over(
+                token,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome! Your account is ready. Please check your profile."), "success")
+            return redirect(url_for("volunteer.profile"))
     return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
 
 

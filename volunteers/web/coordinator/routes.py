@@ -3,7 +3,7 @@ accounts and the audit log."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -29,9 +29,8 @@ from ..forms import ConfirmForm
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
 from ..service_errors import show_on_form
+from .blueprint import bp
 from .forms import RejectForm
-
-bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")
 
 
 def _get_or_404(model, object_id: int):

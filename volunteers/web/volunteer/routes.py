@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 
 from ...extensions import db
 from ...models import Consent
-
-bp = Blueprint("volunteer", __name__, url_prefix="/volunteer")
+from .blueprint import bp
 
 
 @bp.route("/")

@@ -1,0 +1,3 @@
+from flask import Blueprint
+
+bp = Blueprint("coordinator", __name__, url_prefix="/coordinator")

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from ..i18n import language_name, supported_locales, text_direction
 from ..labels import WEEKDAYS, label
+from ..models.enums import DayPart
 from ..permissions import Role, roles_of
 from .places import place_label
 
@@ -32,4 +33,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["place_label"] = place_label
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
+    app.jinja_env.globals["DayPart"] = DayPart
     app.context_processor(_layout_context)

@@ -1,19 +1,57 @@
-"""The volunteer's area. The profile and qualifications arrive with the next issue."""
+"""The volunteer's home: their state, what is missing to be fully active, and what is next."""
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import abort, render_template
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from ...clock import today
 from ...extensions import db
-from ...models import Consent
+from ...models import Consent, Qualification, VolunteerProfile
+from ...services import eligibility
+from ...services.onboarding import certificates_of, declaration_states
 from .blueprint import bp
+
+
+def own_profile() -> VolunteerProfile:
+    """The signed-in volunteer's profile (made when the role was granted)."""
+    profile = db.session.scalar(
+        select(VolunteerProfile)
+        .where(VolunteerProfile.user_id == current_user.id)
+        .options(selectinload(VolunteerProfile.languages), selectinload(VolunteerProfile.home_place))
+    )
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def trainings_of(profile: VolunteerProfile) -> list[Qualification]:
+    return list(
+        db.session.scalars(
+            select(Qualification)
+            .where(Qualification.profile_id == profile.id)
+            .options(selectinload(Qualification.type))
+            .order_by(Qualification.completed_on.desc(), Qualification.id.desc())
+        )
+    )
 
 
 @bp.route("/")
 def home():
+    profile = own_profile()
+    day = today()
     consent = db.session.scalar(
         select(Consent).where(Consent.user_id == current_user.id).order_by(Consent.given_at.desc()).limit(1)
     )
-    return render_template("volunteer/home.html", consent=consent)
+    return render_template(
+        "volunteer/home.html",
+        profile=profile,
+        consent=consent,
+        readiness=eligibility.readiness(profile, day),
+        trainings=trainings_of(profile),
+        declarations=declaration_states(profile, day),
+        certificates=certificates_of(profile),
+        today=day,
+    )

@@ -1,0 +1,167 @@
+"""The volunteer edits their profile, availability and absences, changes their address, and
+may pause."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from ...clock import today
+from ...extensions import db
+from ...models.enums import VolunteerStatus
+from ...services import ServiceError, accounts, volunteers
+from ..forms import ConfirmForm
+from ..service_errors import show_on_form
+from ..volunteer_forms import (
+    AbsenceForm,
+    EmailChangeForm,
+    ProfileForm,
+    StatusForm,
+    availability_form,
+    chosen_slots,
+)
+from .blueprint import bp
+from .routes import own_profile
+
+
+def save_profile(actor, profile, form: ProfileForm) -> bool:
+    """Applies a submitted profile form; False (with the message on the form) if refused.
+    Used by the coordinators' page too."""
+    try:
+        volunteers.update_profile(actor, profile, form.changes(), int(form.version.data or 0) or None)
+        db.session.commit()
+    except ServiceError as error:
+        show_on_form(form, error)
+        if error.field == "version":
+            form.version.data = str(profile.version)  # saving again overwrites, knowingly
+        return False
+    except StaleDataError:
+        db.session.rollback()
+        show_on_form(form, ServiceError(volunteers.STALE))
+        form.version.data = str(profile.version)
+        return False
+    return True
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+def profile():
+    record = own_profile()
+    form = ProfileForm() if request.method == "POST" else ProfileForm.for_profile(record)
+    if form.validate_on_submit() and save_profile(current_user, record, form):
+        flash(_("Your profile is saved."), "success")
+        return redirect(url_for("volunteer.home"))
+    return render_template(
+        "volunteer/profile.html", form=form, profile=record, email_form=EmailChangeForm(), own=True
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/email")
+def change_email():
+    record = own_profile()
+    form = EmailChangeForm()
+    if form.validate_on_submit():
+        try:
+            accounts.request_email_change(current_user, form.new_email.data)
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("We have sent a link to the new address. Your address changes once you open it."), "success")
+            return redirect(url_for("volunteer.profile"))
+    return render_template(
+        "volunteer/profile.html", form=ProfileForm.for_profile(record), profile=record, email_form=form, own=True
+    ), 400
+
+
+def _availability_page(record, form, absence_form, status=200):
+    return render_template(
+        "volunteer/availability.html",
+        form=form,
+        absence_form=absence_form,
+        profile=record,
+        remove_form=ConfirmForm(),
+        today=today(),
+    ), status
+
+
+@bp.route("/availability", methods=["GET", "POST"])
+def availability():
+    record = own_profile()
+    if request.method == "GET":
+        return _availability_page(record, availability_form(record), AbsenceForm())
+    form = availability_form(formdata=True)
+    if form.validate_on_submit():
+        try:
+            volunteers.set_availability(
+                current_user,
+                record,
+                chosen_slots(form),
+                form.max_assignments_per_month.data,
+                int(form.version.data or 0) or None,
+            )
+            db.session.commit()
+        except ServiceError as error:
+            show_on_form(form, error)
+            form.version.data = str(record.version)
+        except StaleDataError:
+            db.session.rollback()
+            show_on_form(form, ServiceError(volunteers.STALE))
+        else:
+            flash(_("Your availability is saved."), "success")
+            return redirect(url_for("volunteer.availability"))
+    return _availability_page(record, form, AbsenceForm(), 400)
+
+
+@bp.post("/absences")
+def add_absence():
+    record = own_profile()
+    form = AbsenceForm()
+    if form.validate_on_submit():
+        try:
+            volunteers.add_absence(current_user, record, form.starts_on.data, form.ends_on.data, today())
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The absence is saved."), "success")
+            return redirect(url_for("volunteer.availability"))
+    return _availability_page(record, availability_form(record), form, 400)
+
+
+@bp.post("/absences/<int:absence_id>/remove")
+def remove_absence(absence_id: int):
+    record = own_profile()
+    if ConfirmForm().validate_on_submit():
+        volunteers.remove_absence(current_user, record, absence_id)
+        db.session.commit()
+        flash(_("The absence is removed."), "success")
+    return redirect(url_for("volunteer.availability"))
+
+
+@bp.route("/pause", methods=["GET", "POST"])
+def pause():
+    record = own_profile()
+    form = StatusForm(to_status=VolunteerStatus.PAUSED.value, expected_status=record.status.value)
+    if form.validate_on_submit():
+        try:
+            volunteers.change_status(
+                current_user,
+                record,
+                VolunteerStatus.PAUSED,
+                form.reason.data,
+                expected_status=VolunteerStatus(form.expected_status.data),
+            )
+        except (ServiceError, ValueError) as error:
+            db.session.rollback()
+            flash(str(getattr(error, "message", error)), "error")
+        else:
+            db.session.commit()
+            flash(
+                _("You are paused. The centre will not ask you for assignments until it resumes your status."),
+                "success",
+            )
+            return redirect(url_for("volunteer.home"))
+    may_pause = VolunteerStatus.PAUSED in volunteers.allowed_transitions(current_user, record)
+    return render_template("volunteer/pause.html", form=form, profile=record, may_pause=may_pause)

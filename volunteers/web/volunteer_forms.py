@@ -1,0 +1,286 @@
+"""Forms for a volunteer's profile, availability and trainings: the volunteer fills them in,
+and coordinators use the same ones for records they keep."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..labels import WEEKDAYS, label
+from ..models.enums import (
+    Area,
+    ContactChannel,
+    DayPart,
+    Gender,
+    LanguageLevel,
+    Mobility,
+    WorkKind,
+)
+from ..services.volunteers import ProfileChanges
+from .auth.forms import locale_choices
+from .forms import email_field, name_field
+from .places import place_choices
+
+
+def _enum_choices(enum_cls, members=None) -> list[SelectChoice]:
+    return [SelectChoice(m.value, label(m)) for m in (members or enum_cls)]
+
+
+def _none_choice(text) -> SelectChoice:
+    return SelectChoice("", text)
+
+
+def _to_enum(enum_cls):
+    def coerce(value):
+        if value in (None, "") or isinstance(value, enum_cls):
+            return value or None
+        return enum_cls(value)
+
+    return coerce
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several checkboxes in a list (a fieldset in the template)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def language_choices() -> list[SelectChoice]:
+    from flask_babel import get_locale
+    from sqlalchemy import select
+
+    from ..extensions import db
+    from ..models import Language
+
+    german = str(get_locale() or "de").startswith("de")
+    rows = db.session.execute(select(Language.code, Language.name_de, Language.name_en)).all()
+    options = sorted(((code, de if german else en) for code, de, en in rows if code != "deu"), key=lambda r: r[1])
+    return [SelectChoice("", _l("Choose a language")), *(SelectChoice(code, name) for code, name in options)]
+
+
+LEVELS = [SelectChoice("", _l("Level")), *_enum_choices(LanguageLevel)]
+
+
+class LanguageRow(FlaskForm):
+    """One row: a language variety and its level. An empty row is ignored."""
+
+    class Meta:
+        csrf = False
+
+    code = SelectField(_l("Language"), choices=language_choices, validate_choice=True)
+    level = SelectField(_l("Level"), choices=LEVELS, coerce=_to_enum(LanguageLevel), validate_choice=True)
+
+    def validate_level(self, field) -> None:
+        if self.code.data and not field.data:
+            raise ValidationError(_l("Choose the level for this language."))
+        if field.data and not self.code.data:
+            raise ValidationError(_l("Choose the language for this level."))
+
+
+class ProfileForm(FlaskForm):
+    version = HiddenField()
+    given_name = name_field(_l("Given name"), "given-name", _l("Enter the given name."))
+    family_name = name_field(_l("Family name"), "family-name", _l("Enter the family name."))
+    phone = StringField(
+        _l("Phone"),
+        validators=[Optional(), Length(max=40, message=_l("Use at most 40 characters."))],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
+    )
+    home_place = SelectField(_l("Home place"), coerce=int, validators=[Optional()])
+    mobility = RadioField(
+        _l("How do you travel to appointments?"),
+        choices=_enum_choices(Mobility),
+        coerce=_to_enum(Mobility),
+        validators=[Optional()],
+    )
+    max_travel_km = IntegerField(
+        _l("How far will you travel (km, straight line)?"),
+        validators=[Optional(), NumberRange(min=0, max=200, message=_l("Enter a distance between 0 and 200 km."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    german_level = SelectField(
+        _l("Your German"),
+        choices=[_none_choice(_l("Not stated")), *_enum_choices(LanguageLevel)],
+        coerce=_to_enum(LanguageLevel),
+        validators=[Optional()],
+    )
+    languages = FieldList(FormField(LanguageRow), min_entries=3, max_entries=12)
+    areas = MultiCheckboxField(_l("Areas"), choices=_enum_choices(Area), coerce=_to_enum(Area))
+    kinds = MultiCheckboxField(_l("Kinds of work"), choices=_enum_choices(WorkKind), coerce=_to_enum(WorkKind))
+    gender = RadioField(
+        _l("Gender"),
+        choices=_enum_choices(Gender),
+        coerce=_to_enum(Gender),
+        default=Gender.NOT_STATED.value,
+        description=_l("Used only when a request explicitly asks for a woman or a man."),
+        validators=[InputRequired(message=_l("Choose one option, or “not stated”."))],
+    )
+    gender_self_description = StringField(_l("Self-description (optional)"), validators=[Optional(), Length(max=100)])
+    contact_channel = RadioField(
+        _l("What may an organisation see of you after you accepted an assignment?"),
+        choices=_enum_choices(ContactChannel),
+        coerce=_to_enum(ContactChannel),
+        default=ContactChannel.NONE.value,
+        validators=[InputRequired(message=_l("Choose one option."))],
+    )
+    locale = RadioField(
+        _l("Language for the site and for mails"),
+        choices=locale_choices,
+        validators=[DataRequired(message=_l("Choose a language."))],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.home_place.choices = [SelectChoice(0, _l("Not stated")), *place_choices()]
+
+    def changes(self) -> ProfileChanges:
+        return ProfileChanges(
+            given_name=self.given_name.data,
+            family_name=self.family_name.data,
+            phone=(self.phone.data or "").strip() or None,
+            home_place_id=self.home_place.data or None,
+            mobility=self.mobility.data or None,
+            max_travel_km=self.max_travel_km.data,
+            german_level=self.german_level.data or None,
+            languages=[(row.code.data, row.level.data) for row in self.languages if row.code.data],
+            areas=set(self.areas.data or []),
+            kinds=set(self.kinds.data or []),
+            gender=self.gender.data or Gender.NOT_STATED,
+            gender_self_description=self.gender_self_description.data,
+            contact_channel=self.contact_channel.data or ContactChannel.NONE,
+            locale=self.locale.data,
+        )
+
+    @classmethod
+    def for_profile(cls, profile, **kwargs) -> ProfileForm:
+        user = profile.user
+        data = {
+            "version": profile.version,
+            "given_name": user.given_name,
+            "family_name": user.family_name,
+            "phone": profile.phone,
+            "home_place": profile.home_place_id or 0,
+            "mobility": profile.mobility.value if profile.mobility else None,
+            "max_travel_km": profile.max_travel_km,
+            "german_level": profile.german_level.value if profile.german_level else "",
+            "languages": [{"code": e.language_code, "level": e.level.value} for e in profile.languages],
+            "areas": [a.value for a in Area if getattr(profile, f"area_{a.value}")],
+            "kinds": [k.value for k in WorkKind if getattr(profile, f"kind_{k.value}")],
+            "gender": profile.gender.value,
+            "gender_self_description": profile.gender_self_description,
+            "contact_channel": profile.contact_channel.value,
+            "locale": user.locale,
+        }
+        form = cls(data=data, **kwargs)
+        # Room for two more languages than recorded.
+        while len(form.languages.entries) < max(3, len(profile.languages) + 2):
+            form.languages.append_entry()
+        return form
+
+
+def slot_name(weekday: int, part: DayPart) -> str:
+    return f"slot-{weekday}-{part.value}"
+
+
+class AvailabilityForm(FlaskForm):
+    version = HiddenField()
+    max_assignments_per_month = IntegerField(
+        _l("At most this many assignments a month"),
+        validators=[
+            InputRequired(message=_l("Enter a number.")),
+            NumberRange(min=1, max=31, message=_l("Choose between 1 and 31 assignments a month.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+
+
+def availability_form(profile=None, formdata=None) -> AvailabilityForm:
+    """The grid of weekday × part of the day, one checkbox each."""
+
+    class Grid(AvailabilityForm):
+        pass
+
+    for weekday, day_name in enumerate(WEEKDAYS):
+        for part in DayPart:
+            setattr(
+                Grid, slot_name(weekday, part), BooleanField(_l("%(day)s, %(part)s", day=day_name, part=label(part)))
+            )
+    if profile is not None and formdata is None:
+        data = {"version": profile.version, "max_assignments_per_month": profile.max_assignments_per_month}
+        data.update({slot_name(s.weekday, s.day_part): True for s in profile.availability})
+        return Grid(data=data)
+    return Grid()
+
+
+def chosen_slots(form: AvailabilityForm) -> set[tuple[int, DayPart]]:
+    return {(weekday, part) for weekday in range(7) for part in DayPart if getattr(form, slot_name(weekday, part)).data}
+
+
+class AbsenceForm(FlaskForm):
+    starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
+    ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
+
+
+class TrainingForm(FlaskForm):
+    qualification_type = SelectField(_l("Training"), coerce=int)
+    other_description = StringField(
+        _l("Other training: what was it?"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("Only if it is not in the list above."),
+    )
+    provider = StringField(
+        _l("Provider"),
+        validators=[DataRequired(message=_l("Enter who ran the training.")), Length(max=200)],
+        description=_l("For example the WIR-Vielfaltszentrum, a Volkshochschule or the Ethno-Medizinisches Zentrum."),
+    )
+    completed_on = DateField(
+        _l("Completed on"), validators=[InputRequired(message=_l("Enter the date of completion."))]
+    )
+    teaching_units = IntegerField(
+        _l("Teaching units of 45 minutes (optional)"),
+        validators=[Optional(), NumberRange(min=0, max=2000, message=_l("Enter a number between 0 and 2000."))],
+        render_kw={"inputmode": "numeric"},
+    )
+    proof = FileField(
+        _l("Proof (optional): certificate as PDF, JPEG or PNG, at most 5 MB"),
+        description=_l("Only you and the centre's coordinators can open it."),
+        render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
+    )
+
+    def __init__(self, *args, types=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        from flask_babel import get_locale
+
+        locale = str(get_locale() or "de")
+        self.qualification_type.choices = [
+            SelectChoice(0, _l("Other training (describe below)")),
+            *(SelectChoice(t.id, t.name(locale)) for t in types),
+        ]
+
+
+class EmailChangeForm(FlaskForm):
+    new_email = email_field(_l("New email address"))
+
+
+class StatusForm(FlaskForm):
+    to_status = HiddenField()
+    expected_status = HiddenField()
+    reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])

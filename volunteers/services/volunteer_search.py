@@ -1,0 +1,136 @@
+"""The coordinators' list of volunteers: filters, and the CSV export of what they filtered.
+
+Filters that the database can answer are SQL; "qualified on a date" asks the eligibility
+service for the whole filtered set at once, and "expiring soon" asks the expiry service, so
+the number of queries never grows with the number of volunteers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..labels import label
+from ..models import Qualification, User, VolunteerLanguage, VolunteerProfile
+from ..models.enums import Area, LanguageLevel, QualificationStatus, VolunteerStatus, WorkKind
+from . import eligibility, expiry
+
+EXPIRING_DAYS = 90
+
+
+@dataclass(frozen=True)
+class Criteria:
+    name: str = ""
+    place_id: int | None = None
+    language_code: str | None = None
+    min_level: LanguageLevel | None = None
+    area: Area | None = None
+    kind: WorkKind | None = None
+    #: With area and kind: only those who may do that work on this day.
+    qualified_on: date | None = None
+    status: VolunteerStatus | None = None
+    expiring_soon: bool = False
+
+
+def _levels_at_least(minimum: LanguageLevel | None) -> list[LanguageLevel]:
+    return [level for level in LanguageLevel if level.at_least(minimum)]
+
+
+def matching_ids(criteria: Criteria, today: date) -> Select:
+    """A SELECT of the ids of the profiles that pass every filter."""
+    query = select(VolunteerProfile.id).join(User, VolunteerProfile.user_id == User.id)
+    if criteria.name:
+        pattern = f"%{criteria.name.strip().lower()}%"
+        full_name = func.lower(User.given_name + " " + User.family_name)
+        query = query.where(or_(full_name.like(pattern), User.email.like(pattern)))
+    if criteria.place_id:
+        query = query.where(VolunteerProfile.home_place_id == criteria.place_id)
+    if criteria.status is not None:
+        query = query.where(VolunteerProfile.status == criteria.status)
+    if criteria.language_code:
+        query = query.where(
+            exists().where(
+                VolunteerLanguage.profile_id == VolunteerProfile.id,
+                VolunteerLanguage.language_code == criteria.language_code,
+                VolunteerLanguage.level.in_(_levels_at_least(criteria.min_level)),
+            )
+        )
+    if criteria.area is not None:
+        query = query.where(getattr(VolunteerProfile, f"area_{criteria.area.value}").is_(True))
+    if criteria.kind is not None:
+        query = query.where(getattr(VolunteerProfile, f"kind_{criteria.kind.value}").is_(True))
+    if criteria.expiring_soon:
+        ids = {ending.profile.id for ending in expiry.endings(today, EXPIRING_DAYS)}
+        query = query.where(VolunteerProfile.id.in_(ids))
+    if criteria.qualified_on is not None and criteria.area is not None and criteria.kind is not None:
+        verdicts = eligibility.check_many(
+            query, criteria.area, criteria.kind, criteria.qualified_on, language_code=criteria.language_code
+        )
+        query = query.where(VolunteerProfile.id.in_([pid for pid, v in verdicts.items() if v.allowed]))
+    return query
+
+
+def listing(criteria: Criteria, today: date) -> Select:
+    """The volunteers themselves, ordered by name, with what the list shows loaded alongside."""
+    return (
+        select(VolunteerProfile)
+        .join(User, VolunteerProfile.user_id == User.id)
+        .where(VolunteerProfile.id.in_(matching_ids(criteria, today)))
+        .options(
+            selectinload(VolunteerProfile.user),
+            selectinload(VolunteerProfile.home_place),
+            selectinload(VolunteerProfile.languages),
+        )
+        .order_by(func.lower(User.family_name), func.lower(User.given_name), VolunteerProfile.id)
+    )
+
+
+def pending_trainings(profile_ids: list[int]) -> dict[int, int]:
+    """How many trainings wait for verification, per volunteer, in one query."""
+    rows = db.session.execute(
+        select(Qualification.profile_id, func.count(Qualification.id))
+        .where(Qualification.profile_id.in_(profile_ids), Qualification.status == QualificationStatus.PENDING)
+        .group_by(Qualification.profile_id)
+    )
+    return dict(rows.all())
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: object) -> str:
+    """A cell that a spreadsheet program will not run as a formula (CSV injection)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def export_csv(criteria: Criteria, today: date, headers: list[str]) -> str:
+    profiles = db.session.scalars(listing(criteria, today)).all()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    writer.writerow(headers)
+    for profile in profiles:
+        user = profile.user
+        writer.writerow(
+            spreadsheet_safe(cell)
+            for cell in (
+                user.given_name,
+                user.family_name,
+                user.email or "",
+                profile.phone or "",
+                profile.home_place.name if profile.home_place else "",
+                "; ".join(f"{entry.language_code}:{entry.level.value}" for entry in profile.languages),
+                profile.german_level.value if profile.german_level else "",
+                ", ".join(str(label(area)) for area in eligibility.offered_areas(profile)),
+                ", ".join(str(label(kind)) for kind in eligibility.offered_kinds(profile)),
+                str(label(profile.status)),
+            )
+        )
+    # A byte-order mark, so that spreadsheet programs read the umlauts right.
+    return "\ufeff" + buffer.getvalue()

@@ -1,0 +1,151 @@
+"""Coordinators keep a volunteer's records: verify or reject trainings, record the centre's own
+trainings and police certificates; the lists of trainings to check and of what runs out."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...clock import today
+from ...extensions import db
+from ...models import Qualification, User, VolunteerProfile
+from ...models.enums import QualificationStatus
+from ...services import ServiceError, expiry, onboarding, qualifications
+from ..downloads import send_proof
+from ..forms import ConfirmForm
+from ..pagination import PER_PAGE, page_number
+from ..service_errors import show_on_form
+from ..volunteer.trainings import read_training_form
+from ..volunteer_forms import TrainingForm
+from .blueprint import bp
+from .volunteer_forms import CertificateForm, RejectTrainingForm
+from .volunteers import render_volunteer, volunteer_or_404
+
+
+def _training_or_404(qualification_id: int) -> Qualification:
+    found = db.session.scalar(
+        select(Qualification)
+        .where(Qualification.id == qualification_id)
+        .options(
+            selectinload(Qualification.type), selectinload(Qualification.profile).selectinload(VolunteerProfile.user)
+        )
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+def _back(training: Qualification):
+    if request.args.get("from") == "list":
+        return redirect(url_for("coordinator.pending_trainings"))
+    return redirect(url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings")
+
+
+@bp.post("/trainings/<int:qualification_id>/verify")
+def verify_training(qualification_id: int):
+    training = _training_or_404(qualification_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return _back(training)
+    try:
+        qualifications.verify(current_user, training)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        flash(_("The training is verified; the volunteer has been told by mail."), "success")
+    return _back(training)
+
+
+@bp.post("/trainings/<int:qualification_id>/reject")
+def reject_training(qualification_id: int):
+    training = _training_or_404(qualification_id)
+    form = RejectTrainingForm()
+    if form.validate_on_submit():
+        try:
+            qualifications.reject(current_user, training, form.reason.data)
+        except ServiceError as error:
+            if error.field:
+                show_on_form(form, error)
+            else:
+                db.session.rollback()
+                flash(str(error.message), "error")
+                return _back(training)
+        else:
+            db.session.commit()
+            flash(_("The training is rejected; the volunteer has been told the reason by mail."), "success")
+            return _back(training)
+    return render_volunteer(volunteer_or_404(training.profile_id), 400, reject_form=form)
+
+
+@bp.route("/trainings/<int:qualification_id>/proof")
+def training_proof(qualification_id: int):
+    found = qualifications.proof_for(current_user, qualification_id)
+    if found is None:
+        abort(404)
+    return send_proof(found)
+
+
+@bp.route("/volunteers/<int:profile_id>/trainings/new", methods=["GET", "POST"])
+def record_training(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    form = TrainingForm(types=qualifications.choosable_types())
+    if form.validate_on_submit() and read_training_form(current_user, profile, form, verified_by_centre=True):
+        flash(_("The training is recorded as verified."), "success")
+        return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#trainings")
+    return render_template("coordinator/volunteers/record_training.html", form=form, profile=profile), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/volunteers/<int:profile_id>/certificate", methods=["GET", "POST"])
+def record_certificate(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    form = CertificateForm()
+    if form.validate_on_submit():
+        try:
+            onboarding.record_certificate(
+                current_user,
+                profile,
+                kind=form.kind.data,
+                issued_on=form.issued_on.data,
+                shown_on=form.shown_on.data,
+                result=form.result.data,
+                today=today(),
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The police certificate is recorded (its dates only, no copy)."), "success")
+            return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#certificate")
+    return render_template("coordinator/volunteers/certificate.html", form=form, profile=profile), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/trainings")
+def pending_trainings():
+    query = (
+        select(Qualification)
+        .where(Qualification.status == QualificationStatus.PENDING)
+        .options(
+            selectinload(Qualification.type),
+            selectinload(Qualification.profile).selectinload(VolunteerProfile.user),
+        )
+        .order_by(Qualification.submitted_at, Qualification.id)
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "coordinator/trainings.html", page=page, form=ConfirmForm(), reject_form=RejectTrainingForm()
+    )
+
+
+@bp.route("/expiring")
+def expiring():
+    day = today()
+    return render_template("coordinator/expiring.html", endings=expiry.endings(day, 90), today=day, User=User)

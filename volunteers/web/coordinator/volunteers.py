@@ -1,0 +1,249 @@
+"""Coordinators and volunteers: the list with filters and export, a volunteer's page,
+creating records, editing them, status changes and invitations to take over."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...clock import today
+from ...extensions import db
+from ...models import AuditEvent, VolunteerProfile
+from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
+from ...services.onboarding import certificates_of, declaration_states
+from ..forms import ConfirmForm
+from ..pagination import PER_PAGE, page_number
+from ..places import get_place
+from ..search import current as current_search
+from ..search import remember as remember_search
+from ..service_errors import show_on_form
+from ..volunteer.profile import save_profile
+from ..volunteer.routes import trainings_of
+from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form, chosen_slots
+from .blueprint import bp
+from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
+
+
+def volunteer_or_404(profile_id: int) -> VolunteerProfile:
+    profile = db.session.scalar(
+        select(VolunteerProfile)
+        .where(VolunteerProfile.id == profile_id)
+        .options(
+            selectinload(VolunteerProfile.user),
+            selectinload(VolunteerProfile.languages),
+            selectinload(VolunteerProfile.home_place),
+            selectinload(VolunteerProfile.availability),
+            selectinload(VolunteerProfile.absences),
+        )
+    )
+    if profile is None:
+        abort(404)
+    return profile
+
+
+def _criteria(form: FilterForm) -> volunteer_search.Criteria:
+    valid = form.validate()
+    return volunteer_search.Criteria(
+        name=current_search("volunteers"),
+        place_id=form.place.data or None,
+        language_code=form.language.data or None,
+        min_level=form.min_level.data or None,
+        area=form.area.data or None,
+        kind=form.kind.data or None,
+        qualified_on=form.qualified_on.data if valid else None,
+        status=form.status.data or None,
+        expiring_soon=bool(form.expiring_soon.data),
+    )
+
+
+def _filter_form() -> FilterForm:
+    return FilterForm(formdata=request.args)
+
+
+@bp.route("/volunteers", endpoint="volunteers", methods=["GET", "POST"])
+def volunteers_list():
+    if request.method == "POST":  # the name search: kept in the session, never in the URL
+        if ConfirmForm().validate_on_submit():
+            remember_search("volunteers", "" if "clear" in request.form else request.form.get("q", ""))
+        return redirect(url_for("coordinator.volunteers", **request.args))
+    form = _filter_form()
+    criteria = _criteria(form)
+    day = today()
+    page = db.paginate(volunteer_search.listing(criteria, day), page=page_number(), per_page=PER_PAGE, error_out=False)
+    filters = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template(
+        "coordinator/volunteers/list.html",
+        page=page,
+        form=form,
+        search=criteria.name,
+        filters=filters,
+        pending=volunteer_search.pending_trainings([p.id for p in page.items]),
+    )
+
+
+@bp.route("/volunteers.csv")
+def volunteers_export():
+    form = _filter_form()
+    headers = [
+        _("Given name"),
+        _("Family name"),
+        _("Email address"),
+        _("Phone"),
+        _("Home place"),
+        _("Languages"),
+        _("German"),
+        _("Areas"),
+        _("Kinds of work"),
+        _("Status"),
+    ]
+    body = volunteer_search.export_csv(_criteria(form), today(), headers)
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="volunteers-{today().isoformat()}.csv"',
+            "Cache-Control": "private, no-store",
+        },
+    )
+
+
+@bp.route("/volunteers/new", methods=["GET", "POST"])
+def new_volunteer():
+    form = NewVolunteerForm()
+    if form.validate_on_submit():
+        try:
+            profile = volunteers.create_volunteer(
+                current_user,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                email=form.email.data or None,
+                phone=form.phone.data or None,
+                home_place=get_place(form.home_place.data),
+                locale=form.locale.data,
+            )
+            if form.invite.data:
+                invitations.invite_to_take_over(current_user, profile)
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            flash(_("The volunteer is recorded."), "success")
+            return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+    return render_template("coordinator/volunteers/new.html", form=form), (400 if form.errors else 200)
+
+
+def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
+    day = today()
+    history = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.subject_user_id == profile.user_id)
+        .options(selectinload(AuditEvent.actor))
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+        .limit(30)
+    ).all()
+    transitions = volunteers.allowed_transitions(current_user, profile)
+    status_form = forms.get("status_form") or StatusChangeForm(expected_status=profile.status.value)
+    return render_template(
+        "coordinator/volunteers/detail.html",
+        profile=profile,
+        readiness=eligibility.readiness(profile, day),
+        trainings=trainings_of(profile),
+        declarations=declaration_states(profile, day),
+        certificates=certificates_of(profile),
+        status_history=volunteers.status_history(profile),
+        history=history,
+        actions=audit.ACTIONS,
+        status_form=status_form.offer(transitions),
+        reject_form=forms.get("reject_form") or RejectTrainingForm(),
+        confirm_form=ConfirmForm(),
+        today=day,
+    ), status
+
+
+@bp.route("/volunteers/<int:profile_id>")
+def volunteer(profile_id: int):
+    return render_volunteer(volunteer_or_404(profile_id))
+
+
+@bp.post("/volunteers/<int:profile_id>/status")
+def change_volunteer_status(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    form = StatusChangeForm().offer(volunteers.allowed_transitions(current_user, profile))
+    if not form.validate_on_submit():
+        return render_volunteer(profile, 400, status_form=form)
+    try:
+        from ...models.enums import VolunteerStatus
+
+        volunteers.change_status(
+            current_user,
+            profile,
+            form.to_status.data,
+            form.reason.data,
+            expected_status=VolunteerStatus(form.expected_status.data) if form.expected_status.data else None,
+        )
+    except ServiceError as error:
+        show_on_form(form, error)
+        return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
+    db.session.commit()
+    flash(_("The status is changed; the volunteer has been told by mail."), "success")
+    return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+
+
+@bp.post("/volunteers/<int:profile_id>/invite")
+def invite_volunteer(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+    else:
+        try:
+            invitations.invite_to_take_over(current_user, profile)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            db.session.commit()
+            flash(_("The invitation has been sent."), "success")
+    return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+
+
+@bp.route("/volunteers/<int:profile_id>/edit", methods=["GET", "POST"])
+def edit_volunteer(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    form = ProfileForm() if request.method == "POST" else ProfileForm.for_profile(profile)
+    if form.validate_on_submit() and save_profile(current_user, profile, form):
+        flash(_("The profile is saved."), "success")
+        return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+    return render_template("coordinator/volunteers/edit.html", form=form, profile=profile), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/volunteers/<int:profile_id>/availability", methods=["GET", "POST"])
+def edit_availability(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    form: AvailabilityForm = availability_form(profile) if request.method == "GET" else availability_form(formdata=True)
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            volunteers.set_availability(
+                current_user,
+                profile,
+                chosen_slots(form),
+                form.max_assignments_per_month.data,
+                int(form.version.data or 0) or None,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+            form.version.data = str(profile.version)
+        else:
+            db.session.commit()
+            flash(_("The availability is saved."), "success")
+            return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+    return render_template("coordinator/volunteers/availability.html", form=form, profile=profile), (
+        400 if form.errors else 200
+    )
+
+
+__all__ = ["CertificateForm", "render_volunteer", "volunteer_or_404"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .demo_volunteers import seed_volunteers
 from .extensions import db
 from .models import Organisation, Place
 from .services.accounts import find_by_email
@@ -17,10 +18,6 @@ DOMAIN = "wir-vielfalt.example"
 PEOPLE = [
     ("koordination", "Miriam", "Schäfer", "de", {"coordinator"}, None, None, False),
     ("jonas.becker", "Jonas", "Becker", "en", {"coordinator"}, None, None, False),
-    ("amina.haddad", "Amina", "Haddad", "de", {"volunteer"}, None, None, False),
-    ("dawit.tesfaye", "Dawit", "Tesfaye", "de", {"volunteer"}, None, None, False),
-    ("olena.kovalenko", "Olena", "Kovalenko", "en", {"volunteer"}, None, None, False),
-    ("reza.ahmadi", "Reza", "Ahmadi", "de", {"volunteer"}, None, None, False),
     (
         "samir.nasser",
         "Samir",
@@ -97,5 +94,6 @@ def seed_demo() -> list[tuple[str, str, str]]:
             assert place is not None, place_name
             create_organisation(user, organisation_name, place)
         logins.append(("organisation", email, f"{organisation_name} (awaiting approval)"))
+    logins += [login for login in seed_volunteers(DEMO_PASSWORD) if login[1] != f"samir.nasser@{DOMAIN}"]
     db.session.flush()
     return logins

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from ..i18n import language_name, supported_locales, text_direction
 from ..labels import WEEKDAYS, label
-from ..models.enums import DayPart
+from ..models.enums import DayPart, VolunteerStatus
 from ..permissions import Role, roles_of
 from ..services.eligibility import offered_areas, offered_kinds
 from .places import place_label
@@ -35,6 +35,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["DayPart"] = DayPart
+    app.jinja_env.globals["VolunteerStatus"] = VolunteerStatus
     app.jinja_env.globals["offered_areas"] = offered_areas
     app.jinja_env.globals["offered_kinds"] = offered_kinds
     app.context_processor(_layout_context)

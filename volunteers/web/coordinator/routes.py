@@ -9,6 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from ...clock import today
 from ...extensions import db
 from ...jobs import job_states
 from ...models import (
@@ -20,10 +21,13 @@ from ...models import (
     OrganisationStatus,
     OutboxMessage,
     OutboxStatus,
+    Qualification,
+    QualificationStatus,
     User,
+    VolunteerProfile,
 )
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, accounts, audit, invitations, organisations
+from ...services import ServiceError, accounts, audit, expiry, invitations, organisations
 from .. import search as search_terms
 from ..forms import ConfirmForm
 from ..organisation.forms import InviteForm
@@ -55,12 +59,22 @@ def home():
         select(func.count(Organisation.id)).where(Organisation.status == OrganisationStatus.PENDING)
     )
     pending = db.session.scalars(_pending_query().limit(5)).all()
+    statuses = dict(
+        db.session.execute(
+            select(VolunteerProfile.status, func.count(VolunteerProfile.id)).group_by(VolunteerProfile.status)
+        ).all()
+    )
     return render_template(
         "coordinator/home.html",
         pending=pending,
         pending_count=pending_count,
         health=outbox_health(),
         jobs=job_states(),
+        volunteer_counts=statuses,
+        trainings_to_check=db.session.scalar(
+            select(func.count(Qualification.id)).where(Qualification.status == QualificationStatus.PENDING)
+        ),
+        running_out=len(expiry.endings(today(), 90)),
     )
 
 

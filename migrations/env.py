@@ -103,7 +103,8 @@ def run_migrations_online():
         if sqlite:
             raw = connection.connection.dbapi_connection
             problems = raw.execute("PRAGMA foreign_key_check").fetchall()
-            raw.execute("PRAGMA foreign_keys=ON")
+            # This connection ran with foreign keys off; the pool must not hand it out again.
+            connection.invalidate()
             if problems:
                 raise RuntimeError(f"foreign key violations after migrating: {problems}")
 

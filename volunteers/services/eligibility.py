@@ -344,9 +344,12 @@ def _explain(failure: Failure) -> str:
                 "%(training)s expired on %(date)s.", training=_type_name(failure, d["type_id"]), date=_date(d["until"])
             )
         case ("qualification", "refresher_due"):
+            rule = failure.rulebook.types.get(d["type_id"]) if failure.rulebook else None
+            refreshers = sorted(_type_name(failure, r) for r in (rule.refresher_ids if rule else ()))
             return _(
-                "%(training)s needs a refresher (deepening seminar or reflection meeting); it was due on %(date)s.",
+                "%(training)s needs a refresher (%(refreshers)s); it was due on %(date)s.",
                 training=_type_name(failure, d["type_id"]),
+                refreshers=_(" or ").join(refreshers),
                 date=_date(d["until"]),
             )
         case ("qualification", "pending"):

@@ -61,8 +61,9 @@ def create_app(profile: str | None = None, overrides: dict[str, Any] | None = No
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table registered before Alembic looks)
-    from .i18n import select_locale
+    from .i18n import escape_lazy_strings, select_locale
 
+    escape_lazy_strings()
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)

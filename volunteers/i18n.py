@@ -47,6 +47,16 @@ def select_locale() -> str:
     return request.accept_languages.best_match(supported_locales()) or default
 
 
+def escape_lazy_strings() -> None:
+    """Flask-Babel's lazy strings declare themselves safe HTML (`__html__` returns the text as
+    it is), so a lazy message formatted with a user's input would reach a page unescaped.
+    Lazy strings are text here: they are escaped like any other string."""
+    from flask_babel.speaklater import LazyString
+    from markupsafe import escape
+
+    LazyString.__html__ = lambda self: str(escape(str(self)))  # type: ignore[method-assign]
+
+
 def text_direction(locale: str) -> str:
     return "rtl" if Locale.parse(locale).character_order == "right-to-left" else "ltr"
 

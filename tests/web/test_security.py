@@ -252,3 +252,13 @@ def test_proxy_fix_gives_the_client_address_behind_one_proxy(database_url, tmp_p
 
     app.test_client().get("/", headers={"X-Forwarded-For": "203.0.113.7"}, environ_base={"REMOTE_ADDR": "10.0.0.1"})
     assert seen["client"] == "203.0.113.7"
+
+
+def test_translated_messages_with_user_input_are_escaped(app):
+    from flask import render_template_string
+    from flask_babel import lazy_gettext
+
+    with app.test_request_context():
+        message = lazy_gettext("Unknown place “%(value)s”.", value="<script>alert(1)</script>")
+        page = render_template_string("<p>{{ message }}</p>", message=message)
+    assert "<script>" not in page and "&lt;script&gt;" in page

@@ -1,0 +1,124 @@
+"""Importing the existing volunteer pool: upload a CSV or .xlsx export, check every row in a
+preview, then import all rows in one transaction, or none. No mail is sent: invitations go
+out per volunteer later."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from ...extensions import db
+from ...models import Language, Place, VolunteerImport
+from ...services import ServiceError
+from ...services import volunteer_import as importer
+from ..service_errors import show_on_form
+from .blueprint import bp
+from .import_forms import ImportConfirmForm, ImportUploadForm
+
+#: Where a finished import leads: the list of volunteers, while that page is being built the overview.
+VOLUNTEERS_ENDPOINT = "coordinator.volunteers"
+FALLBACK_ENDPOINT = "coordinator.home"
+
+
+def _volunteers_url() -> str:
+    endpoint = VOLUNTEERS_ENDPOINT if VOLUNTEERS_ENDPOINT in current_app.view_functions else FALLBACK_ENDPOINT
+    return url_for(endpoint)
+
+
+def _own_upload_or_404(import_id: int) -> VolunteerImport:
+    upload = importer.get_upload(current_user, import_id)
+    if upload is None:
+        abort(404)
+    return upload
+
+
+def _render_upload(form: ImportUploadForm, status: int = 200):
+    languages = db.session.scalars(select(Language).where(Language.code != "deu").order_by(Language.code)).all()
+    places = db.session.scalars(select(Place).order_by(Place.sort_order)).all()
+    return render_template("coordinator/imports/upload.html", form=form, languages=languages, places=places), status
+
+
+@bp.route("/volunteers/import", methods=["GET", "POST"])
+def import_volunteers():
+    form = ImportUploadForm()
+    if form.validate_on_submit():
+        stream = form.file.data
+        # One byte more than allowed is enough to know the file is too large.
+        data = stream.read(importer.MAX_IMPORT_BYTES + 1)
+        try:
+            upload = importer.store_upload(current_user, stream.filename, data)
+        except ServiceError as error:
+            show_on_form(form, error)
+            return _render_upload(form, 400)
+        db.session.commit()
+        return redirect(url_for("coordinator.import_preview", import_id=upload.id))
+    return _render_upload(form, 400 if form.is_submitted() else 200)
+
+
+@bp.route("/volunteers/import/template.csv")
+def import_template():
+    response = make_response(importer.template_csv(str(get_locale() or "de")))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="volunteer-import-template.csv"'
+    return response
+
+
+def _render_preview(upload: VolunteerImport, result: importer.ImportCheck | None = None, status: int = 200):
+    file_error = None
+    if result is None and upload.imported_at is None:
+        try:
+            result = importer.check(upload)
+        except ServiceError as error:  # it was read when stored; only a change of the rules gets here
+            file_error = error.message
+    return render_template(
+        "coordinator/imports/preview.html",
+        upload=upload,
+        result=result,
+        file_error=file_error,
+        confirm_form=ImportConfirmForm(),
+        corrected_form=ImportUploadForm(),
+        volunteers_url=_volunteers_url(),
+    ), status
+
+
+@bp.route("/volunteers/import/<int:import_id>")
+def import_preview(import_id: int):
+    return _render_preview(_own_upload_or_404(import_id))
+
+
+@bp.post("/volunteers/import/<int:import_id>")
+def import_confirm(import_id: int):
+    upload = _own_upload_or_404(import_id)
+    form = ImportConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return _render_preview(upload, status=400)
+    try:
+        count = importer.import_volunteers(current_user, upload, locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+    except importer.ImportInvalid as error:
+        db.session.rollback()
+        flash(_("Nothing was imported: the file no longer passes the checks. See the errors below."), "error")
+        return _render_preview(db.session.get(VolunteerImport, import_id), error.result, status=409)
+    except importer.AlreadyImported:
+        db.session.rollback()
+        flash(_("This file has been imported already; nothing was imported again."), "info")
+        return redirect(url_for("coordinator.import_preview", import_id=import_id))
+    except (ServiceError, IntegrityError):
+        # Someone took one of the addresses while this import ran: the preview shows which.
+        db.session.rollback()
+        flash(_("Nothing was imported: the data changed in the meantime. Please check the rows again."), "error")
+        return redirect(url_for("coordinator.import_preview", import_id=import_id))
+    db.session.commit()
+    flash(
+        ngettext(
+            "%(num)d volunteer imported. No mail was sent: invite each volunteer from their profile.",
+            "%(num)d volunteers imported. No mail was sent: invite each volunteer from their profile.",
+            count,
+        ),
+        "success",
+    )
+    return redirect(_volunteers_url())

@@ -11,7 +11,7 @@ case "${1:-compile}" in
     "$PYBABEL" --quiet extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 \
       -o volunteers/translations/messages.pot --no-location --sort-output \
       --project volunteers --copyright-holder "Landkreis Kassel" .
-    "$PYBABEL" --quiet update -i volunteers/translations/messages.pot -d volunteers/translations --no-fuzzy-matching
+    "$PYBABEL" --quiet update -i volunteers/translations/messages.pot -d volunteers/translations --no-fuzzy-matching --ignore-obsolete
     ;;
   compile)
     "$PYBABEL" --quiet compile -d volunteers/translations

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import Qualification, User, VolunteerProfile
+from ...models import Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
 from ...services import ServiceError, expiry, onboarding, qualifications
 from ..downloads import send_proof
@@ -79,7 +79,7 @@ def reject_training(qualification_id: int):
             db.session.commit()
             flash(_("The training is rejected; the volunteer has been told the reason by mail."), "success")
             return _back(training)
-    return render_volunteer(volunteer_or_404(training.profile_id), 400, reject_form=form)
+    return render_volunteer(volunteer_or_404(training.profile_id), 400, reject_form=form, rejecting=training.id)
 
 
 @bp.route("/trainings/<int:qualification_id>/proof")
@@ -148,4 +148,4 @@ def pending_trainings():
 @bp.route("/expiring")
 def expiring():
     day = today()
-    return render_template("coordinator/expiring.html", endings=expiry.endings(day, 90), today=day, User=User)
+    return render_template("coordinator/expiring.html", endings=expiry.endings(day, 90), today=day)

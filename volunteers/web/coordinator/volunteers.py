@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...clock import today
 from ...extensions import db
 from ...models import AuditEvent, VolunteerProfile
+from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ..forms import ConfirmForm
@@ -158,6 +159,8 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         actions=audit.ACTIONS,
         status_form=status_form.offer(transitions),
         reject_form=forms.get("reject_form") or RejectTrainingForm(),
+        blank_reject_form=RejectTrainingForm(formdata=None),
+        rejecting=forms.get("rejecting"),
         confirm_form=ConfirmForm(),
         today=day,
     ), status
@@ -175,8 +178,6 @@ def change_volunteer_status(profile_id: int):
     if not form.validate_on_submit():
         return render_volunteer(profile, 400, status_form=form)
     try:
-        from ...models.enums import VolunteerStatus
-
         volunteers.change_status(
             current_user,
             profile,

@@ -29,7 +29,7 @@ from volunteers.models import (
 from volunteers.services import tokens
 
 ROOT = Path(__file__).resolve().parent.parent
-COMMANDS = ["create-user", "seed-demo", "send-mail", "tick", "db"]
+COMMANDS = ["create-user", "seed-demo", "send-mail", "tick", "remind", "db"]
 
 
 @pytest.fixture

@@ -307,13 +307,18 @@ def test_unknown_volunteer_is_404(ctx, client, login):
 def test_a_refused_rejection_shows_its_error_at_that_training_only(ctx, client, login):
     account = factories.volunteer()
     kind = factories.qualification_type("health-guide-gkv")
-    first, second = (Qualification(profile=account.profile, type=kind, provider=p, completed_on=today())
-                     for p in ("AOK", "VHS"))
+    first, second = (
+        Qualification(profile=account.profile, type=kind, provider=p, completed_on=today()) for p in ("AOK", "VHS")
+    )
     db.session.add_all([first, second])
     db.session.commit()
     login(client, factories.coordinator())
-    response = submit(client, f"/coordinator/trainings/{second.id}/reject", {"reason": ""},
-                      page=f"/coordinator/volunteers/{account.profile.id}")
+    response = submit(
+        client,
+        f"/coordinator/trainings/{second.id}/reject",
+        {"reason": ""},
+        page=f"/coordinator/volunteers/{account.profile.id}",
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert page.count('class="error-summary"') == 1

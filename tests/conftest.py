@@ -199,6 +199,11 @@ def csrf_token(client: FlaskClient, page: str = "/") -> str:
     return match.group(1)
 
 
+def without_csrf_tokens(page: str) -> str:
+    """A page with its CSRF tokens blanked: they carry a timestamp, so two pages differ."""
+    return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
+
+
 def submit(client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs):
     """POST a form the way a browser does: with the CSRF token of the page it came from."""
     payload = dict(data or {})

@@ -92,3 +92,47 @@ def test_check_constraints_allow_every_value_of_the_models_enums(ctx):
             if isinstance(column.type, sa.Enum):
                 for value in column.type.enums:
                     assert f"'{value}'" in checks, f"{table.name}.{column.name} does not allow {value!r}"
+
+
+def test_volunteers_who_registered_before_profiles_get_one_with_history(database_url, tmp_path):
+    """A migration test with data: the state before the volunteer schema, then upgrade."""
+    import sqlalchemy as sa
+
+    from volunteers.models import StatusChange, VolunteerProfile
+
+    def run(app):
+        with app.app_context():
+            upgrade(revision="57a7c4a365f4")
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO users (email, given_name, family_name, password_hash, locale, session_version, "
+                        "active, is_coordinator, is_volunteer, created_at) VALUES ('early@example.org', 'Early', "
+                        "'Bird', 'x', 'de', 1, true, false, true, '2026-11-01 10:00:00')"
+                    )
+                )
+            upgrade()
+            profile = db.session.scalar(select(VolunteerProfile))
+            assert profile.user.email == "early@example.org" and profile.status.value == "applicant"
+            history = db.session.scalars(select(StatusChange)).all()
+            assert [(h.profile_id, h.from_status, h.to_status.value) for h in history] == [
+                (profile.id, None, "applicant")
+            ]
+            db.session.remove()
+            db.engine.dispose()
+
+    if database_url.startswith("sqlite"):
+        run(
+            create_app(
+                "testing",
+                {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/early.sqlite3", "MAIL_FILE_DIR": str(tmp_path)},
+            )
+        )
+    else:
+        from tests.conftest import _postgres_database
+
+        databases = _postgres_database(database_url)
+        try:
+            run(create_app("testing", {"SQLALCHEMY_DATABASE_URI": next(databases), "MAIL_FILE_DIR": str(tmp_path)}))
+        finally:
+            databases.close()

@@ -130,3 +130,71 @@ def test_flask_remind_and_tick_run_it(ctx, app):
     assert result.exit_code == 0 and "1 reminders" in result.output
     tick = runner.invoke(args=["tick"])
     assert "job remind: 0 reminders" in tick.output
+
+
+def test_retired_volunteers_get_no_notices(ctx, deliver, smtp_server):
+    account = _guide_ending_in(-1)
+    account.profile.status = VolunteerStatus.RETIRED
+    db.session.commit()
+    assert remind(today()).marked_expired == 1
+    db.session.commit()
+    deliver()
+    assert smtp_server.to(account.email) == []
+
+
+def test_an_old_lapse_is_marked_but_not_mailed(ctx, deliver, smtp_server):
+    account = _guide_ending_in(-200)
+    assert remind(today()).marked_expired == 1
+    db.session.commit()
+    deliver()
+    assert smtp_server.to(account.email) == []
+
+
+def test_a_missed_refresher_is_told_once(ctx, deliver, smtp_server):
+    completed = add_months(today() - timedelta(days=4), -24)
+    account = factories.active_volunteer(trainings=("lay-interpreter-basic",), completed_on=completed, locale="en")
+    remind(today())
+    remind(today())
+    db.session.commit()
+    deliver()
+    [notice] = smtp_server.to(account.email)
+    assert "refresher" in body_text(notice)
+
+
+def test_renewal_through_an_including_type_counts(ctx, deliver, smtp_server):
+    from volunteers.models.enums import QualificationStatus
+    from volunteers.services.validity import valid_until
+
+    account = _guide_ending_in(-1)
+    mimi = factories.qualification_type("mimi-health-mediator")  # includes the health guide
+    db.session.add(
+        Qualification(
+            profile=account.profile,
+            type=mimi,
+            provider="EMZ",
+            completed_on=today(),
+            status=QualificationStatus.VERIFIED,
+            valid_until=valid_until(today(), 36),
+        )
+    )
+    db.session.commit()
+    remind(today())
+    db.session.commit()
+    deliver()
+    assert smtp_server.to(account.email) == []
+
+
+def test_marking_takes_a_fixed_number_of_queries(ctx, count_queries):
+    for _ in range(2):
+        _guide_ending_in(-1)
+    with count_queries() as few:
+        remind(today())
+    db.session.rollback()
+    for _ in range(8):
+        _guide_ending_in(-1)
+    with count_queries() as many:
+        remind(today())
+    db.session.rollback()
+    # One outbox row per mail (one more volunteer, one more mail); everything else stays.
+    inserts = [s for s in many if s.startswith("INSERT INTO outbox_messages")]
+    assert len(many) - len(inserts) == len(few) - 2

@@ -96,3 +96,14 @@ def configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _begins_with_write_lock() else "BEGIN")
+
+
+def upsert(model):
+    """An INSERT in the dialect of the session's database, so that ON CONFLICT DO NOTHING /
+    DO UPDATE can follow (both PostgreSQL and SQLite have them)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from .extensions import db
+
+    dialect = db.session.get_bind().dialect.name
+    return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

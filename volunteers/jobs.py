@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from .db_types import utcnow
+from .db_types import upsert, utcnow
 from .extensions import db
 from .models import ActionToken, Invitation, JobState, VolunteerImport
 from .services import throttle
@@ -60,11 +59,9 @@ JOBS: tuple[Job, ...] = (
 
 
 def _ensure_states(now: datetime) -> None:
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     for job in JOBS:
         db.session.execute(
-            insert(JobState)
+            upsert(JobState)
             .values(name=job.name, next_run_at=now, run_count=0)
             .on_conflict_do_nothing(index_elements=["name"])
         )

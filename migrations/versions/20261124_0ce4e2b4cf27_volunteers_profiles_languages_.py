@@ -385,6 +385,10 @@ def upgrade():
         "SELECT id, false, false, false, false, false, false, 'not_stated', 4, 'none', 'applicant', "
         "created_at, created_at, 1 FROM users WHERE is_volunteer"
     )
+    op.execute(
+        "INSERT INTO volunteer_status_changes (profile_id, to_status, changed_at) "
+        "SELECT id, 'applicant', created_at FROM volunteer_profiles"
+    )
 
 
 def _seed_reference_data():

@@ -191,14 +191,36 @@ def test_a_certificate_is_due_again_after_five_years_and_entries_count_against()
     assert _rules(evaluate(entries, BOOK, DAY, "tir")) == [("police_certificate", "entries")]
 
 
+def test_entries_on_a_newer_simple_certificate_count_also_with_minors():
+    facts = replace(
+        QUALIFIED,
+        certificates=(
+            Certificate(CertificateKind.EXTENDED, date(2025, 5, 2), date(2030, 5, 2), CertificateResult.NO_ENTRIES),
+            Certificate(CertificateKind.SIMPLE, date(2026, 11, 19), date(2031, 11, 19), CertificateResult.ENTRIES),
+        ),
+    )
+    assert _rules(evaluate(facts, BOOK, DAY, "tir", minors=True)) == [("police_certificate", "entries")]
+    assert _rules(evaluate(facts, BOOK, DAY, "tir", minors=False)) == [("police_certificate", "entries")]
+
+
+def test_an_expired_training_with_a_renewal_waiting_says_both():
+    renewal = HeldQualification(MIMI, QualificationStatus.PENDING, date(2026, 11, 1), None)
+    facts = replace(
+        QUALIFIED, qualifications=(_verified(BASIC, date(2025, 6, 1)), _verified(MIMI, date(2023, 1, 10), 36), renewal)
+    )
+    [failure] = evaluate(facts, BOOK, DAY, "tir").failures
+    assert (failure.reason, failure.details["renewal_pending"]) == ("expired", True)
+
+
 def test_without_a_requirement_nobody_may():
     book = replace(BOOK, requirement=None)
     assert ("offer", "no_requirement") in _rules(evaluate(QUALIFIED, book, DAY))
 
 
 @given(st.dates(min_value=date(2020, 1, 1), max_value=date(2035, 12, 31)))
-def test_a_verdict_never_allows_what_a_single_rule_forbids(day):
-    verdict = evaluate(QUALIFIED, BOOK, day, "tir")
-    assert verdict.allowed == (not verdict.failures)
-    if day < date(2025, 6, 1):
-        assert not verdict.allowed  # the basic course was not completed yet
+def test_the_qualified_volunteer_may_exactly_while_every_record_counts(day):
+    """Basic course completed 1 June 2025 (refresher every 24 months: counts until 31 May 2027),
+    MiMi valid until 9 January 2028, certificate shown 2 May 2025 and due on 2 May 2030, the
+    declaration (signed) in force from 1 January 2026: allowed exactly in between."""
+    allowed = evaluate(QUALIFIED, BOOK, day, "tir").allowed
+    assert allowed == (date(2025, 6, 1) <= day <= date(2027, 5, 31))

@@ -35,9 +35,9 @@ def test_tokens_are_redacted_from_log_lines():
     assert redact_tokens('"GET /coordinator/outbox HTTP/1.1"') == '"GET /coordinator/outbox HTTP/1.1"'
 
 
-@given(st.text(min_size=1))
+@given(st.text(alphabet=st.characters(categories=("L", "N", "Zs")), min_size=1))
 def test_organisation_names_match_whatever_case_and_spacing(name):
-    assert name_key(name) == name_key(f"  {name.upper()}  ".replace(" ", "   ")) or name_key(name) == name_key(name)
+    assert name_key(name) == name_key(f"  {name.casefold()}  ".replace(" ", "   "))
 
 
 def test_name_key_examples():

@@ -323,3 +323,77 @@ def test_a_refused_rejection_shows_its_error_at_that_training_only(ctx, client, 
     assert response.status_code == 400
     assert page.count('class="error-summary"') == 1
     assert f'id="reason-{second.id}-error"' in page and f'id="reason-{first.id}-error"' not in page
+
+
+def test_invalid_filter_values_are_field_errors_not_500s(ctx, client, login):
+    login(client, factories.coordinator())
+    for query in [
+        "place=99999999999999999999999",
+        "area=xyz&min_level=Q9&place=abc",
+        "status=nope&kind=%20",
+        "qualified_on=2026-13-45&area=language&kind=interpreting",
+    ]:
+        for path in ("/coordinator/volunteers", "/coordinator/volunteers.csv"):
+            assert client.get(f"{path}?{query}").status_code == 200, (path, query)
+    page = client.get("/coordinator/volunteers?place=abc&min_level=Q9").get_data(as_text=True)
+    assert 'id="place-error"' in page and 'id="min_level-error"' in page
+
+
+def test_coordinators_do_not_verify_their_own_trainings(ctx, client, login):
+    from volunteers.services.volunteers import ensure_profile
+
+    coordinator = factories.coordinator()
+    coordinator.is_volunteer = True
+    profile = ensure_profile(coordinator)
+    training = Qualification(
+        profile=profile, type=factories.qualification_type("health-guide-gkv"), provider="AOK", completed_on=today()
+    )
+    db.session.add(training)
+    db.session.commit()
+    login(client, coordinator)
+    submit(client, f"/coordinator/trainings/{training.id}/verify", page="/coordinator/trainings")
+    db.session.expire_all()
+    assert db.session.get(Qualification, training.id).status is QualificationStatus.PENDING
+
+
+def test_an_unreadable_version_counts_as_outdated(ctx, client, login):
+    account = factories.volunteer()
+    login(client, factories.coordinator())
+    response = submit(
+        client,
+        f"/coordinator/volunteers/{account.profile.id}/availability",
+        {"version": "abc", "max_assignments_per_month": "3", "slot-0-morning": "y"},
+    )
+    assert response.status_code == 400
+    assert f'name="version" type="hidden" value="{account.profile.version}"' in response.get_data(as_text=True)
+
+
+def test_a_change_saved_meanwhile_by_someone_else_is_a_message_not_a_500(ctx, app):
+    """The record's version moves on between reading it and saving it (another coordinator
+    saved in between): the save is refused with a message, nothing is overwritten."""
+    from volunteers.web.service_errors import commit_change
+    from volunteers.web.volunteer_forms import availability_form
+
+    profile_id = factories.volunteer().profile.id
+    with app.test_request_context(method="POST"):
+        seen = db.session.get(VolunteerProfile, profile_id)
+        db.session.expunge(seen)  # what this coordinator's page was made from
+        db.session.commit()
+        with app.app_context():  # another coordinator, another session, saves first
+            other = db.session.get(VolunteerProfile, profile_id)
+            other.phone = "0561 1"
+            db.session.commit()
+            db.session.remove()
+        seen = db.session.merge(seen, load=False)
+        form = availability_form(seen)
+
+        def change():
+            seen.max_assignments_per_month = 9
+            db.session.flush()
+
+        assert commit_change(form, change, record=seen) is False
+        assert form.form_errors
+        db.session.remove()
+    db.session.expire_all()
+    saved = db.session.get(VolunteerProfile, profile_id)
+    assert saved.max_assignments_per_month != 9 and saved.phone == "0561 1"

@@ -11,9 +11,8 @@ from email.utils import make_msgid
 from flask import render_template
 from flask_babel import force_locale
 from sqlalchemy import exists, select
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db_types import utcnow
+from ..db_types import upsert, utcnow
 from ..extensions import db
 from ..i18n import normalise_locale
 from ..models import OutboxMessage, OutboxStatus
@@ -55,10 +54,8 @@ def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subj
         "created_at": now,
     }
     # ON CONFLICT DO NOTHING keeps the surrounding transaction usable when the key exists.
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     statement = (
-        insert(OutboxMessage)
+        upsert(OutboxMessage)
         .values(**values)
         .on_conflict_do_nothing(index_elements=["key"])
         .returning(OutboxMessage.id)  # a row comes back only if it was inserted

@@ -204,7 +204,12 @@ def _check_group(group: frozenset[int], facts: VolunteerFacts, rulebook: Ruleboo
             best_lapsed = (until, held.type_id, reason)
     if best_lapsed is not None:
         until, type_id, reason = best_lapsed
-        return Failure("qualification", reason, {"type_id": type_id, "until": until}, rulebook)
+        return Failure(
+            "qualification",
+            reason,
+            {"type_id": type_id, "until": until, "renewal_pending": pending is not None},
+            rulebook,
+        )
     if pending is not None:
         return Failure("qualification", "pending", {"type_id": pending}, rulebook)
     return Failure("qualification", "missing", {"type_ids": tuple(sorted(group))}, rulebook)
@@ -215,15 +220,18 @@ def _check_certificate(
 ) -> Failure | None:
     needs_extended = minors and requirement.extended_certificate_for_minors
     shown = sorted((c for c in facts.certificates if c.shown_on <= on), key=lambda c: c.shown_on, reverse=True)
+    # Entries on the newest certificate count, whatever its kind.
+    if shown and shown[0].result is CertificateResult.ENTRIES:
+        return Failure("police_certificate", "entries", {}, rulebook)
     if needs_extended:
         shown = [c for c in shown if c.kind is CertificateKind.EXTENDED]
     if not shown:
         return Failure("police_certificate", "extended_missing" if needs_extended else "missing", {}, rulebook)
-    latest = shown[0]
-    if latest.result is CertificateResult.ENTRIES:
+    current = shown[0]
+    if current.result is CertificateResult.ENTRIES:
         return Failure("police_certificate", "entries", {}, rulebook)
-    if on >= latest.next_due_on:
-        return Failure("police_certificate", "due", {"since": latest.next_due_on}, rulebook)
+    if on >= current.next_due_on:
+        return Failure("police_certificate", "due", {"since": current.next_due_on}, rulebook)
     return None
 
 
@@ -340,18 +348,24 @@ def _explain(failure: Failure) -> str:
                 has=label(d["has"]),
             )
         case ("qualification", "expired"):
-            return _(
+            expired = _(
                 "%(training)s expired on %(date)s.", training=_type_name(failure, d["type_id"]), date=_date(d["until"])
             )
+            if d.get("renewal_pending"):
+                return expired + " " + _("A newer training waits for verification.")
+            return expired
         case ("qualification", "refresher_due"):
             rule = failure.rulebook.types.get(d["type_id"]) if failure.rulebook else None
             refreshers = sorted(_type_name(failure, r) for r in (rule.refresher_ids if rule else ()))
-            return _(
+            due = _(
                 "%(training)s needs a refresher (%(refreshers)s); it was due on %(date)s.",
                 training=_type_name(failure, d["type_id"]),
                 refreshers=_(" or ").join(refreshers),
                 date=_date(d["until"]),
             )
+            if d.get("renewal_pending"):
+                return due + " " + _("A newer training waits for verification.")
+            return due
         case ("qualification", "pending"):
             return _(
                 "%(training)s is waiting for verification by the centre.", training=_type_name(failure, d["type_id"])

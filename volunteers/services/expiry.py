@@ -8,7 +8,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
 from ..db_types import utcnow
@@ -23,7 +23,7 @@ from ..models import (
 )
 from ..models.enums import QualificationStatus, VolunteerStatus
 from ..notifications.events import notify_expired, notify_expiry_reminder
-from .validity import in_good_standing_until
+from .validity import in_good_standing_until, inclusion_closure
 
 REMINDER_DAYS = (60, 14)
 
@@ -155,8 +155,13 @@ class ReminderReport:
         return f"{self.reminded} reminders, {self.marked_expired} marked as run out"
 
 
+#: Only what ran out this recently is told by mail (an old paper record is not news).
+NOTICE_WITHIN = timedelta(days=30)
+
+
 def remind(today: date) -> ReminderReport:
     report = ReminderReport()
+    profiles = _profiles()
     for ending in endings(today, max(REMINDER_DAYS)):
         days = (ending.until - today).days
         stage = min(stage for stage in REMINDER_DAYS if days <= stage)
@@ -164,11 +169,18 @@ def remind(today: date) -> ReminderReport:
         report.reminded += notify_expiry_reminder(
             ending.profile, key=key, what=ending.what, names=ending.names, until=ending.until, days=days
         )
-    report.marked_expired = _mark_expired(today)
+    report.marked_expired = _mark_expired(today, profiles)
+    _tell_missed_refreshers(today, profiles)
     return report
 
 
-def _mark_expired(today: date) -> int:
+def _recent(until: date, today: date) -> bool:
+    return today - NOTICE_WITHIN <= until < today
+
+
+def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
+    """Marks trainings past their validity and certificates past their due date, and tells
+    their (not retired) owners once, unless already renewed or long past."""
     now = utcnow()
     marked = 0
     lapsed = db.session.scalars(
@@ -178,17 +190,21 @@ def _mark_expired(today: date) -> int:
             Qualification.valid_until < today,
             Qualification.expired_at.is_(None),
         )
-        .options(
-            selectinload(Qualification.type), selectinload(Qualification.profile).selectinload(VolunteerProfile.user)
-        )
+        .options(selectinload(Qualification.type))
     ).all()
     renewed = _still_valid_types(today)
+    _set_expired(Qualification, [q.id for q in lapsed], now)
     for qualification in lapsed:
-        qualification.expired_at = now
         marked += 1
-        if (qualification.profile_id, qualification.type_id) not in renewed and qualification.type is not None:
+        profile = profiles.get(qualification.profile_id)  # None: retired
+        if (
+            profile is not None
+            and qualification.type is not None
+            and (qualification.profile_id, qualification.type_id) not in renewed
+            and _recent(qualification.valid_until, today)
+        ):
             notify_expired(
-                qualification.profile,
+                profile,
                 key=f"expired:qualification:{qualification.id}",
                 what="qualification",
                 names=(qualification.type.name_de, qualification.type.name_en),
@@ -198,33 +214,54 @@ def _mark_expired(today: date) -> int:
     for certificate in db.session.scalars(select(PoliceCertificate).order_by(PoliceCertificate.shown_on)):
         latest[certificate.profile_id] = certificate.id
     overdue = db.session.scalars(
-        select(PoliceCertificate)
-        .where(PoliceCertificate.next_due_on <= today, PoliceCertificate.expired_at.is_(None))
-        .options(selectinload(PoliceCertificate.recorded_by))
+        select(PoliceCertificate).where(PoliceCertificate.next_due_on <= today, PoliceCertificate.expired_at.is_(None))
     ).all()
+    _set_expired(PoliceCertificate, [c.id for c in overdue], now)
     for certificate in overdue:
-        certificate.expired_at = now
         marked += 1
-        profile = db.session.get(VolunteerProfile, certificate.profile_id)
-        if latest.get(certificate.profile_id) == certificate.id and profile.status is not VolunteerStatus.RETIRED:
+        profile = profiles.get(certificate.profile_id)
+        last_day = certificate.next_due_on - timedelta(days=1)
+        if profile is not None and latest.get(certificate.profile_id) == certificate.id and _recent(last_day, today):
             notify_expired(
                 profile,
                 key=f"expired:police_certificate:{certificate.id}",
                 what="police_certificate",
                 names=("Führungszeugnis", "Police certificate"),
-                until=certificate.next_due_on - timedelta(days=1),
+                until=last_day,
             )
     return marked
 
 
+def _set_expired(model, ids: list[int], now) -> None:
+    if ids:
+        db.session.execute(
+            update(model).where(model.id.in_(ids)).values(expired_at=now).execution_options(synchronize_session=False)
+        )
+
+
+def _tell_missed_refreshers(today: date, profiles: dict[int, VolunteerProfile]) -> None:
+    """A basic course whose refresher is overdue: told once (it is not marked: a refresher
+    taken later restores it)."""
+    for ending in _qualification_endings(profiles):
+        if ending.what == "refresher" and _recent(ending.until, today):
+            notify_expired(
+                ending.profile,
+                key=f"expired:refresher:{ending.record_id}:{ending.until.isoformat()}",
+                what="refresher",
+                names=ending.names,
+                until=ending.until,
+            )
+
+
 def _still_valid_types(today: date) -> set[tuple[int, int]]:
+    """(volunteer, type) pairs held by a training valid today, directly or by inclusion."""
+    types = db.session.scalars(select(QualificationType).options(selectinload(QualificationType.includes))).all()
+    closure = inclusion_closure({t.id: [i.id for i in t.includes] for t in types})
     rows = db.session.execute(
         select(Qualification.profile_id, Qualification.type_id).where(
             Qualification.status == QualificationStatus.VERIFIED,
+            Qualification.type_id.is_not(None),
             (Qualification.valid_until.is_(None)) | (Qualification.valid_until >= today),
         )
     )
-    return {(row.profile_id, row.type_id) for row in rows}
-
-
-__all__ = ["Ending", "ReminderReport", "endings", "remind"]
+    return {(row.profile_id, held) for row in rows for held in closure.get(row.type_id, frozenset({row.type_id}))}

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..db_types import utcnow
+from ..db_types import upsert, utcnow
 from ..extensions import db
 from ..models import (
     Declaration,
@@ -81,14 +81,15 @@ def sign(actor: User, profile: VolunteerProfile, version: DeclarationVersion) ->
     )
     if version.number != newest:
         raise ServiceError(_l("A newer text of this declaration exists; please read and sign that one."))
-    exists = db.session.scalar(
-        select(DeclarationSignature.id).where(
-            DeclarationSignature.profile_id == profile.id, DeclarationSignature.version_id == version.id
-        )
-    )
-    if exists:
+    # Two clicks at once: one signature, no error.
+    inserted = db.session.execute(
+        upsert(DeclarationSignature)
+        .values(profile_id=profile.id, version_id=version.id, signed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["profile_id", "version_id"])
+        .returning(DeclarationSignature.id)
+    ).first()
+    if inserted is None:
         return False
-    db.session.add(DeclarationSignature(profile_id=profile.id, version_id=version.id, signed_at=utcnow()))
     audit.record(
         "declaration.signed", actor=actor, subject=actor, declaration=version.declaration_id, version=version.number
     )

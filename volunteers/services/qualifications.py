@@ -88,6 +88,8 @@ def _decide(
 
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators verify trainings."))
+    if qualification.profile.user_id == coordinator.id:
+        raise ServiceError(_l("Another coordinator checks your own trainings."))
     months = qualification.type.validity_months if qualification.type else None
     until = valid_until(qualification.completed_on, months) if status is QualificationStatus.VERIFIED else None
     # Conditional: of two coordinators deciding at once, exactly one wins.

@@ -19,9 +19,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import and_, case, delete, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
-from ..db_types import utcnow
+from ..db_types import upsert, utcnow
 from ..extensions import db
 from ..models import LoginThrottle, User
 
@@ -107,10 +106,9 @@ def seconds_blocked(keys: list[tuple[Policy, str]], now: datetime | None = None)
 
 def record_failure(keys: list[tuple[Policy, str]], now: datetime | None = None) -> None:
     now = now or utcnow()
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for policy, key in keys:
         statement = (
-            insert(LoginThrottle)
+            upsert(LoginThrottle)
             .values(key=key, failures=1, last_failure_at=now, blocked_until=None)
             .on_conflict_do_update(
                 index_elements=["key"],

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_wtf import FlaskForm
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..extensions import db
 from ..services import ServiceError
@@ -16,3 +19,31 @@ def show_on_form(form: FlaskForm, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+
+
+def submitted_version(form: FlaskForm) -> int | None:
+    """The record version the form was made from; anything unreadable counts as outdated."""
+    value = (form.version.data or "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else -1
+
+
+def commit_change(form: FlaskForm, change: Callable[[], object], record=None) -> bool:
+    """Runs a service call and commits once. A refusal, or a record changed by someone else
+    in the meantime (its version moved on), is shown on the form with everything typed kept;
+    the form then carries the current version, so saving again is a knowing overwrite."""
+    from ..services.volunteers import STALE
+
+    try:
+        change()
+        db.session.commit()
+    except ServiceError as error:
+        show_on_form(form, error)
+    except StaleDataError:
+        show_on_form(form, ServiceError(STALE))
+    else:
+        return True
+    if record is not None and "version" in form._fields:
+        form.version.data = str(record.version)
+    return False

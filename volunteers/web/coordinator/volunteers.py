@@ -20,10 +20,10 @@ from ..pagination import PER_PAGE, page_number
 from ..places import get_place
 from ..search import current as current_search
 from ..search import remember as remember_search
-from ..service_errors import show_on_form
-from ..volunteer.profile import save_profile
+from ..service_errors import commit_change, show_on_form
+from ..volunteer.profile import save_availability, save_profile
 from ..volunteer.routes import trainings_of
-from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form, chosen_slots
+from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
 from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
 
@@ -46,16 +46,22 @@ def volunteer_or_404(profile_id: int) -> VolunteerProfile:
 
 
 def _criteria(form: FilterForm) -> volunteer_search.Criteria:
-    valid = form.validate()
+    """The filters that are valid; a value that is not (a place that does not exist, a level
+    that is no level) is shown as an error at its field and not applied."""
+    form.validate()
+
+    def value(field):
+        return None if field.errors else (field.data or None)
+
     return volunteer_search.Criteria(
         name=current_search("volunteers"),
-        place_id=form.place.data or None,
-        language_code=form.language.data or None,
-        min_level=form.min_level.data or None,
-        area=form.area.data or None,
-        kind=form.kind.data or None,
-        qualified_on=form.qualified_on.data if valid else None,
-        status=form.status.data or None,
+        place_id=value(form.place),
+        language_code=value(form.language),
+        min_level=value(form.min_level),
+        area=value(form.area),
+        kind=value(form.kind),
+        qualified_on=value(form.qualified_on),
+        status=value(form.status),
         expiring_soon=bool(form.expiring_soon.data),
     )
 
@@ -177,18 +183,18 @@ def change_volunteer_status(profile_id: int):
     form = StatusChangeForm().offer(volunteers.allowed_transitions(current_user, profile))
     if not form.validate_on_submit():
         return render_volunteer(profile, 400, status_form=form)
-    try:
-        volunteers.change_status(
+    statuses = {status.value: status for status in VolunteerStatus}
+    if not commit_change(
+        form,
+        lambda: volunteers.change_status(
             current_user,
             profile,
             form.to_status.data,
             form.reason.data,
-            expected_status=VolunteerStatus(form.expected_status.data) if form.expected_status.data else None,
-        )
-    except ServiceError as error:
-        show_on_form(form, error)
+            expected_status=statuses.get(form.expected_status.data or ""),
+        ),
+    ):
         return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
-    db.session.commit()
     flash(_("The status is changed; the volunteer has been told by mail."), "success")
     return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
 
@@ -226,22 +232,9 @@ def edit_volunteer(profile_id: int):
 def edit_availability(profile_id: int):
     profile = volunteer_or_404(profile_id)
     form: AvailabilityForm = availability_form(profile) if request.method == "GET" else availability_form(formdata=True)
-    if request.method == "POST" and form.validate_on_submit():
-        try:
-            volunteers.set_availability(
-                current_user,
-                profile,
-                chosen_slots(form),
-                form.max_assignments_per_month.data,
-                int(form.version.data or 0) or None,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-            form.version.data = str(profile.version)
-        else:
-            db.session.commit()
-            flash(_("The availability is saved."), "success")
-            return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+    if request.method == "POST" and form.validate_on_submit() and save_availability(current_user, profile, form):
+        flash(_("The availability is saved."), "success")
+        return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
     return render_template("coordinator/volunteers/availability.html", form=form, profile=profile), (
         400 if form.errors else 200
     )

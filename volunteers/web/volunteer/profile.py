@@ -6,14 +6,13 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from ...clock import today
 from ...extensions import db
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, accounts, volunteers
 from ..forms import ConfirmForm
-from ..service_errors import show_on_form
+from ..service_errors import commit_change, show_on_form, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
     EmailChangeForm,
@@ -25,24 +24,28 @@ from ..volunteer_forms import (
 from .blueprint import bp
 from .routes import own_profile
 
+_STATUS_VALUES = {status.value for status in VolunteerStatus}
+
 
 def save_profile(actor, profile, form: ProfileForm) -> bool:
     """Applies a submitted profile form; False (with the message on the form) if refused.
     Used by the coordinators' page too."""
-    try:
-        volunteers.update_profile(actor, profile, form.changes(), int(form.version.data or 0) or None)
-        db.session.commit()
-    except ServiceError as error:
-        show_on_form(form, error)
-        if error.field == "version":
-            form.version.data = str(profile.version)  # saving again overwrites, knowingly
-        return False
-    except StaleDataError:
-        db.session.rollback()
-        show_on_form(form, ServiceError(volunteers.STALE))
-        form.version.data = str(profile.version)
-        return False
-    return True
+    return commit_change(
+        form,
+        lambda: volunteers.update_profile(actor, profile, form.changes(), submitted_version(form)),
+        record=profile,
+    )
+
+
+def save_availability(actor, profile, form) -> bool:
+    """The availability grid, for the volunteer's page and the coordinators' one."""
+    return commit_change(
+        form,
+        lambda: volunteers.set_availability(
+            actor, profile, chosen_slots(form), form.max_assignments_per_month.data, submitted_version(form)
+        ),
+        record=profile,
+    )
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -92,25 +95,9 @@ def availability():
     if request.method == "GET":
         return _availability_page(record, availability_form(record), AbsenceForm())
     form = availability_form(formdata=True)
-    if form.validate_on_submit():
-        try:
-            volunteers.set_availability(
-                current_user,
-                record,
-                chosen_slots(form),
-                form.max_assignments_per_month.data,
-                int(form.version.data or 0) or None,
-            )
-            db.session.commit()
-        except ServiceError as error:
-            show_on_form(form, error)
-            form.version.data = str(record.version)
-        except StaleDataError:
-            db.session.rollback()
-            show_on_form(form, ServiceError(volunteers.STALE))
-        else:
-            flash(_("Your availability is saved."), "success")
-            return redirect(url_for("volunteer.availability"))
+    if form.validate_on_submit() and save_availability(current_user, record, form):
+        flash(_("Your availability is saved."), "success")
+        return redirect(url_for("volunteer.availability"))
     return _availability_page(record, form, AbsenceForm(), 400)
 
 
@@ -145,19 +132,13 @@ def pause():
     record = own_profile()
     form = StatusForm(to_status=VolunteerStatus.PAUSED.value, expected_status=record.status.value)
     if form.validate_on_submit():
-        try:
-            volunteers.change_status(
-                current_user,
-                record,
-                VolunteerStatus.PAUSED,
-                form.reason.data,
-                expected_status=VolunteerStatus(form.expected_status.data),
-            )
-        except (ServiceError, ValueError) as error:
-            db.session.rollback()
-            flash(str(getattr(error, "message", error)), "error")
-        else:
-            db.session.commit()
+        expected = VolunteerStatus(form.expected_status.data) if form.expected_status.data in _STATUS_VALUES else None
+        if commit_change(
+            form,
+            lambda: volunteers.change_status(
+                current_user, record, VolunteerStatus.PAUSED, form.reason.data, expected_status=expected
+            ),
+        ):
             flash(
                 _("You are paused. The centre will not ask you for assignments until it resumes your status."),
                 "success",

@@ -100,6 +100,12 @@ class Config:
     MAIL_LEASE_SECONDS = _env_int("MAIL_LEASE_SECONDS", 300)
     MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE / "mail"))
 
+    # Support requests: working days between a request and its appointment (unless urgent),
+    # minutes kept free between two assignments of a volunteer, hours to answer an offer.
+    LEAD_TIME_WORKING_DAYS = _env_int("LEAD_TIME_WORKING_DAYS", 3)
+    TRAVEL_BUFFER_MINUTES = _env_int("TRAVEL_BUFFER_MINUTES", 30)
+    OFFER_RESPONSE_HOURS = _env_int("OFFER_RESPONSE_HOURS", 48)
+
     # Argon2id cost (RFC 9106 second recommended option).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 64 * 1024

@@ -9,10 +9,16 @@ from .enums import (
     ContactChannel,
     DayPart,
     Gender,
+    GenderPreference,
     LanguageLevel,
     Mobility,
+    Mode,
+    OfferState,
     QualificationArea,
     QualificationStatus,
+    RequestState,
+    ResponseChannel,
+    TopicCategory,
     VolunteerStatus,
     WorkKind,
 )
@@ -24,6 +30,7 @@ from .outbox import OutboxMessage, OutboxStatus
 from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
+from .support import Exclusion, Offer, RequestEvent, SupportRequest
 from .throttle import LoginThrottle
 from .token import ActionToken, Invitation, InvitationRole, TokenPurpose
 from .user import User
@@ -45,7 +52,9 @@ __all__ = [
     "Declaration",
     "DeclarationSignature",
     "DeclarationVersion",
+    "Exclusion",
     "Gender",
+    "GenderPreference",
     "Invitation",
     "InvitationRole",
     "JobState",
@@ -54,6 +63,9 @@ __all__ = [
     "LoginThrottle",
     "Membership",
     "Mobility",
+    "Mode",
+    "Offer",
+    "OfferState",
     "Organisation",
     "OrganisationStatus",
     "OutboxMessage",
@@ -66,10 +78,15 @@ __all__ = [
     "QualificationArea",
     "QualificationStatus",
     "QualificationType",
+    "RequestEvent",
+    "RequestState",
     "Requirement",
+    "ResponseChannel",
     "Retention",
     "StatusChange",
+    "SupportRequest",
     "TokenPurpose",
+    "TopicCategory",
     "User",
     "VolunteerImport",
     "VolunteerLanguage",

@@ -115,3 +115,61 @@ class CertificateKind(enum.Enum):
 class CertificateResult(enum.Enum):
     NO_ENTRIES = "no_entries"
     ENTRIES = "entries"
+
+
+class RequestState(enum.Enum):
+    """A support request. After the appointment (report, confirmation) states come later."""
+
+    OPEN = "open"
+    PARTLY_FILLED = "partly_filled"
+    FILLED = "filled"
+    CANCELLED = "cancelled"
+    UNMATCHED = "unmatched"
+
+
+class OfferState(enum.Enum):
+    """One volunteer asked for one request."""
+
+    OFFERED = "offered"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    CANCELLED_BY_VOLUNTEER = "cancelled_by_volunteer"
+
+
+class Mode(enum.Enum):
+    ON_SITE = "on_site"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class GenderPreference(enum.Enum):
+    NONE = "none"
+    FEMALE = "female"
+    MALE = "male"
+
+
+class ResponseChannel(enum.Enum):
+    LINK = "link"
+    PORTAL = "portal"
+    PHONE = "phone"
+
+
+class TopicCategory(enum.Enum):
+    """What the appointment is about, as a category: never a free-text diagnosis."""
+
+    AUTHORITIES = "authorities"
+    JOB_CENTRE = "job_centre"
+    SCHOOL_CHILDCARE = "school_childcare"
+    HOUSING = "housing"
+    SOCIAL_COUNSELLING = "social_counselling"
+    HEALTH_GP = "health_gp"
+    HEALTH_SPECIALIST = "health_specialist"
+    HEALTH_MATERNITY = "health_maternity"
+    HEALTH_PREVENTION = "health_prevention"
+    HEALTH_HOSPITAL_ADMIN = "health_hospital_admin"
+    HEALTH_INFORMATION = "health_information"
+    INFORMATION_EVENT = "information_event"
+    EVERYDAY_LIFE = "everyday_life"
+    OTHER = "other"

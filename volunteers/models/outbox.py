@@ -37,6 +37,9 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    #: A calendar entry (.ics) sent along, and its METHOD (REQUEST or CANCEL).
+    calendar: Mapped[str | None] = mapped_column(Text)
+    calendar_method: Mapped[str | None] = mapped_column(String(16))
     #: Stable per row, so a message re-sent after a crash can be recognised as the same.
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(str_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.PENDING)

@@ -22,5 +22,8 @@ class Retention(enum.Enum):
     SHORT_LIVED = "short_lived"
     #: Audit log: two years.
     AUDIT = "audit"
+    #: Support requests, offers and their history: two years after the appointment (reports
+    #: to the funder need a period; the clean-up comes with a later issue).
+    REQUEST = "request"
     #: Police-certificate dates: at the latest six months after the volunteer's last assignment.
     POLICE_CERTIFICATE = "police_certificate"

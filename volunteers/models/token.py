@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,12 +13,17 @@ from .organisation import Organisation
 from .retention import Retention
 from .user import User
 
+if TYPE_CHECKING:
+    from .support import Offer
+
 
 class TokenPurpose(enum.Enum):
     CONFIRM_EMAIL = "confirm_email"
     CHANGE_EMAIL = "change_email"
     RESET_PASSWORD = "reset_password"  # noqa: S105 (a purpose, not a secret)
     INVITATION = "invitation"
+    #: The link in an offer mail: accept or decline without logging in.
+    OFFER_RESPONSE = "offer_response"
 
 
 class ActionToken(db.Model):
@@ -31,6 +37,7 @@ class ActionToken(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(ForeignKey("invitations.id", ondelete="CASCADE"), index=True)
+    offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: Set once, by a conditional UPDATE, when the token is redeemed.
@@ -40,6 +47,7 @@ class ActionToken(db.Model):
 
     user: Mapped[User | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()
+    offer: Mapped[Offer | None] = relationship()
 
 
 class InvitationRole(enum.Enum):

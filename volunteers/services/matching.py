@@ -1,0 +1,249 @@
+"""Matching: who may be asked for a request, in which order, and why. Pure: plain facts in,
+ranked candidates with their reasons out (the database part is services/candidates.py).
+
+Hard rules, in this order (the funnel counts how many remain after each):
+1. speaks the variety asked for (any level; the level is part of rule 3);
+2. active;
+3. may do this area and kind on the day (the qualification service: levels, trainings,
+   declarations, police certificate, the extended one with minors);
+4. available: the weekly pattern covers the whole slot, and no absence that day;
+5. free: no accepted assignment overlapping the slot, with a travel buffer either side;
+6. under their own monthly maximum;
+7. the request's gender preference;
+8. not excluded from this organisation or this client;
+9. on site: not "remote only", and home within the distance they said they would travel.
+
+Ranking of those who pass: a score from distance, fairness (assignments in the last 90 days),
+language level, continuity (helped this client before) and reliability (share of offers
+accepted). Ties are broken by the profile id, so the order never changes by chance.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from ..models.enums import DayPart, Gender, GenderPreference, LanguageLevel, Mobility, Mode
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+#: Weights of the ranking (a higher score comes first).
+WEIGHT_PER_KM = -0.08
+WEIGHT_PER_RECENT_ASSIGNMENT = -1.0
+WEIGHT_PER_LEVEL = 0.5
+WEIGHT_CONTINUITY = 3.0
+WEIGHT_RELIABILITY = 2.0
+#: Assumed for scoring when a distance cannot be known (no home place or no place).
+UNKNOWN_DISTANCE_KM = 30.0
+#: Assumed share of accepted offers for volunteers who have not answered any yet.
+NEUTRAL_RELIABILITY = 0.5
+
+RULES = (
+    "language",
+    "active",
+    "qualified",
+    "available",
+    "free",
+    "monthly_maximum",
+    "gender",
+    "not_excluded",
+    "distance",
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts_at: datetime
+    ends_at: datetime
+
+    @property
+    def local_start(self) -> datetime:
+        return self.starts_at.astimezone(BERLIN)
+
+    @property
+    def local_end(self) -> datetime:
+        return self.ends_at.astimezone(BERLIN)
+
+    def overlaps(self, other: Slot, buffer: timedelta) -> bool:
+        return other.starts_at - buffer < self.ends_at and self.starts_at < other.ends_at + buffer
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    id: int | None
+    language_code: str
+    mode: Mode
+    slot: Slot
+    place: tuple[float, float] | None
+    gender_preference: GenderPreference
+    organisation_id: int
+    client_reference: str
+    alternative: Slot | None = None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    profile_id: int
+    active: bool
+    level: LanguageLevel | None
+    #: Whether the qualification service said yes, per day asked about.
+    qualified_on: Mapping[date, bool] = field(default_factory=dict)
+    weekly: frozenset[tuple[int, DayPart]] = frozenset()
+    absences: tuple[tuple[date, date], ...] = ()
+    #: Accepted assignments (other requests).
+    busy: tuple[Slot, ...] = ()
+    #: Accepted assignments per (year, month) in Europe/Berlin.
+    per_month: Mapping[tuple[int, int], int] = field(default_factory=dict)
+    max_per_month: int = 4
+    gender: Gender = Gender.NOT_STATED
+    excluded_organisations: frozenset[int] = frozenset()
+    excluded_clients: frozenset[tuple[int, str]] = frozenset()
+    mobility: Mobility | None = None
+    home: tuple[float, float] | None = None
+    max_travel_km: int | None = None
+    assignments_last_90_days: int = 0
+    helped_client_before: bool = False
+    offers_accepted: int = 0
+    offers_answered: int = 0
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a candidate ranks where they do; rendered in the reader's language."""
+
+    kind: str  # distance, recent, level, continuity, reliability
+    value: object = None
+
+
+@dataclass(frozen=True)
+class Ranked:
+    candidate: Candidate
+    score: float
+    distance_km: float | None
+    reasons: tuple[Reason, ...]
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    ranked: tuple[Ranked, ...]
+    #: (rule, how many remain after it), in the order of RULES.
+    funnel: tuple[tuple[str, int], ...]
+    #: When nobody qualifies: how many would for the alternative slot, or remotely.
+    with_alternative: int | None = None
+    remotely: int | None = None
+
+
+def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Straight-line (great-circle) distance in kilometres."""
+    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
+    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(h))
+
+
+def day_parts_needed(slot: Slot) -> frozenset[tuple[int, DayPart]] | None:
+    """The cells of the weekly grid the slot touches; None if it reaches outside 8–21 h or
+    over midnight (nobody has said they are available then)."""
+    start, end = slot.local_start, slot.local_end
+    if start.date() != end.date():
+        return None
+    if start.time() < DayPart.MORNING.hours[0] or end.time() > DayPart.EVENING.hours[1]:
+        return None
+    needed = frozenset(
+        (start.weekday(), part) for part in DayPart if start.time() < part.hours[1] and part.hours[0] < end.time()
+    )
+    return needed or None
+
+
+def _passes(rule: str, c: Candidate, request: RequestFacts, slot: Slot, mode: Mode, buffer: timedelta) -> bool:
+    day = slot.local_start.date()
+    match rule:
+        case "language":
+            return c.level is not None
+        case "active":
+            return c.active
+        case "qualified":
+            return c.qualified_on.get(day, False)
+        case "available":
+            needed = day_parts_needed(slot)
+            absent = any(first <= day <= last for first, last in c.absences)
+            return needed is not None and needed <= c.weekly and not absent
+        case "free":
+            return not any(slot.overlaps(other, buffer) for other in c.busy)
+        case "monthly_maximum":
+            return c.per_month.get((day.year, day.month), 0) < c.max_per_month
+        case "gender":
+            wanted = {GenderPreference.FEMALE: Gender.FEMALE, GenderPreference.MALE: Gender.MALE}
+            return request.gender_preference is GenderPreference.NONE or c.gender is wanted[request.gender_preference]
+        case "not_excluded":
+            return (
+                request.organisation_id not in c.excluded_organisations
+                and (request.organisation_id, request.client_reference) not in c.excluded_clients
+            )
+        case "distance":
+            if mode is not Mode.ON_SITE:
+                return True
+            if c.mobility is Mobility.REMOTE_ONLY:
+                return False
+            if request.place is None or c.home is None or c.max_travel_km is None:
+                return True  # nothing said or nothing to measure: no reason to leave them out
+            return distance_km(c.home, request.place) <= c.max_travel_km
+    raise ValueError(rule)
+
+
+def _rank(c: Candidate, request: RequestFacts, mode: Mode) -> Ranked:
+    km = None
+    if mode is Mode.ON_SITE and request.place is not None and c.home is not None:
+        km = distance_km(c.home, request.place)
+    reliability = c.offers_accepted / c.offers_answered if c.offers_answered else None
+    level_rank = c.level.rank if c.level else 0
+    score = (
+        WEIGHT_PER_KM * (km if km is not None else (UNKNOWN_DISTANCE_KM if mode is Mode.ON_SITE else 0.0))
+        + WEIGHT_PER_RECENT_ASSIGNMENT * c.assignments_last_90_days
+        + WEIGHT_PER_LEVEL * level_rank
+        + WEIGHT_CONTINUITY * c.helped_client_before
+        + WEIGHT_RELIABILITY * (reliability if reliability is not None else NEUTRAL_RELIABILITY)
+    )
+    reasons = []
+    if c.helped_client_before:
+        reasons.append(Reason("continuity"))
+    if mode is Mode.ON_SITE:
+        reasons.append(Reason("distance", round(km) if km is not None else None))
+    reasons.append(Reason("recent", c.assignments_last_90_days))
+    reasons.append(Reason("level", c.level))
+    if reliability is not None:
+        reasons.append(Reason("reliability", (c.offers_accepted, c.offers_answered)))
+    return Ranked(c, round(score, 6), km, tuple(reasons))
+
+
+def _funnel(
+    candidates: Sequence[Candidate], request: RequestFacts, slot: Slot, mode: Mode, buffer: timedelta
+) -> tuple[list[Candidate], list[tuple[str, int]]]:
+    remaining = list(candidates)
+    counts = []
+    for rule in RULES:
+        remaining = [c for c in remaining if _passes(rule, c, request, slot, mode, buffer)]
+        counts.append((rule, len(remaining)))
+    return remaining, counts
+
+
+def match(
+    request: RequestFacts,
+    candidates: Sequence[Candidate],
+    buffer: timedelta = timedelta(minutes=30),
+) -> MatchResult:
+    passed, funnel = _funnel(candidates, request, request.slot, request.mode, buffer)
+    ranked = sorted(
+        (_rank(c, request, request.mode) for c in passed),
+        key=lambda r: (-r.score, r.candidate.profile_id),
+    )
+    with_alternative = remotely = None
+    if not ranked:
+        if request.alternative is not None:
+            alternative = replace(request, slot=request.alternative)
+            with_alternative = len(_funnel(candidates, alternative, request.alternative, request.mode, buffer)[0])
+        if request.mode is Mode.ON_SITE:
+            remotely = len(_funnel(candidates, request, request.slot, Mode.PHONE, buffer)[0])
+    return MatchResult(tuple(ranked), tuple(funnel), with_alternative, remotely)

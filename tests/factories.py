@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 from sqlalchemy import select
 
@@ -183,3 +183,65 @@ def queued_mail(key: str, recipient: str | None = None, subject: str = "Test mes
         reset_link="http://127.0.0.1/password/forgot",
     )
     db.session.commit()
+
+
+def next_weekday(weekday: int, hour: int, minute: int = 0, weeks: int = 1):
+    """A moment (UTC) on the given weekday (0 = Monday) at least `weeks` weeks ahead, at a
+    Berlin wall-clock time."""
+    from datetime import datetime
+
+    from volunteers.clock import today
+    from volunteers.services.matching import BERLIN
+
+    day = today() + timedelta(days=7 * weeks)
+    day += timedelta(days=(weekday - day.weekday()) % 7)
+    return datetime(day.year, day.month, day.day, hour, minute, tzinfo=BERLIN).astimezone(UTC)
+
+
+def support_request(organisation: Organisation, **values):
+    """A request as an organisation submitted it (open), Tuesday 9:00 in a week or two."""
+    from volunteers.models import SupportRequest
+    from volunteers.models.enums import Area, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
+    from volunteers.services import transitions
+
+    record = SupportRequest(
+        organisation=organisation,
+        area=values.pop("area", Area.LANGUAGE),
+        kind=values.pop("kind", WorkKind.INTERPRETING),
+        places_needed=values.pop("places_needed", 1),
+        places_filled=0,
+        language_code=values.pop("language_code", "tir"),
+        topic=values.pop("topic", TopicCategory.AUTHORITIES),
+        mode=values.pop("mode", Mode.ON_SITE),
+        starts_at=values.pop("starts_at", next_weekday(1, 9)),
+        duration_minutes=values.pop("duration_minutes", 90),
+        place=place(values.pop("place_name", "Kassel")),
+        meeting_point=values.pop("meeting_point", "Kreishaus, Eingang A"),
+        gender_preference=values.pop("gender_preference", GenderPreference.NONE),
+        client_reference=values.pop("client_reference", "K-2026-017"),
+        consent_confirmed=True,
+        not_excluded_confirmed=True,
+        state=RequestState.OPEN,
+        **values,
+    )
+    db.session.add(record)
+    db.session.flush()
+    transitions.history(record, None, None, RequestState.OPEN)
+    db.session.commit()
+    return record
+
+
+def available_volunteer(**kwargs) -> User:
+    """An active, qualified volunteer who is free on Tuesday mornings (and travels 40 km)."""
+    from volunteers.models import AvailabilitySlot
+    from volunteers.models.enums import DayPart, Mobility
+
+    account = active_volunteer(**kwargs)
+    profile = account.profile
+    for weekday in range(7):
+        for part in DayPart:
+            profile.availability.append(AvailabilitySlot(weekday=weekday, day_part=part))
+    profile.max_travel_km = 40
+    profile.mobility = Mobility.PUBLIC_TRANSPORT
+    db.session.commit()
+    return account

@@ -105,7 +105,7 @@ def _init_web(app: Flask) -> None:
     from .web.coordinator import bp as coordinator_bp
     from .web.csrf import handle_csrf_error
     from .web.errors import register_error_pages
-    from .web.organisation.routes import bp as organisation_bp
+    from .web.organisation import bp as organisation_bp
     from .web.public.routes import bp as public_bp
     from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
     from .web.volunteer import bp as volunteer_bp

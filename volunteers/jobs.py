@@ -52,9 +52,22 @@ def send_reminders(now: datetime) -> str:
     return str(remind(today()))
 
 
+def follow_requests(now: datetime) -> str:
+    """Unanswered offers expire; requests whose day has come with places free become
+    unmatched (coordinators and organisation told); confirmed volunteers hear the day before."""
+    from .clock import today
+    from .services import offers
+
+    expired = offers.expire_offers(now)
+    unmatched = offers.mark_unmatched(today())
+    reminded = offers.remind_day_before(today())
+    return f"{expired} offers expired, {unmatched} requests unmatched, {reminded} reminders for tomorrow"
+
+
 JOBS: tuple[Job, ...] = (
     Job("purge-expired", timedelta(hours=1), purge_expired),
     Job("remind", timedelta(hours=6), send_reminders),
+    Job("requests", timedelta(minutes=10), follow_requests),
 )
 
 

@@ -23,10 +23,11 @@ def already_queued(key: str) -> bool:
     return bool(db.session.scalar(select(exists().where(OutboxMessage.key == key))))
 
 
-def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subject, **context) -> bool:
+def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subject, calendar=None, **context) -> bool:
     """Adds one outbox row; returns False if a row with this key exists (nothing queued).
 
-    `subject` is a lazy string or a callable, evaluated in the recipient's language.
+    `subject` is a lazy string or a callable, evaluated in the recipient's language;
+    `calendar`, if given, is (method, callable returning the .ics text), also rendered so.
     """
     from flask import current_app
 
@@ -37,6 +38,7 @@ def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subj
         context["mail_locale"] = locale
         body_text = render_template(f"email/{event}.txt", **context)
         body_html = render_template(f"email/{event}.html", **context)
+        calendar_method, calendar_text = (calendar[0], calendar[1]()) if calendar else (None, None)
 
     now = utcnow()
     values = {
@@ -47,6 +49,8 @@ def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subj
         "subject": rendered_subject,
         "body_text": body_text,
         "body_html": body_html,
+        "calendar": calendar_text,
+        "calendar_method": calendar_method,
         "message_id": make_msgid(domain=mail_domain()),
         "status": OutboxStatus.PENDING,
         "attempts": 0,

@@ -33,6 +33,12 @@ def build_message(row: Envelope) -> Message:
     )
     # Stable per outbox row (an `extra_headers` Message-ID would be a second header).
     message.msgId = row.message_id
+    if row.calendar:
+        message.attach(
+            "invitation.ics" if row.calendar_method != "CANCEL" else "cancellation.ics",
+            f"text/calendar; method={row.calendar_method}; charset=UTF-8",
+            row.calendar.encode(),
+        )
     return message
 
 

@@ -50,6 +50,8 @@ class Envelope:
     subject: str
     body_text: str
     body_html: str
+    calendar: str | None
+    calendar_method: str | None
     message_id: str
     attempts: int
     created_at: datetime
@@ -172,7 +174,15 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
                     )
                     report.retrying.append(message_id)
             else:
-                _finish(message_id, claim_token, status=OutboxStatus.SENT, sent_at=utcnow(), body_text="", body_html="")
+                _finish(
+                    message_id,
+                    claim_token,
+                    status=OutboxStatus.SENT,
+                    sent_at=utcnow(),
+                    body_text="",
+                    body_html="",
+                    calendar=None,
+                )
                 report.sent.append(message_id)
     finally:
         transport.close()

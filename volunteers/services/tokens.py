@@ -11,17 +11,18 @@ from sqlalchemy import select, update
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import ActionToken, Invitation, TokenPurpose, User
+from ..models import ActionToken, Invitation, Offer, TokenPurpose, User
 
 LIFETIMES = {
     TokenPurpose.CONFIRM_EMAIL: timedelta(days=7),
     TokenPurpose.CHANGE_EMAIL: timedelta(days=7),
     TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
     TokenPurpose.INVITATION: timedelta(days=14),
+    TokenPurpose.OFFER_RESPONSE: timedelta(days=2),
 }
 
 
-def _digest(raw: str) -> str:
+def digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -30,7 +31,9 @@ def issue(
     *,
     user: User | None = None,
     invitation: Invitation | None = None,
+    offer: Offer | None = None,
     new_email: str | None = None,
+    expires_at: datetime | None = None,
     now: datetime | None = None,
 ) -> str:
     now = now or utcnow()
@@ -38,12 +41,13 @@ def issue(
     db.session.add(
         ActionToken(
             purpose=purpose,
-            token_hash=_digest(raw),
+            token_hash=digest(raw),
             user=user,
             invitation=invitation,
+            offer=offer,
             new_email=new_email,
             created_at=now,
-            expires_at=now + LIFETIMES[purpose],
+            expires_at=expires_at or now + LIFETIMES[purpose],
         )
     )
     return raw
@@ -62,7 +66,7 @@ def peek(purpose: TokenPurpose, raw: str, now: datetime | None = None) -> Action
     if not raw or len(raw) > 100:
         return None
     now = now or utcnow()
-    return db.session.scalar(select(ActionToken).where(ActionToken.token_hash == _digest(raw), *_valid(purpose, now)))
+    return db.session.scalar(select(ActionToken).where(ActionToken.token_hash == digest(raw), *_valid(purpose, now)))
 
 
 def redeem(purpose: TokenPurpose, raw: str, now: datetime | None = None) -> ActionToken | None:
@@ -70,16 +74,16 @@ def redeem(purpose: TokenPurpose, raw: str, now: datetime | None = None) -> Acti
     if not raw or len(raw) > 100:
         return None
     now = now or utcnow()
-    digest = _digest(raw)
+    hashed = digest(raw)
     result = db.session.execute(
         update(ActionToken)
-        .where(ActionToken.token_hash == digest, *_valid(purpose, now))
+        .where(ActionToken.token_hash == hashed, *_valid(purpose, now))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != 1:
         return None
-    token = db.session.scalar(select(ActionToken).where(ActionToken.token_hash == digest))
+    token = db.session.scalar(select(ActionToken).where(ActionToken.token_hash == hashed))
     if token is not None:
         db.session.refresh(token)
     return token
@@ -90,6 +94,16 @@ def revoke_unused(purpose: TokenPurpose, user: User, now: datetime | None = None
     db.session.execute(
         update(ActionToken)
         .where(ActionToken.user_id == user.id, *_valid(purpose, now or utcnow()))
+        .values(used_at=now or utcnow())
+        .execution_options(synchronize_session=False)
+    )
+
+
+def revoke_offer_links(offer: Offer, now: datetime | None = None) -> None:
+    """The links of an offer that was withdrawn no longer work."""
+    db.session.execute(
+        update(ActionToken)
+        .where(ActionToken.offer_id == offer.id, *_valid(TokenPurpose.OFFER_RESPONSE, now or utcnow()))
         .values(used_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )

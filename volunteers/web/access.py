@@ -32,6 +32,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.forgot_password",
         "auth.reset_password",
         "auth.invitation",
+        "public.offer_response",
     }
 )
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import AuditEvent, VolunteerProfile
+from ...models import AuditEvent, Exclusion, VolunteerProfile
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
@@ -25,6 +25,7 @@ from ..volunteer.profile import save_availability, save_profile
 from ..volunteer.routes import trainings_of
 from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
+from .exclusion_forms import ExclusionForm
 from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
 
 
@@ -142,6 +143,17 @@ def new_volunteer():
     return render_template("coordinator/volunteers/new.html", form=form), (400 if form.errors else 200)
 
 
+def exclusions_of(profile: VolunteerProfile) -> list[Exclusion]:
+    return list(
+        db.session.scalars(
+            select(Exclusion)
+            .where(Exclusion.profile_id == profile.id)
+            .options(selectinload(Exclusion.organisation))
+            .order_by(Exclusion.created_at)
+        )
+    )
+
+
 def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
     day = today()
     history = db.session.scalars(
@@ -167,6 +179,8 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         reject_form=forms.get("reject_form") or RejectTrainingForm(),
         blank_reject_form=RejectTrainingForm(formdata=None),
         rejecting=forms.get("rejecting"),
+        exclusions=exclusions_of(profile),
+        exclusion_form=forms.get("exclusion_form") or ExclusionForm(),
         confirm_form=ConfirmForm(),
         today=day,
     ), status

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,9 +13,8 @@ from ...models import InvitationRole, Membership, Organisation
 from ...permissions import can_manage_members, can_submit_requests, membership
 from ...services import ServiceError, invitations
 from ..service_errors import show_on_form
+from .blueprint import bp
 from .forms import MemberInviteForm
-
-bp = Blueprint("organisation", __name__, url_prefix="/organisation")
 
 
 def _own_organisation(organisation_id: int) -> Organisation:

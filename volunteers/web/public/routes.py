@@ -8,7 +8,8 @@ from sqlalchemy import text
 
 from ...extensions import db
 from ...i18n import normalise_locale
-from ...services import accounts
+from ...notifications.requests import appointment
+from ...services import ServiceError, accounts, offers
 from ...services.privacy import PRIVACY_NOTICE_VERSION
 from ..auth.links import safe_next
 from ..forms import ConfirmForm
@@ -45,6 +46,28 @@ def set_language():
             accounts.set_locale(current_user, locale)
             db.session.commit()
     return redirect(target)
+
+
+@bp.route("/offer/<token>", methods=["GET", "POST"])
+def offer_response(token: str):
+    """The link in an offer mail: a page with two buttons, working without login. Only the
+    buttons' POST uses the link (mail scanners open every link)."""
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        accept = request.form.get("answer") == "accept"
+        try:
+            offer = offers.answer_by_link(token, accept)
+        except ServiceError as error:
+            db.session.rollback()
+            return render_template("public/offer_response.html", offer=None, message=error.message), 409
+        db.session.commit()
+        return render_template("public/offer_answered.html", offer=offer, accepted=accept)
+    offer = offers.offer_for_link(token)
+    if offer is None:
+        return render_template("public/offer_response.html", offer=None, message=None), 410
+    return render_template(
+        "public/offer_response.html", offer=offer, message=None, appointment=appointment(offer.request), form=form
+    )
 
 
 @bp.route("/healthz")

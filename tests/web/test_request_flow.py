@@ -1,0 +1,118 @@
+"""A request from submission to a confirmed volunteer, through the pages people use."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from icalendar import Calendar
+from sqlalchemy import select
+
+from tests import factories
+from tests.conftest import submit
+from tests.mailbox import path_of_link
+from tests.smtp import body_text
+from volunteers.clock import today
+from volunteers.extensions import db
+from volunteers.models import Offer, RequestEvent, SupportRequest
+from volunteers.models.enums import LanguageLevel, OfferState, RequestState
+from volunteers.services.workdays import earliest_appointment
+
+
+def _form(**changes):
+    day = earliest_appointment(today(), 3) + timedelta(days=7)
+    data = {
+        "area": "language",
+        "kind": "interpreting",
+        "places_needed": "1",
+        "language_code": "tir",
+        "topic": "authorities",
+        "mode": "on_site",
+        "day": day.isoformat(),
+        "start": "09:00",
+        "duration_minutes": "90",
+        "alternative_day": "",
+        "alternative_start": "",
+        "place_id": str(factories.place("Kassel").id),
+        "meeting_point": "Kreishaus, Eingang A",
+        "contact_on_site": "Frau Becker, 0561 1003-0",
+        "gender_preference": "none",
+        "client_reference": "K-2026-017",
+        "consent_confirmed": "y",
+        "not_excluded_confirmed": "y",
+    }
+    data.update(changes)
+    return data
+
+
+def test_an_organisation_submits_and_a_coordinator_sees_ranked_candidates(
+    ctx, client, other_client, login, deliver, smtp_server
+):
+    staff, organisation = factories.organisation_user()
+    coordinator = factories.coordinator(locale="en")
+    near = factories.available_volunteer(languages={"tir": LanguageLevel.NATIVE}, place_name="Kassel")
+    far = factories.available_volunteer(languages={"tir": LanguageLevel.C1}, place_name="Hofgeismar")
+    factories.available_volunteer(languages={"ara": LanguageLevel.NATIVE})
+    login(client, staff)
+    response = submit(client, f"/organisation/{organisation.id}/requests/new", _form())
+    assert response.status_code == 302, response.get_data(as_text=True)[:3000]
+    record = db.session.scalar(select(SupportRequest))
+    assert record.state is RequestState.OPEN and record.client_reference == "K-2026-017"
+    deliver()
+    [notice] = smtp_server.to(coordinator.email)
+    assert "K-2026-017" not in body_text(notice) and "authorit" not in body_text(notice).lower()
+
+    login(other_client, coordinator)
+    page = other_client.get(f"/coordinator/requests/{record.id}").get_data(as_text=True)
+    assert page.index(near.full_name) < page.index(far.full_name)
+    assert "km" in page and "assignments in 90 days" in page
+
+
+def test_offer_accept_by_link_and_everyone_told(ctx, app, client, login, deliver, smtp_server):
+    staff, organisation = factories.organisation_user(locale="en")
+    coordinator = factories.coordinator()
+    first = factories.available_volunteer(locale="en", place_name="Kassel")
+    second = factories.available_volunteer(locale="de", place_name="Baunatal")
+    record = factories.support_request(organisation, created_by_id=staff.id)
+    login(client, coordinator)
+    response = submit(
+        client,
+        f"/coordinator/requests/{record.id}/offers",
+        {"profile_ids": [str(first.profile.id), str(second.profile.id)]},
+        page=f"/coordinator/requests/{record.id}",
+    )
+    assert response.status_code == 302
+    deliver()
+    [offer_mail] = smtp_server.to(first.email)
+    link = path_of_link(offer_mail, "/offer/")
+    text = body_text(offer_mail)
+    assert "K-2026-017" not in text and "Authorities" not in text
+    assert "Kassel" in text
+
+    visitor = app.test_client()
+    assert visitor.get(link).status_code == 200
+    db.session.expire_all()
+    assert db.session.scalar(select(Offer.state).where(Offer.profile_id == first.profile.id)) is OfferState.OFFERED
+    accepted = submit(visitor, link, {"answer": "accept"})
+    assert accepted.status_code == 200
+    db.session.expire_all()
+    record = db.session.get(SupportRequest, record.id)
+    assert record.state is RequestState.FILLED and record.places_filled == 1
+    states = {o.profile_id: o.state for o in record.offers}
+    assert states == {first.profile.id: OfferState.ACCEPTED, second.profile.id: OfferState.WITHDRAWN}
+    assert submit(visitor, link, {"answer": "decline"}).status_code == 409  # the link works once
+
+    smtp_server.clear()
+    deliver()
+    [confirmation] = smtp_server.to(first.email)
+    attachment = next(part for part in confirmation.iter_attachments() if part.get_content_type() == "text/calendar")
+    calendar = Calendar.from_ical(attachment.get_content())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["uid"]).startswith(f"offer-{record.offers[0].id}@")
+    assert event.decoded("dtstart") == record.starts_at
+    assert "K-2026-017" not in attachment.get_content()
+    [filled] = smtp_server.to(second.email)
+    assert "filled" in body_text(filled) or "besetzt" in body_text(filled) or "vergeben" in body_text(filled)
+    [organisation_mail] = smtp_server.to(staff.email)
+    assert first.given_name in body_text(organisation_mail) and first.family_name not in body_text(organisation_mail)
+    events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == record.id)).all()
+    assert ("offered", "accepted") in {(e.from_state, e.to_state) for e in events}

@@ -1,0 +1,245 @@
+"""Mails about requests and offers. Each carries what (kind, language), when, where and a
+portal link: never the topic or the client reference, which stay in the portal."""
+
+from __future__ import annotations
+
+from flask_babel import format_date, format_time, get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..extensions import db
+from ..labels import label
+from ..models import Offer, SupportRequest, User
+from ..models.enums import ContactChannel, Mode
+from . import calendar
+from .links import portal_url
+from .outbox import queue_mail
+
+
+def _locale() -> str:
+    return str(get_locale() or "de")
+
+
+class Appointment:
+    """What, when and where: read while a mail is rendered, so in that mail's language."""
+
+    def __init__(self, request: SupportRequest) -> None:
+        self.request = request
+
+    @property
+    def what(self) -> str:
+        request = self.request
+        return f"{label(request.kind)} ({label(request.area)}), {request.language.name(_locale())}"
+
+    @property
+    def when(self) -> str:
+        return f"{format_date(self.request.starts_at, 'full')}, {format_time(self.request.starts_at, 'short')}"
+
+    @property
+    def duration(self) -> int:
+        return self.request.duration_minutes
+
+    @property
+    def where(self) -> str:
+        request = self.request
+        if request.mode is not Mode.ON_SITE or request.place is None:
+            return str(label(request.mode))
+        return ", ".join([request.place.name] + ([request.meeting_point] if request.meeting_point else []))
+
+
+def appointment(request: SupportRequest) -> Appointment:
+    return Appointment(request)
+
+
+def _coordinators() -> list[User]:
+    return list(
+        db.session.scalars(select(User).where(User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id))
+    )
+
+
+def _organisation_people(request: SupportRequest) -> list[User]:
+    """Whoever entered the request (if a member) and the organisation's contact person."""
+    members = {m.user_id for m in request.organisation.memberships}
+    people = [request.created_by, request.organisation.contact]
+    seen, result = set(), []
+    for person in people:
+        if person and person.id in members and person.active and person.email and person.id not in seen:
+            seen.add(person.id)
+            result.append(person)
+    return result
+
+
+def _to(user: User, *, event: str, key: str, subject, request: SupportRequest, **context) -> bool:
+    if not user.email or not user.active:
+        return False
+    return queue_mail(
+        event=event,
+        key=key,
+        recipient=user.email,
+        locale=user.locale,
+        subject=subject,
+        given_name=user.given_name,
+        appointment=appointment(request),
+        **context,
+    )
+
+
+def notify_new_request(request: SupportRequest) -> int:
+    subject = _l("Urgent support request") if request.urgent else _l("New support request")
+    return sum(
+        _to(
+            c,
+            event="request_new",
+            key=f"request-new:{request.id}:{c.id}",
+            subject=subject,
+            request=request,
+            urgent=request.urgent,
+            link=portal_url("coordinator.request", request_id=request.id),
+        )
+        for c in _coordinators()
+    )
+
+
+def notify_offer(offer: Offer, raw_token: str) -> bool:
+    return _to(
+        offer.profile.user,
+        event="offer_made",
+        key=f"offer:{offer.id}",
+        subject=_l("Can you help? A request for you"),
+        request=offer.request,
+        answer_link=portal_url("public.offer_response", token=raw_token),
+        link=portal_url("volunteer.assignments"),
+        expires_at=offer.expires_at,
+    )
+
+
+def notify_offer_withdrawn(offer: Offer, because: str, was_accepted: bool) -> bool:
+    user = offer.profile.user
+    return _to(
+        user,
+        event="offer_withdrawn",
+        key=f"offer-withdrawn:{offer.id}",
+        subject=_l("An assignment has been cancelled") if was_accepted else _l("A request you were asked about"),
+        request=offer.request,
+        because=because,
+        was_accepted=was_accepted,
+        link=portal_url("volunteer.assignments"),
+        calendar=("CANCEL", lambda: calendar.entry(offer, user.locale, cancel=True)) if was_accepted else None,
+    )
+
+
+def notify_assignment_confirmed(offer: Offer) -> int:
+    user = offer.profile.user
+    request = offer.request
+    sent = _to(
+        user,
+        event="assignment_confirmed",
+        key=f"assignment-confirmed:{offer.id}",
+        subject=_l("Confirmed: your assignment"),
+        request=request,
+        link=portal_url("volunteer.assignments"),
+        calendar=("REQUEST", lambda: calendar.entry(offer, user.locale)),
+    )
+    profile = offer.profile
+    contact = None
+    if profile.contact_channel is ContactChannel.PHONE and profile.phone:
+        contact = profile.phone
+    elif profile.contact_channel is ContactChannel.EMAIL and user.email:
+        contact = user.email
+    for person in _organisation_people(request):
+        sent += _to(
+            person,
+            event="request_confirmed",
+            key=f"request-confirmed:{offer.id}:{person.id}",
+            subject=_l("A volunteer is confirmed for your request"),
+            request=request,
+            volunteer_name=user.given_name,
+            volunteer_contact=contact,
+            places_free=request.places_needed - request.places_filled,
+            link=portal_url("organisation.request", request_id=request.id),
+        )
+    return sent
+
+
+def notify_assignment_changed(offer: Offer) -> bool:
+    user = offer.profile.user
+    return _to(
+        user,
+        event="assignment_changed",
+        key=f"assignment-changed:{offer.id}:{offer.calendar_sequence}",
+        subject=_l("Your assignment has changed"),
+        request=offer.request,
+        link=portal_url("volunteer.assignments"),
+        calendar=("REQUEST", lambda: calendar.entry(offer, user.locale)),
+    )
+
+
+def notify_volunteer_cancelled(offer: Offer) -> int:
+    request = offer.request
+    user = offer.profile.user
+    sent = _to(
+        user,
+        event="assignment_cancelled_by_you",
+        key=f"assignment-cancelled:{offer.id}",
+        subject=_l("You have cancelled an assignment"),
+        request=request,
+        link=portal_url("volunteer.assignments"),
+        calendar=("CANCEL", lambda: calendar.entry(offer, user.locale, cancel=True)),
+    )
+    for coordinator in _coordinators():
+        sent += _to(
+            coordinator,
+            event="volunteer_cancelled",
+            key=f"volunteer-cancelled:{offer.id}:{coordinator.id}",
+            subject=_l("A volunteer has cancelled: a place is free again"),
+            request=request,
+            for_centre=True,
+            link=portal_url("coordinator.request", request_id=request.id),
+        )
+    for person in _organisation_people(request):
+        sent += _to(
+            person,
+            event="volunteer_cancelled",
+            key=f"volunteer-cancelled:{offer.id}:{person.id}",
+            subject=_l("A volunteer had to cancel"),
+            request=request,
+            for_centre=False,
+            link=portal_url("organisation.request", request_id=request.id),
+        )
+    return sent
+
+
+def notify_request_unmatched(request: SupportRequest) -> int:
+    sent = 0
+    for coordinator in _coordinators():
+        sent += _to(
+            coordinator,
+            event="request_unmatched",
+            key=f"request-unmatched:{request.id}:{coordinator.id}",
+            subject=_l("A request could not be filled"),
+            request=request,
+            for_centre=True,
+            link=portal_url("coordinator.request", request_id=request.id),
+        )
+    for person in _organisation_people(request):
+        sent += _to(
+            person,
+            event="request_unmatched",
+            key=f"request-unmatched:{request.id}:{person.id}",
+            subject=_l("We could not find a volunteer for your request"),
+            request=request,
+            for_centre=False,
+            link=portal_url("organisation.request", request_id=request.id),
+        )
+    return sent
+
+
+def notify_assignment_reminder(offer: Offer) -> bool:
+    return _to(
+        offer.profile.user,
+        event="assignment_reminder",
+        key=f"assignment-reminder:{offer.id}:{offer.request.starts_at.date().isoformat()}",
+        subject=_l("Reminder: your assignment tomorrow"),
+        request=offer.request,
+        link=portal_url("volunteer.assignments"),
+    )

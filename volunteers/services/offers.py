@@ -1,0 +1,375 @@
+"""Offers: a coordinator asks volunteers (one or a shortlist); they accept or decline through
+the link in the mail, in the portal, or by phone (recorded by a coordinator).
+
+No double booking, even under races. Accepting locks the request row, then the volunteer's
+profile row (PostgreSQL: SELECT ... FOR UPDATE, always in this order; SQLite: every writing
+transaction begins with BEGIN IMMEDIATE), then changes state only by conditional UPDATEs:
+of two volunteers taking the last place, of one volunteer accepting two overlapping
+requests, or of two coordinators acting at once, exactly one wins and the other gets a
+clear message.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select, update
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
+from ..models.enums import OfferState, RequestState, ResponseChannel
+from . import ServiceError, tokens, transitions
+from .candidates import rank, slot_of
+from .matching import BERLIN, Slot
+from .transitions import COORDINATOR, ORGANISATION, SYSTEM, VOLUNTEER
+
+ACTIVE_OFFER_STATES = (OfferState.OFFERED, OfferState.ACCEPTED)
+
+
+def _notify():
+    from ..notifications import requests as notify
+
+    return notify
+
+
+# ---------------------------------------------------------------------------------------------
+# Offering
+
+
+def make_offers(
+    coordinator: User, request: SupportRequest, profile_ids: list[int], now: datetime | None = None
+) -> list[Offer]:
+    """Offers the request to each chosen volunteer. Only volunteers the matching ranks (every
+    hard rule passed) can be chosen: the rules are never broken, even by a crafted form."""
+    now = now or utcnow()
+    if not coordinator.is_coordinator:
+        raise ServiceError(_l("Only coordinators make offers."))
+    if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
+        raise ServiceError(_l("This request takes no more offers."))
+    if not profile_ids:
+        raise ServiceError(_l("Choose at least one volunteer."), field="profile_ids")
+    ranked = {r.candidate.profile_id for r in rank(request).result.ranked}
+    refused = [pid for pid in profile_ids if pid not in ranked]
+    if refused:
+        raise ServiceError(
+            _l("Some of the chosen volunteers cannot be asked any more (the list has changed). Please choose again."),
+            field="profile_ids",
+        )
+    hours = current_app.config["OFFER_RESPONSE_HOURS"]
+    expires_at = min(now + timedelta(hours=hours), request.starts_at)
+    made = []
+    for profile_id in dict.fromkeys(profile_ids):
+        offer = Offer(
+            request=request,
+            profile_id=profile_id,
+            state=OfferState.OFFERED,
+            offered_at=now,
+            offered_by_id=coordinator.id,
+            expires_at=expires_at,
+            calendar_sequence=0,
+        )
+        db.session.add(offer)
+        db.session.flush()
+        transitions.created(offer, COORDINATOR, coordinator)
+        raw = tokens.issue(
+            TokenPurpose.OFFER_RESPONSE, user=offer.profile.user, offer=offer, expires_at=expires_at, now=now
+        )
+        _notify().notify_offer(offer, raw)
+        made.append(offer)
+    return made
+
+
+def offer_for_link(raw: str, now: datetime | None = None) -> Offer | None:
+    """The offer behind a mail link, if the link is still good (does not use it up)."""
+    token = tokens.peek(TokenPurpose.OFFER_RESPONSE, raw, now)
+    return token.offer if token is not None else None
+
+
+def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer:
+    """The volunteer answers through the link in the mail: no login; the link works once."""
+    now = now or utcnow()
+    token = tokens.redeem(TokenPurpose.OFFER_RESPONSE, raw, now)
+    if token is None or token.offer is None:
+        raise ServiceError(_l("This link has expired or has already been used. Log in to see your offers."))
+    offer = token.offer
+    if accept:
+        accept_offer(offer, None, VOLUNTEER, ResponseChannel.LINK, now)
+    else:
+        decline(offer, None, VOLUNTEER, ResponseChannel.LINK, now)
+    return offer
+
+
+def _who(actor: User, offer: Offer) -> str:
+    if offer.profile.user_id == actor.id:
+        return VOLUNTEER
+    if actor.is_coordinator:
+        return COORDINATOR
+    raise ServiceError(_l("You may not do this."))
+
+
+def answer_in_portal(actor: User, offer: Offer, accept: bool, now: datetime | None = None) -> None:
+    who = _who(actor, offer)
+    channel = ResponseChannel.PORTAL if who == VOLUNTEER else ResponseChannel.PHONE
+    if accept:
+        accept_offer(offer, actor, who, channel, now)
+    else:
+        decline(offer, actor, who, channel, now)
+
+
+# ---------------------------------------------------------------------------------------------
+# Accepting, declining
+
+
+def _lock(request_id: int, profile_id: int) -> None:
+    """Every change to an offer takes these locks first, always in this order: the request,
+    then the volunteer (then the offer itself, by its UPDATE). A different order deadlocks
+    on PostgreSQL (an offer row held while its request is wanted, and the other way round)."""
+    db.session.execute(select(SupportRequest.id).where(SupportRequest.id == request_id).with_for_update())
+    db.session.execute(select(VolunteerProfile.id).where(VolunteerProfile.id == profile_id).with_for_update())
+
+
+def _conflicts(offer: Offer) -> bool:
+    """Another accepted assignment of this volunteer within the slot plus the travel buffer."""
+    request = offer.request
+    buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    slot = slot_of(request)
+    rows = db.session.execute(
+        select(SupportRequest.starts_at, SupportRequest.duration_minutes)
+        .join(Offer, Offer.request_id == SupportRequest.id)
+        .where(
+            Offer.profile_id == offer.profile_id,
+            Offer.state == OfferState.ACCEPTED,
+            Offer.id != offer.id,
+            SupportRequest.starts_at > slot.starts_at - timedelta(days=1),
+            SupportRequest.starts_at < slot.ends_at + timedelta(days=1),
+        )
+    ).all()
+    return any(
+        slot.overlaps(Slot(row.starts_at, row.starts_at + timedelta(minutes=row.duration_minutes)), buffer)
+        for row in rows
+    )
+
+
+def _over_monthly_maximum(offer: Offer) -> bool:
+    local = offer.request.starts_at.astimezone(BERLIN)
+    first = datetime(local.year, local.month, 1, tzinfo=BERLIN)
+    following = datetime(local.year + (local.month == 12), local.month % 12 + 1, 1, tzinfo=BERLIN)
+    count = db.session.scalar(
+        select(func.count(Offer.id))
+        .join(SupportRequest, Offer.request_id == SupportRequest.id)
+        .where(
+            Offer.profile_id == offer.profile_id,
+            Offer.state == OfferState.ACCEPTED,
+            Offer.id != offer.id,
+            SupportRequest.starts_at >= first,
+            SupportRequest.starts_at < following,
+        )
+    )
+    return count >= offer.profile.max_assignments_per_month
+
+
+def accept_offer(
+    offer: Offer, actor: User | None, who: str, channel: ResponseChannel, now: datetime | None = None
+) -> None:
+    now = now or utcnow()
+    request = offer.request
+    _lock(request.id, offer.profile_id)
+    db.session.refresh(offer)
+    db.session.refresh(request)
+    transitions.check(offer, OfferState.ACCEPTED, who)
+    if offer.expires_at <= now:
+        raise ServiceError(_l("This offer has expired."))
+    if _conflicts(offer):
+        raise ServiceError(
+            _l("There is another assignment at that time (or too close to it). This offer was not accepted.")
+        )
+    if _over_monthly_maximum(offer):
+        raise ServiceError(_l("This would exceed the assignments a month the volunteer agreed to."))
+    taken = db.session.execute(
+        update(SupportRequest)
+        .where(
+            SupportRequest.id == request.id,
+            SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
+            SupportRequest.places_filled < SupportRequest.places_needed,
+        )
+        .values(places_filled=SupportRequest.places_filled + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        db.session.refresh(request)
+        raise ServiceError(_l("All places of this request are taken already. Thank you all the same!"))
+    answered = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
+        .values(state=OfferState.ACCEPTED, responded_at=now, response_channel=channel)
+        .execution_options(synchronize_session=False)
+    )
+    if answered.rowcount != 1:
+        raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
+    db.session.refresh(offer)
+    db.session.refresh(request)
+    transitions.history(request, actor, OfferState.OFFERED, OfferState.ACCEPTED, offer=offer, note=channel.value)
+    _notify().notify_assignment_confirmed(offer)
+    settle_request_state(actor, request)
+
+
+def decline(offer: Offer, actor: User | None, who: str, channel: ResponseChannel, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    _lock(offer.request_id, offer.profile_id)
+    db.session.refresh(offer)
+    transitions.check(offer, OfferState.DECLINED, who)
+    answered = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
+        .values(state=OfferState.DECLINED, responded_at=now, response_channel=channel)
+        .execution_options(synchronize_session=False)
+    )
+    if answered.rowcount != 1:
+        raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
+    db.session.refresh(offer)
+    transitions.history(offer.request, actor, OfferState.OFFERED, OfferState.DECLINED, offer=offer, note=channel.value)
+
+
+def settle_request_state(actor: User | None, request: SupportRequest) -> None:
+    """The request's state follows its places; when filled, the others asked are told."""
+    if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED):
+        return
+    if request.places_filled >= request.places_needed:
+        target = RequestState.FILLED
+    elif request.places_filled > 0:
+        target = RequestState.PARTLY_FILLED
+    else:
+        target = RequestState.OPEN
+    if target is not request.state:
+        transitions.move(request, target, SYSTEM, actor)
+    if target is RequestState.FILLED:
+        for other in request.offers:
+            if other.state is OfferState.OFFERED:
+                withdraw(other, actor, SYSTEM, because="filled")
+
+
+# ---------------------------------------------------------------------------------------------
+# Withdrawing, cancelling
+
+
+def withdraw(offer: Offer, actor: User | None, who: str, because: str) -> None:
+    """`because`: "filled", "changed", "cancelled" or "coordinator"."""
+    was_accepted = offer.state is OfferState.ACCEPTED
+    transitions.move(offer, OfferState.WITHDRAWN, who, actor, note=because)
+    tokens.revoke_offer_links(offer)
+    if was_accepted:
+        offer.calendar_sequence += 1
+        offer.request.places_filled = max(offer.request.places_filled - 1, 0)
+    _notify().notify_offer_withdrawn(offer, because, was_accepted)
+
+
+def withdraw_by_coordinator(coordinator: User, offer: Offer) -> None:
+    if not coordinator.is_coordinator:
+        raise ServiceError(_l("Only coordinators withdraw offers."))
+    _lock(offer.request_id, offer.profile_id)
+    db.session.refresh(offer)
+    withdraw(offer, coordinator, COORDINATOR, because="coordinator")
+
+
+def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) -> None:
+    """The volunteer cannot come (illness): the place opens again, coordinators and the
+    organisation are told, and the next candidates are shown on the board."""
+    who = _who(actor, offer)
+    request = offer.request
+    _lock(request.id, offer.profile_id)
+    db.session.refresh(offer)
+    transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, who)
+    if request.starts_at <= (now or utcnow()):
+        raise ServiceError(_l("The appointment has begun already; please call the centre."))
+    changed = db.session.execute(
+        update(Offer)
+        .where(Offer.id == offer.id, Offer.state == OfferState.ACCEPTED)
+        .values(state=OfferState.CANCELLED_BY_VOLUNTEER, calendar_sequence=Offer.calendar_sequence + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:
+        raise ServiceError(_l("This assignment has changed in the meantime. The page shows the current state."))
+    db.session.execute(
+        update(SupportRequest)
+        .where(SupportRequest.id == request.id, SupportRequest.places_filled > 0)
+        .values(places_filled=SupportRequest.places_filled - 1)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(offer)
+    db.session.refresh(request)
+    transitions.history(request, actor, OfferState.ACCEPTED, OfferState.CANCELLED_BY_VOLUNTEER, offer=offer)
+    settle_request_state(actor, request)
+    _notify().notify_volunteer_cancelled(offer)
+
+
+def after_request_changed(actor: User, request: SupportRequest) -> None:
+    """What, when or where changed: offers not yet answered are withdrawn (the volunteer was
+    asked for something else); confirmed volunteers get the new calendar entry."""
+    who = COORDINATOR if actor.is_coordinator else ORGANISATION
+    for offer in request.offers:
+        if offer.state is OfferState.OFFERED:
+            withdraw(offer, actor, who, because="changed")
+        elif offer.state is OfferState.ACCEPTED:
+            offer.calendar_sequence += 1
+            _notify().notify_assignment_changed(offer)
+
+
+# ---------------------------------------------------------------------------------------------
+# What `flask tick` does
+
+
+def expire_offers(now: datetime) -> int:
+    due = db.session.scalars(select(Offer).where(Offer.state == OfferState.OFFERED, Offer.expires_at <= now)).all()
+    for offer in due:
+        _lock(offer.request_id, offer.profile_id)
+        changed = db.session.execute(
+            update(Offer)
+            .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
+            .values(state=OfferState.EXPIRED)
+            .execution_options(synchronize_session=False)
+        )
+        if changed.rowcount == 1:
+            transitions.history(offer.request, None, OfferState.OFFERED, OfferState.EXPIRED, offer=offer)
+    return len(due)
+
+
+def mark_unmatched(today: date) -> int:
+    """Requests whose day has come with places still free."""
+    from datetime import UTC
+
+    start_of_today = datetime.combine(today, datetime.min.time(), BERLIN).astimezone(UTC)
+    due = db.session.scalars(
+        select(SupportRequest).where(
+            SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
+            SupportRequest.starts_at < start_of_today + timedelta(days=1),
+        )
+    ).all()
+    for request in due:
+        transitions.move(request, RequestState.UNMATCHED, SYSTEM, None)
+        for offer in request.offers:
+            if offer.state is OfferState.OFFERED:
+                transitions.move(offer, OfferState.EXPIRED, SYSTEM, None)
+                tokens.revoke_offer_links(offer)
+        _notify().notify_request_unmatched(request)
+    return len(due)
+
+
+def remind_day_before(today: date) -> int:
+    """Confirmed volunteers hear the day before (once)."""
+    from datetime import UTC
+
+    tomorrow = today + timedelta(days=1)
+    start = datetime.combine(tomorrow, datetime.min.time(), BERLIN).astimezone(UTC)
+    rows = db.session.scalars(
+        select(Offer)
+        .join(SupportRequest, Offer.request_id == SupportRequest.id)
+        .where(
+            Offer.state == OfferState.ACCEPTED,
+            SupportRequest.starts_at >= start,
+            SupportRequest.starts_at < start + timedelta(days=1),
+        )
+    ).all()
+    return sum(_notify().notify_assignment_reminder(offer) for offer in rows)

@@ -1,0 +1,265 @@
+"""Support requests: submitted by an approved organisation's users (or by a coordinator on
+their behalf), edited until someone is assigned, cancelled."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import Language, Organisation, Place, SupportRequest, User
+from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+from ..permissions import can_submit_requests, membership
+from . import ServiceError, transitions
+from .matching import BERLIN
+from .workdays import earliest_appointment
+
+CLIENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+#: What, when and where: a change to any of these withdraws offers already sent.
+MATCHING_FIELDS = (
+    "area",
+    "kind",
+    "language_code",
+    "mode",
+    "starts_at",
+    "duration_minutes",
+    "alternative_starts_at",
+    "place_id",
+    "meeting_point",
+    "gender_preference",
+    "minors_involved",
+)
+
+
+@dataclass
+class RequestInput:
+    area: Area
+    kind: WorkKind
+    places_needed: int
+    language_code: str
+    topic: TopicCategory
+    mode: Mode
+    day: date
+    start: time
+    duration_minutes: int
+    alternative_day: date | None
+    alternative_start: time | None
+    place_id: int | None
+    meeting_point: str | None
+    contact_on_site: str | None
+    gender_preference: GenderPreference
+    minors_involved: bool
+    urgent: bool
+    urgent_reason: str | None
+    client_reference: str
+    consent_confirmed: bool
+    not_excluded_confirmed: bool
+
+
+def local_moment(day: date, at: time) -> datetime:
+    """A wall-clock time in Kassel, as UTC."""
+    from datetime import UTC
+
+    return datetime.combine(day, at, tzinfo=BERLIN).astimezone(UTC)
+
+
+def can_view(user: User, request: SupportRequest) -> bool:
+    return user.is_coordinator or membership(user, request.organisation) is not None
+
+
+def _validate(data: RequestInput, today: date, now: datetime) -> dict:
+    """Checks what needs more than the form's shape; returns the columns to store."""
+    if not data.consent_confirmed:
+        raise ServiceError(
+            _l("Confirm that the person agrees to a volunteer being present."), field="consent_confirmed"
+        )
+    if not data.not_excluded_confirmed:
+        raise ServiceError(
+            _l("Volunteers cannot support these settings; please confirm it is none of them."),
+            field="not_excluded_confirmed",
+        )
+    reference = data.client_reference.strip()
+    if not CLIENT_REFERENCE.match(reference):
+        raise ServiceError(
+            _l("Use letters, digits and - _ . / only, for example K-2026-017: never the person's name."),
+            field="client_reference",
+        )
+    if data.urgent and not (data.urgent_reason or "").strip():
+        raise ServiceError(_l("Say why it is urgent."), field="urgent_reason")
+    if db.session.get(Language, data.language_code) is None or data.language_code == "deu":
+        raise ServiceError(_l("Choose a language from the list."), field="language_code")
+    place = db.session.get(Place, data.place_id) if data.place_id else None
+    if data.mode is Mode.ON_SITE and place is None:
+        raise ServiceError(_l("Choose the place of the appointment."), field="place_id")
+    starts_at = local_moment(data.day, data.start)
+    lead = current_app.config["LEAD_TIME_WORKING_DAYS"]
+    earliest = earliest_appointment(today, lead)
+    if starts_at <= now:
+        raise ServiceError(_l("The appointment must be in the future."), field="day")
+    if not data.urgent and data.day < earliest:
+        raise ServiceError(
+            _l(
+                "Requests need %(days)d working days; the earliest day is %(date)s. If it cannot wait, mark it "
+                "as urgent and say why.",
+                days=lead,
+                date=format_date(earliest, "long"),
+            ),
+            field="day",
+        )
+    alternative = None
+    if (data.alternative_day is None) != (data.alternative_start is None):
+        raise ServiceError(
+            _l("Give both the day and the time of the alternative, or neither."), field="alternative_day"
+        )
+    if data.alternative_day is not None:
+        alternative = local_moment(data.alternative_day, data.alternative_start)
+        if alternative <= now or (not data.urgent and data.alternative_day < earliest):
+            raise ServiceError(_l("The alternative needs the same notice as the appointment."), field="alternative_day")
+        if alternative == starts_at:
+            raise ServiceError(_l("The alternative should differ from the appointment."), field="alternative_day")
+    return {
+        "area": data.area,
+        "kind": data.kind,
+        "places_needed": data.places_needed,
+        "language_code": data.language_code,
+        "topic": data.topic,
+        "mode": data.mode,
+        "starts_at": starts_at,
+        "duration_minutes": data.duration_minutes,
+        "alternative_starts_at": alternative,
+        "place_id": place.id if place else None,
+        "meeting_point": (data.meeting_point or "").strip() or None,
+        "contact_on_site": (data.contact_on_site or "").strip() or None,
+        "gender_preference": data.gender_preference,
+        "minors_involved": data.minors_involved,
+        "urgent": data.urgent,
+        "urgent_reason": (data.urgent_reason or "").strip() or None if data.urgent else None,
+        "client_reference": reference,
+        "consent_confirmed": True,
+        "not_excluded_confirmed": True,
+    }
+
+
+def submit(
+    actor: User, organisation: Organisation, data: RequestInput, today: date, now: datetime | None = None
+) -> SupportRequest:
+    from ..notifications.requests import notify_new_request
+
+    now = now or utcnow()
+    by_centre = actor.is_coordinator and membership(actor, organisation) is None
+    if not (by_centre and organisation.is_approved) and not can_submit_requests(actor, organisation):
+        raise ServiceError(_l("Only members of an approved organisation submit requests."))
+    request = SupportRequest(
+        organisation=organisation,
+        created_by_id=actor.id,
+        entered_by_centre=by_centre,
+        state=RequestState.OPEN,
+        created_at=now,
+        places_filled=0,
+        **_validate(data, today, now),
+    )
+    db.session.add(request)
+    db.session.flush()
+    who = transitions.COORDINATOR if by_centre else transitions.ORGANISATION
+    transitions.created(request, who, actor, note="entered by the centre" if by_centre else None)
+    notify_new_request(request)
+    return request
+
+
+def may_edit(user: User, request: SupportRequest) -> bool:
+    """Organisations edit until someone is assigned; coordinators while it is not over."""
+    if not can_view(user, request):
+        return False
+    if user.is_coordinator:
+        return request.state in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
+    return request.state is RequestState.OPEN and request.places_filled == 0
+
+
+def edit(
+    actor: User,
+    request: SupportRequest,
+    data: RequestInput,
+    expected_version: int | None,
+    today: date,
+    now: datetime | None = None,
+) -> list[str]:
+    """Applies a change; offers already sent are withdrawn if what, when or where changed, and
+    assigned volunteers get the updated calendar entry. Returns the changed field names."""
+    from . import offers
+
+    now = now or utcnow()
+    if not may_edit(actor, request):
+        raise ServiceError(_l("This request can no longer be changed here. Please call the centre."))
+    if expected_version is not None and expected_version != request.version:
+        raise ServiceError(
+            _l(
+                "The request was changed in the meantime. Check your entries against the current request "
+                "and save again."
+            ),
+            field="version",
+        )
+    values = _validate(data, today, now)
+    if values["places_needed"] < request.places_filled:
+        raise ServiceError(
+            _l("%(num)d volunteers are already confirmed; ask for at least that many.", num=request.places_filled),
+            field="places_needed",
+        )
+    changed = [name for name, value in values.items() if getattr(request, name) != value]
+    for name in changed:
+        setattr(request, name, values[name])
+    if not changed:
+        return changed
+    request.updated_at = now
+    transitions.history(request, actor, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
+    if set(changed) & set(MATCHING_FIELDS):
+        offers.after_request_changed(actor, request)
+    offers.settle_request_state(actor, request)
+    return changed
+
+
+def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
+    """Cancels the request: offers are withdrawn and confirmed volunteers told at once."""
+    from . import offers
+
+    if not can_view(actor, request):
+        raise ServiceError(_l("You may not do this."))
+    who = transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION
+    transitions.move(request, RequestState.CANCELLED, who, actor)
+    request.cancel_reason = (reason or "").strip() or None
+    for offer in list(request.offers):
+        if offer.state in (OfferState.OFFERED, OfferState.ACCEPTED):
+            offers.withdraw(offer, actor, who, because="cancelled")
+
+
+def visible_to(user: User):
+    """A query of the requests this user may see (coordinators: all)."""
+    query = select(SupportRequest)
+    if not user.is_coordinator:
+        organisation_ids = [m.organisation_id for m in user.memberships]
+        query = query.where(SupportRequest.organisation_id.in_(organisation_ids))
+    return query
+
+
+def starts_within(request: SupportRequest, days: int, now: datetime) -> bool:
+    return request.starts_at - now <= timedelta(days=days)
+
+
+__all__ = [
+    "MATCHING_FIELDS",
+    "RequestInput",
+    "can_view",
+    "cancel",
+    "edit",
+    "local_moment",
+    "may_edit",
+    "starts_within",
+    "submit",
+    "visible_to",
+]

@@ -1,0 +1,168 @@
+"""The states of requests and offers: who may move them from where to where, and which mails
+follow. Every move goes through `move()`, which checks this table and writes the append-only
+history (request_events) that reports will read.
+
+Later states (after the appointment: report, confirmation) are added here and in the enums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..db_types import utcnow
+from ..extensions import db
+from ..labels import label
+from ..models import Offer, RequestEvent, SupportRequest, User
+from ..models.enums import OfferState, RequestState
+from . import ServiceError
+
+#: Who moves something: a coordinator, a volunteer (the one asked), a member of the
+#: requesting organisation, or the system (`flask tick`, or a consequence of another move).
+COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = "coordinator", "volunteer", "organisation", "system"
+
+
+@dataclass(frozen=True)
+class Transition:
+    source: RequestState | OfferState | None
+    target: RequestState | OfferState
+    who: frozenset[str]
+    mails: str
+
+
+def _t(source, target, who: set[str], mails: str) -> Transition:
+    return Transition(source, target, frozenset(who), mails)
+
+
+REQUEST_TRANSITIONS = (
+    _t(None, RequestState.OPEN, {ORGANISATION, COORDINATOR}, "coordinators: a new request"),
+    _t(RequestState.OPEN, RequestState.PARTLY_FILLED, {SYSTEM}, "organisation: a volunteer confirmed"),
+    _t(
+        RequestState.OPEN,
+        RequestState.FILLED,
+        {SYSTEM},
+        "organisation: a volunteer confirmed; others asked: it is filled",
+    ),
+    _t(
+        RequestState.PARTLY_FILLED,
+        RequestState.FILLED,
+        {SYSTEM},
+        "organisation: a volunteer confirmed; others asked: it is filled",
+    ),
+    _t(RequestState.PARTLY_FILLED, RequestState.OPEN, {SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
+    _t(
+        RequestState.FILLED,
+        RequestState.PARTLY_FILLED,
+        {SYSTEM},
+        "a volunteer cancelled: coordinators and organisation",
+    ),
+    _t(RequestState.FILLED, RequestState.OPEN, {SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
+    _t(RequestState.OPEN, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"),
+    _t(
+        RequestState.PARTLY_FILLED, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"
+    ),
+    _t(RequestState.FILLED, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"),
+    _t(
+        RequestState.OPEN,
+        RequestState.UNMATCHED,
+        {SYSTEM},
+        "its date came with places free: coordinators and organisation",
+    ),
+    _t(
+        RequestState.PARTLY_FILLED,
+        RequestState.UNMATCHED,
+        {SYSTEM},
+        "its date came with places free: coordinators and organisation",
+    ),
+)
+
+OFFER_TRANSITIONS = (
+    _t(None, OfferState.OFFERED, {COORDINATOR}, "volunteer: the offer, with a link to answer"),
+    _t(
+        OfferState.OFFERED,
+        OfferState.ACCEPTED,
+        {VOLUNTEER, COORDINATOR},
+        "volunteer: confirmation with a calendar entry; organisation",
+    ),
+    _t(OfferState.OFFERED, OfferState.DECLINED, {VOLUNTEER, COORDINATOR}, "none (the board shows it)"),
+    _t(OfferState.OFFERED, OfferState.EXPIRED, {SYSTEM}, "none (the board shows it)"),
+    _t(
+        OfferState.OFFERED,
+        OfferState.WITHDRAWN,
+        {COORDINATOR, ORGANISATION, SYSTEM},
+        "volunteer: the offer is withdrawn, and why",
+    ),
+    _t(
+        OfferState.ACCEPTED,
+        OfferState.CANCELLED_BY_VOLUNTEER,
+        {VOLUNTEER, COORDINATOR},
+        "coordinators and organisation; volunteer: the calendar entry cancelled",
+    ),
+    _t(
+        OfferState.ACCEPTED,
+        OfferState.WITHDRAWN,
+        {ORGANISATION, COORDINATOR},
+        "volunteer: cancelled, calendar entry cancelled",
+    ),
+)
+
+_TABLES = {SupportRequest: REQUEST_TRANSITIONS, Offer: OFFER_TRANSITIONS}
+
+
+def find(kind: type, source, target) -> Transition | None:
+    return next((t for t in _TABLES[kind] if t.source is source and t.target is target), None)
+
+
+def check(record: SupportRequest | Offer, target, who: str) -> None:
+    """Refuses a move the table does not allow, with a clear message (never a 500)."""
+    transition = find(type(record), record.state, target)
+    if transition is None:
+        raise ServiceError(
+            _l(
+                "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
+                state=label(record.state),
+            )
+        )
+    if who not in transition.who:
+        raise ServiceError(_l("You may not do this."))
+
+
+def created(record: SupportRequest | Offer, who: str, actor: User | None, note: str | None = None) -> None:
+    """A new request or offer: checks the table (who may create it) and starts its history."""
+    transition = find(type(record), None, record.state)
+    if transition is None or who not in transition.who:
+        raise ServiceError(_l("You may not do this."))
+    if isinstance(record, Offer):
+        history(record.request, actor, None, record.state, offer=record, note=note)
+    else:
+        history(record, actor, None, record.state, note=note)
+
+
+def history(
+    request: SupportRequest, actor: User | None, source, target, offer: Offer | None = None, note: str | None = None
+) -> None:
+    db.session.add(
+        RequestEvent(
+            request_id=request.id,
+            offer_id=offer.id if offer is not None else None,
+            at=utcnow(),
+            actor_id=actor.id if actor is not None and actor.is_authenticated else None,
+            subject="offer" if offer is not None else "request",
+            from_state=source.value if source is not None else None,
+            to_state=target.value,
+            note=note,
+        )
+    )
+
+
+def move(record: SupportRequest | Offer, target, who: str, actor: User | None, note: str | None = None) -> None:
+    """One allowed move, written to the history. The caller makes it race-safe (conditional
+    UPDATEs) where two people may act at once."""
+    check(record, target, who)
+    source = record.state
+    record.state = target
+    if isinstance(record, Offer):
+        history(record.request, actor, source, target, offer=record, note=note)
+    else:
+        history(record, actor, source, target, note=note)

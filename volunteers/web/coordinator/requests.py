@@ -1,0 +1,231 @@
+"""The coordinators' board of requests, a request with its ranked candidates, offers and their
+answers (also given by phone), requests taken by phone, and exclusions."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import case, select
+from sqlalchemy.orm import selectinload
+
+from ...clock import today
+from ...db_types import utcnow
+from ...extensions import db
+from ...models import Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest, VolunteerProfile
+from ...models.enums import RequestState
+from ...services import ServiceError, offers
+from ...services import requests as request_service
+from ...services.candidates import rank
+from ..forms import ConfirmForm
+from ..pagination import PER_PAGE, page_number
+from ..request_forms import CancelRequestForm, RequestForm
+from ..request_views import describe, history_of, request_or_404
+from ..service_errors import commit_change, submitted_version
+from .blueprint import bp
+from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
+
+#: The board's tabs: which states each shows.
+BOARD_TABS = {
+    "to_fill": (RequestState.OPEN, RequestState.PARTLY_FILLED),
+    "filled": (RequestState.FILLED,),
+    "unmatched": (RequestState.UNMATCHED,),
+    "cancelled": (RequestState.CANCELLED,),
+}
+#: Requests still open this close to their date are highlighted.
+HIGHLIGHT_DAYS = 2
+
+
+@bp.route("/requests", endpoint="board")
+def board():
+    tab = request.args.get("tab", "to_fill")
+    states = BOARD_TABS.get(tab, BOARD_TABS["to_fill"])
+    query = (
+        select(SupportRequest)
+        .where(SupportRequest.state.in_(states))
+        .options(
+            selectinload(SupportRequest.language),
+            selectinload(SupportRequest.organisation),
+            selectinload(SupportRequest.place),
+        )
+        # Urgent first, then the oldest.
+        .order_by(case((SupportRequest.urgent.is_(True), 0), else_=1), SupportRequest.created_at, SupportRequest.id)
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    soon = utcnow() + timedelta(days=HIGHLIGHT_DAYS)
+    return render_template("coordinator/requests/board.html", page=page, tab=tab, tabs=list(BOARD_TABS), soon=soon)
+
+
+def render_request(record: SupportRequest, status: int = 200):
+    ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    return render_template(
+        "coordinator/requests/request.html",
+        record=record,
+        ranking=ranking,
+        history=describe(history_of(record), record, for_centre=True),
+        form=ConfirmForm(),
+        cancel_form=CancelRequestForm(),
+        may_edit=request_service.may_edit(current_user, record),
+    ), status
+
+
+@bp.route("/requests/<int:request_id>", endpoint="request")
+def show_request(request_id: int):
+    return render_request(request_or_404(request_id))
+
+
+@bp.post("/requests/<int:request_id>/offers")
+def make_offers(request_id: int):
+    record = request_or_404(request_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("coordinator.request", request_id=record.id))
+    try:
+        chosen = [int(value) for value in request.form.getlist("profile_ids")]
+    except ValueError:
+        abort(400)
+    try:
+        made = offers.make_offers(current_user, record, chosen)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_request(request_or_404(request_id), 409)
+    db.session.commit()
+    flash(_("Offered to %(num)d volunteers; they have been asked by mail.", num=len(made)), "success")
+    return redirect(url_for("coordinator.request", request_id=record.id) + "#offers")
+
+
+def _offer_or_404(offer_id: int) -> Offer:
+    found = db.session.scalar(
+        select(Offer)
+        .where(Offer.id == offer_id)
+        .options(selectinload(Offer.request), selectinload(Offer.profile).selectinload(VolunteerProfile.user))
+    )
+    if found is None:
+        abort(404)
+    return found
+
+
+@bp.post("/offers/<int:offer_id>/<any(accept, decline, withdraw, cancel):action>")
+def answer_offer(offer_id: int, action: str):
+    """Answers given by phone, and withdrawing an offer."""
+    offer = _offer_or_404(offer_id)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
+    try:
+        if action in ("accept", "decline"):
+            offers.answer_in_portal(current_user, offer, accept=action == "accept")
+        elif action == "withdraw":
+            offers.withdraw_by_coordinator(current_user, offer)
+        else:
+            offers.cancel_by_volunteer(current_user, offer)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+    else:
+        db.session.commit()
+        messages = {
+            "accept": _("The acceptance is recorded; the volunteer and the organisation have been told."),
+            "decline": _("The decline is recorded."),
+            "withdraw": _("The offer is withdrawn; the volunteer has been told."),
+            "cancel": _("The cancellation is recorded; the place is free again."),
+        }
+        flash(messages[action], "success")
+    return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+def new_request():
+    """A request taken by phone, entered on the organisation's behalf."""
+    chooser = OrganisationChoiceForm()
+    form = RequestForm()
+    created = {}
+    if request.method == "POST" and chooser.validate() and form.validate_on_submit():
+        organisation = db.session.get(Organisation, chooser.organisation_id.data)
+        if commit_change(
+            form,
+            lambda: created.setdefault(
+                "request", request_service.submit(current_user, organisation, form.data_for_service(), today())
+            ),
+        ):
+            flash(_("The request is entered on the organisation's behalf."), "success")
+            return redirect(url_for("coordinator.request", request_id=created["request"].id))
+    return render_template("coordinator/requests/new.html", form=form, chooser=chooser), (
+        400 if form.errors or chooser.errors else 200
+    )
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+def edit_request(request_id: int):
+    record = request_or_404(request_id)
+    form = RequestForm() if request.method == "POST" else RequestForm.for_request(record)
+    if form.validate_on_submit() and commit_change(
+        form,
+        lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),
+        record=record,
+    ):
+        flash(_("The request is changed; those concerned have been told."), "success")
+        return redirect(url_for("coordinator.request", request_id=record.id))
+    return render_template("coordinator/requests/edit.html", form=form, record=record), (400 if form.errors else 200)
+
+
+@bp.post("/requests/<int:request_id>/cancel")
+def cancel_request(request_id: int):
+    record = request_or_404(request_id)
+    form = CancelRequestForm()
+    if form.validate_on_submit() and commit_change(
+        form, lambda: request_service.cancel(current_user, record, form.reason.data)
+    ):
+        flash(_("The request is cancelled; volunteers already asked or confirmed have been told."), "success")
+    else:
+        for message in form.form_errors:
+            flash(str(message), "error")
+    return redirect(url_for("coordinator.request", request_id=record.id))
+
+
+@bp.post("/volunteers/<int:profile_id>/exclusions")
+def add_exclusion(profile_id: int):
+    from .volunteers import render_volunteer, volunteer_or_404
+
+    profile = volunteer_or_404(profile_id)
+    form = ExclusionForm()
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data)
+        db.session.add(
+            Exclusion(
+                profile_id=profile.id,
+                organisation=organisation,
+                client_reference=(form.client_reference.data or "").strip() or None,
+                reason=form.reason.data.strip(),
+                created_by_id=current_user.id,
+            )
+        )
+        db.session.commit()
+        flash(_("The exclusion is recorded; matching respects it from now on."), "success")
+        return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions")
+    return render_volunteer(profile, 400, exclusion_form=form)
+
+
+@bp.post("/exclusions/<int:exclusion_id>/remove")
+def remove_exclusion(exclusion_id: int):
+    exclusion = db.session.get(Exclusion, exclusion_id)
+    if exclusion is None:
+        abort(404)
+    profile_id = exclusion.profile_id
+    if ConfirmForm().validate_on_submit():
+        db.session.delete(exclusion)
+        db.session.commit()
+        flash(_("The exclusion is removed."), "success")
+    return redirect(url_for("coordinator.volunteer", profile_id=profile_id) + "#exclusions")
+
+
+def approved_organisations() -> list[Organisation]:
+    return list(
+        db.session.scalars(
+            select(Organisation).where(Organisation.status == OrganisationStatus.APPROVED).order_by(Organisation.name)
+        )
+    )

@@ -1,0 +1,105 @@
+"""Organisations' support requests: submit, follow, change until someone is assigned, cancel."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.orm import selectinload
+
+from ...clock import today
+from ...extensions import db
+from ...models import Offer, Organisation, SupportRequest
+from ...models.enums import OfferState
+from ...permissions import can_submit_requests, membership
+from ...services import requests as request_service
+from ..pagination import PER_PAGE, page_number
+from ..request_forms import CancelRequestForm, RequestForm
+from ..request_views import describe, history_of, request_or_404
+from ..service_errors import commit_change, submitted_version
+from .blueprint import bp
+
+
+@bp.route("/requests", endpoint="requests")
+def list_requests():
+    query = (
+        request_service.visible_to(current_user)
+        .options(selectinload(SupportRequest.language), selectinload(SupportRequest.organisation))
+        .order_by(SupportRequest.starts_at.desc(), SupportRequest.id.desc())
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    may_submit = [m.organisation for m in current_user.memberships if can_submit_requests(current_user, m.organisation)]
+    return render_template("organisation/requests.html", page=page, may_submit=may_submit)
+
+
+@bp.route("/<int:organisation_id>/requests/new", methods=["GET", "POST"])
+def new_request(organisation_id: int):
+    organisation = db.session.get(Organisation, organisation_id)
+    if organisation is None or membership(current_user, organisation) is None:
+        abort(404)
+    if not can_submit_requests(current_user, organisation):
+        flash(_("Requests can be submitted once the centre has approved the organisation."), "error")
+        return redirect(url_for("organisation.detail", organisation_id=organisation.id))
+    form = RequestForm()
+    created = {}
+    if form.validate_on_submit() and commit_change(
+        form,
+        lambda: created.setdefault(
+            "request", request_service.submit(current_user, organisation, form.data_for_service(), today())
+        ),
+    ):
+        flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
+        return redirect(url_for("organisation.request", request_id=created["request"].id))
+    return render_template("organisation/request_form.html", form=form, organisation=organisation, record=None), (
+        400 if form.errors else 200
+    )
+
+
+def _accepted(record: SupportRequest) -> list[Offer]:
+    return [offer for offer in record.offers if offer.state is OfferState.ACCEPTED]
+
+
+@bp.route("/requests/<int:request_id>", endpoint="request")
+def show_request(request_id: int):
+    record = request_or_404(request_id)
+    return render_template(
+        "organisation/request.html",
+        record=record,
+        accepted=_accepted(record),
+        history=describe(history_of(record), record, for_centre=False),
+        may_edit=request_service.may_edit(current_user, record),
+        cancel_form=CancelRequestForm(),
+    )
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+def edit_request(request_id: int):
+    record = request_or_404(request_id)
+    if not request_service.may_edit(current_user, record):
+        flash(_("This request can no longer be changed here. Please call the centre."), "error")
+        return redirect(url_for("organisation.request", request_id=record.id))
+    form = RequestForm() if request.method == "POST" else RequestForm.for_request(record)
+    if form.validate_on_submit() and commit_change(
+        form,
+        lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),
+        record=record,
+    ):
+        flash(_("The request is changed."), "success")
+        return redirect(url_for("organisation.request", request_id=record.id))
+    return render_template(
+        "organisation/request_form.html", form=form, organisation=record.organisation, record=record
+    ), (400 if form.errors else 200)
+
+
+@bp.post("/requests/<int:request_id>/cancel")
+def cancel_request(request_id: int):
+    record = request_or_404(request_id)
+    form = CancelRequestForm()
+    if form.validate_on_submit() and commit_change(
+        form, lambda: request_service.cancel(current_user, record, form.reason.data)
+    ):
+        flash(_("The request is cancelled; volunteers already asked or confirmed have been told."), "success")
+        return redirect(url_for("organisation.request", request_id=record.id))
+    for message in form.form_errors:
+        flash(str(message), "error")
+    return redirect(url_for("organisation.request", request_id=record.id))

@@ -116,3 +116,17 @@ def test_offer_accept_by_link_and_everyone_told(ctx, app, client, login, deliver
     assert first.given_name in body_text(organisation_mail) and first.family_name not in body_text(organisation_mail)
     events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == record.id)).all()
     assert ("offered", "accepted") in {(e.from_state, e.to_state) for e in events}
+
+
+def test_the_candidates_say_when_everyone_has_been_asked(ctx, client, login):
+    staff, organisation = factories.organisation_user()
+    coordinator = factories.coordinator(locale="en")
+    only = factories.available_volunteer(place_name="Kassel")
+    record = factories.support_request(organisation, created_by_id=staff.id)
+    login(client, coordinator)
+    page = f"/coordinator/requests/{record.id}"
+    assert f'value="{only.profile.id}"' in client.get(page).get_data(as_text=True)
+    assert submit(client, f"{page}/offers", {"profile_ids": [str(only.profile.id)]}, page=page).status_code == 302
+    text = client.get(page).get_data(as_text=True)
+    assert "The one volunteer who passes every rule has already been asked." in text
+    assert "Nobody passes every rule" not in text

@@ -73,6 +73,8 @@ class Person:
 class Ranking:
     result: MatchResult
     people: dict[int, Person]
+    #: Volunteers who pass every rule but already hold an offer for this request.
+    already_asked: int = 0
 
 
 def _days(facts: RequestFacts) -> list[date]:
@@ -289,14 +291,11 @@ def rank(request: SupportRequest) -> Ranking:
         )
     )
     result = match(facts, candidates, buffer)
-    if holding:
-        result = MatchResult(
-            tuple(r for r in result.ranked if r.candidate.profile_id not in holding),
-            result.funnel,
-            result.with_alternative,
-            result.remotely,
-        )
-    return Ranking(result, people)
+    ranked = tuple(r for r in result.ranked if r.candidate.profile_id not in holding)
+    already_asked = len(result.ranked) - len(ranked)
+    if already_asked:
+        result = MatchResult(ranked, result.funnel, result.with_alternative, result.remotely)
+    return Ranking(result, people, already_asked)
 
 
 __all__ = ["Person", "Ranking", "load_candidates", "rank", "request_facts", "slot_of"]

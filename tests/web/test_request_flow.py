@@ -111,7 +111,7 @@ def test_offer_accept_by_link_and_everyone_told(ctx, app, client, login, deliver
     assert event.decoded("dtstart") == record.starts_at
     assert "K-2026-017" not in attachment.get_content()
     [filled] = smtp_server.to(second.email)
-    assert "filled" in body_text(filled) or "besetzt" in body_text(filled) or "vergeben" in body_text(filled)
+    assert "übernommen" in body_text(filled)  # German: others have taken this request
     [organisation_mail] = smtp_server.to(staff.email)
     assert first.given_name in body_text(organisation_mail) and first.family_name not in body_text(organisation_mail)
     events = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == record.id)).all()

@@ -119,7 +119,7 @@ def notify_offer_withdrawn(offer: Offer, because: str, was_accepted: bool) -> bo
         user,
         event="offer_withdrawn",
         key=f"offer-withdrawn:{offer.id}",
-        subject=_l("An assignment has been cancelled") if was_accepted else _l("A request you were asked about"),
+        subject=_l("An assignment has been cancelled") if was_accepted else _l("An offer to you has been withdrawn"),
         request=offer.request,
         because=because,
         was_accepted=was_accepted,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -208,7 +208,11 @@ def edit(
     values = _validate(data, today, now)
     if values["places_needed"] < request.places_filled:
         raise ServiceError(
-            _l("%(num)d volunteers are already confirmed; ask for at least that many.", num=request.places_filled),
+            ngettext(
+                "%(num)d volunteer is already confirmed; ask for at least one.",
+                "%(num)d volunteers are already confirmed; ask for at least that many.",
+                request.places_filled,
+            ),
             field="places_needed",
         )
     changed = [name for name, value in values.items() if getattr(request, name) != value]

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
@@ -94,7 +95,14 @@ def make_offers(request_id: int):
         flash(str(error.message), "error")
         return render_request(request_or_404(request_id), 409)
     db.session.commit()
-    flash(_("Offered to %(num)d volunteers; they have been asked by mail.", num=len(made)), "success")
+    flash(
+        ngettext(
+            "Offered to %(num)d volunteer; they have been asked by mail.",
+            "Offered to %(num)d volunteers; they have been asked by mail.",
+            len(made),
+        ),
+        "success",
+    )
     return redirect(url_for("coordinator.request", request_id=record.id) + "#offers")
 
 

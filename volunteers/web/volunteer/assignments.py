@@ -69,7 +69,9 @@ def answer(offer_id: int, action: str):
         messages = {
             "accept": _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
             "decline": _("You have declined. Thank you for answering."),
-            "cancel": _("You have cancelled. The centre and the organisation have been told. Get well soon!"),
+            "cancel": _(
+                "You have cancelled. The centre and the organisation have been told. Thank you for letting us know."
+            ),
         }
         flash(messages[action], "success")
     return redirect(url_for("volunteer.assignments"))

@@ -83,9 +83,14 @@ def make_offers(
 
 
 def offer_for_link(raw: str, now: datetime | None = None) -> Offer | None:
-    """The offer behind a mail link, if the link is still good (does not use it up)."""
+    """The offer behind a mail link, if the link is still good and the offer still waits for
+    an answer (does not use the link up)."""
+    now = now or utcnow()
     token = tokens.peek(TokenPurpose.OFFER_RESPONSE, raw, now)
-    return token.offer if token is not None else None
+    offer = token.offer if token is not None else None
+    if offer is None or offer.state is not OfferState.OFFERED or offer.expires_at <= now:
+        return None
+    return offer
 
 
 def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer:
@@ -212,6 +217,7 @@ def accept_offer(
     db.session.refresh(offer)
     db.session.refresh(request)
     transitions.history(request, actor, OfferState.OFFERED, OfferState.ACCEPTED, offer=offer, note=channel.value)
+    tokens.revoke_offer_links(offer, now)  # answered in the portal or by phone: the mail link is spent
     _notify().notify_assignment_confirmed(offer)
     settle_request_state(actor, request)
 
@@ -221,6 +227,8 @@ def decline(offer: Offer, actor: User | None, who: str, channel: ResponseChannel
     _lock(offer.request_id, offer.profile_id)
     db.session.refresh(offer)
     transitions.check(offer, OfferState.DECLINED, who)
+    if offer.expires_at <= now:
+        raise ServiceError(_l("This offer has expired."))
     answered = db.session.execute(
         update(Offer)
         .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
@@ -231,6 +239,7 @@ def decline(offer: Offer, actor: User | None, who: str, channel: ResponseChannel
         raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
     db.session.refresh(offer)
     transitions.history(offer.request, actor, OfferState.OFFERED, OfferState.DECLINED, offer=offer, note=channel.value)
+    tokens.revoke_offer_links(offer, now)
 
 
 def settle_request_state(actor: User | None, request: SupportRequest) -> None:

@@ -12,10 +12,11 @@ from ..services import ServiceError
 
 
 def show_on_form(form: FlaskForm, error: ServiceError) -> None:
-    """Rolls back the refused change and shows the message at its field (or above the form)."""
+    """Rolls back the refused change and shows the message at its field (or above the form,
+    also when the field is hidden, like the record version of a stale edit)."""
     db.session.rollback()
     field = form._fields.get(error.field) if error.field else None
-    if field is not None:
+    if field is not None and field.type != "HiddenField":
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)

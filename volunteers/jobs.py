@@ -59,7 +59,7 @@ def follow_requests(now: datetime) -> str:
     from .services import offers
 
     expired = offers.expire_offers(now)
-    unmatched = offers.mark_unmatched(today())
+    unmatched = offers.mark_unmatched(now)
     reminded = offers.remind_day_before(today())
     return f"{expired} offers expired, {unmatched} requests unmatched, {reminded} reminders for tomorrow"
 

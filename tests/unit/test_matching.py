@@ -14,6 +14,7 @@ from volunteers.services.matching import (
     Candidate,
     RequestFacts,
     Slot,
+    broken_rules,
     day_parts_needed,
     distance_km,
     match,
@@ -79,6 +80,7 @@ def test_each_hard_rule_on_its_own():
     }
     for rule, candidate in cases.items():
         assert _failing_rule(candidate) == rule, rule
+    assert _failing_rule(replace(GOOD, excluded_clients=frozenset({(5, "k-17 ")}))) == "not_excluded"  # any case
     assert _failing_rule(replace(GOOD, absences=((DAY, DAY),))) == "available"
     assert _failing_rule(replace(GOOD, excluded_organisations=frozenset({5}))) == "not_excluded"
     assert _failing_rule(replace(GOOD, mobility=Mobility.REMOTE_ONLY)) == "distance"
@@ -194,3 +196,9 @@ def test_properties(candidates, preference, mode):
     assert _ids(match(request, list(reversed(candidates)))) == _ids(result)
     scores = [r.score for r in result.ranked]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_broken_rules_names_every_rule_one_candidate_breaks():
+    assert broken_rules(GOOD, REQUEST) == []
+    tired = replace(GOOD, active=False, max_travel_km=10)
+    assert broken_rules(tired, REQUEST) == ["active", "distance"]

@@ -130,3 +130,54 @@ def test_the_candidates_say_when_everyone_has_been_asked(ctx, client, login):
     text = client.get(page).get_data(as_text=True)
     assert "The one volunteer who passes every rule has already been asked." in text
     assert "Nobody passes every rule" not in text
+
+
+def test_dates_far_away_are_an_error_at_the_field_not_a_crash(ctx, client, login):
+    staff, organisation = factories.organisation_user(locale="en")
+    login(client, staff)
+    url = f"/organisation/{organisation.id}/requests/new"
+    cases = [
+        ({"day": "0001-01-01", "start": "00:30", "urgent": "y", "urgent_reason": "x"}, "day", "in the future"),
+        ({"alternative_day": "0001-01-01", "alternative_start": "00:30"}, "alternative_day", "in the future"),
+        ({"day": "9999-12-31", "start": "20:00"}, "day", "up to"),
+    ]
+    for changes, field, words in cases:
+        response = submit(client, url, _form(**changes))
+        assert response.status_code == 400, changes
+        page = response.get_data(as_text=True)
+        assert f'id="{field}-error"' in page and words in page, changes
+    assert db.session.scalar(select(SupportRequest)) is None
+
+
+def test_an_offer_link_post_without_an_answer_changes_nothing(ctx, app, deliver, smtp_server):
+    from volunteers.services import offers
+
+    _, organisation = factories.organisation_user()
+    coordinator = factories.coordinator()
+    person = factories.available_volunteer(locale="en")
+    record = factories.support_request(organisation)
+    offers.make_offers(coordinator, record, [person.profile.id])
+    db.session.commit()
+    deliver()
+    link = path_of_link(smtp_server.to(person.email)[0], "/offer/")
+    visitor = app.test_client()
+    response = submit(visitor, link, {"answer": "maybe"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "one of the two buttons" in page and 'value="accept"' in page
+    db.session.expire_all()
+    assert db.session.scalar(select(Offer.state)) is OfferState.OFFERED
+
+
+def test_volunteers_never_see_why_a_request_is_urgent(ctx, client, login):
+    from volunteers.services import offers
+
+    _, organisation = factories.organisation_user()
+    coordinator = factories.coordinator()
+    person = factories.available_volunteer(locale="en")
+    record = factories.support_request(organisation, urgent=True, urgent_reason="Befund muss besprochen werden")
+    offers.make_offers(coordinator, record, [person.profile.id])
+    db.session.commit()
+    login(client, person)
+    page = client.get("/volunteer/assignments").get_data(as_text=True)
+    assert "Urgent" in page and "Befund" not in page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
@@ -33,7 +33,10 @@ class SupportRequest(db.Model):
 
     __tablename__ = "support_requests"
     __retention__ = Retention.REQUEST
-    __table_args__ = (Index("ix_support_requests_state_starts", "state", "starts_at"),)
+    __table_args__ = (
+        Index("ix_support_requests_state_starts", "state", "starts_at"),
+        CheckConstraint("places_filled >= 0 AND places_filled <= places_needed", name="places_filled_in_range"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
@@ -98,7 +101,18 @@ class Offer(db.Model):
 
     __tablename__ = "offers"
     __retention__ = Retention.REQUEST
-    __table_args__ = (Index("ix_offers_profile_state", "profile_id", "state"),)
+    __table_args__ = (
+        Index("ix_offers_profile_state", "profile_id", "state"),
+        # One live offer per volunteer and request (a declined one may be followed by another).
+        Index(
+            "uq_offers_live_per_volunteer",
+            "request_id",
+            "profile_id",
+            unique=True,
+            sqlite_where=text("state IN ('offered', 'accepted')"),
+            postgresql_where=text("state IN ('offered', 'accepted')"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"), index=True)

@@ -209,6 +209,40 @@ def notify_volunteer_cancelled(offer: Offer) -> int:
     return sent
 
 
+def notify_volunteer_no_longer_comes(offer: Offer) -> int:
+    """The centre released a confirmed volunteer (withdrawn, or the request changed so that
+    they no longer fit): the organisation hears that the place is open again."""
+    request = offer.request
+    return sum(
+        _to(
+            person,
+            event="volunteer_cancelled",
+            key=f"volunteer-released:{offer.id}:{offer.calendar_sequence}:{person.id}",
+            subject=_l("A volunteer can no longer come"),
+            request=request,
+            for_centre=False,
+            released=True,
+            link=portal_url("organisation.request", request_id=request.id),
+        )
+        for person in _organisation_people(request)
+    )
+
+
+def notify_request_cancelled_by_centre(request: SupportRequest) -> int:
+    """The centre cancelled an organisation's request (for example after a phone call)."""
+    return sum(
+        _to(
+            person,
+            event="request_cancelled",
+            key=f"request-cancelled:{request.id}:{person.id}",
+            subject=_l("The centre has cancelled your request"),
+            request=request,
+            link=portal_url("organisation.request", request_id=request.id),
+        )
+        for person in _organisation_people(request)
+    )
+
+
 def notify_request_unmatched(request: SupportRequest) -> int:
     sent = 0
     for coordinator in _coordinators():

@@ -204,6 +204,9 @@ def set_active(actor: User, user: User, active: bool) -> None:
     user.end_all_sessions()
     if not active:
         from .invitations import withdraw_open_invitations
+        from .offers import withdraw_open_offers
 
         withdraw_open_invitations(user)
+        if user.profile is not None:
+            withdraw_open_offers(user.profile, actor)
     audit.record("account.reactivated" if active else "account.deactivated", actor=actor, subject=user)

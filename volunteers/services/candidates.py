@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..models.enums import OfferState, VolunteerStatus
 from . import eligibility
-from .matching import BERLIN, Candidate, MatchResult, RequestFacts, Slot, match
+from .matching import BERLIN, Candidate, MatchResult, RequestFacts, Slot, broken_rules, client_key, match
 
 FAIRNESS_DAYS = 90
 
@@ -82,11 +82,15 @@ def _days(facts: RequestFacts) -> list[date]:
     return sorted({slot.local_start.date() for slot in slots})
 
 
-def load_candidates(request: SupportRequest, facts: RequestFacts) -> tuple[list[Candidate], dict[int, Person]]:
-    speakers = db.session.execute(
+def load_candidates(
+    request: SupportRequest, facts: RequestFacts, only: int | None = None
+) -> tuple[list[Candidate], dict[int, Person]]:
+    """Everyone who speaks the variety (or only the one profile `only`), with their facts."""
+    query = (
         select(
             VolunteerProfile.id,
             VolunteerProfile.status,
+            User.active.label("account_active"),
             VolunteerLanguage.level,
             User.given_name,
             User.family_name,
@@ -96,8 +100,12 @@ def load_candidates(request: SupportRequest, facts: RequestFacts) -> tuple[list[
         .where(
             VolunteerLanguage.language_code == facts.language_code, VolunteerProfile.status != VolunteerStatus.RETIRED
         )
-    ).all()
-    active_ids = [row.id for row in speakers if row.status is VolunteerStatus.ACTIVE]
+    )
+    if only is not None:
+        query = query.where(VolunteerProfile.id == only)
+    speakers = db.session.execute(query).all()
+    # A deactivated account counts as not active, whatever the profile says.
+    active_ids = [row.id for row in speakers if row.status is VolunteerStatus.ACTIVE and row.account_active]
     days = _days(facts)
     qualified: dict[int, dict[date, bool]] = defaultdict(dict)
     if active_ids:
@@ -114,7 +122,7 @@ def load_candidates(request: SupportRequest, facts: RequestFacts) -> tuple[list[
     for row in speakers:
         base = Candidate(
             profile_id=row.id,
-            active=row.status is VolunteerStatus.ACTIVE,
+            active=row.status is VolunteerStatus.ACTIVE and row.account_active,
             level=row.level,
             qualified_on=qualified.get(row.id, {}),
         )
@@ -204,7 +212,7 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
         )
     ):
         if row.client_reference:
-            excluded_clients[row.profile_id].add((row.organisation_id, row.client_reference))
+            excluded_clients[row.profile_id].add((row.organisation_id, client_key(row.client_reference)))
         else:
             excluded_organisations[row.profile_id].add(row.organisation_id)
 
@@ -230,7 +238,7 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
                 Offer.profile_id.in_(ids),
                 Offer.state == OfferState.ACCEPTED,
                 SupportRequest.organisation_id == request.organisation_id,
-                SupportRequest.client_reference == request.client_reference,
+                func.lower(SupportRequest.client_reference) == request.client_reference.strip().lower(),
                 SupportRequest.id != (request.id or 0),
             )
         )
@@ -278,6 +286,17 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
     return {profile_id: complete(profile_id) for profile_id in ids if profile_id in profiles}
 
 
+def rules_broken(request: SupportRequest, profile_id: int) -> list[str]:
+    """The hard rules one volunteer breaks for the request as it is now (empty: none), checked
+    again when an offer is accepted and when a confirmed request changes."""
+    facts = request_facts(request)
+    candidates, _ = load_candidates(request, facts, only=profile_id)
+    if not candidates:
+        return ["language"]
+    buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    return broken_rules(candidates[0], facts, buffer)
+
+
 def rank(request: SupportRequest) -> Ranking:
     facts = request_facts(request)
     candidates, people = load_candidates(request, facts)
@@ -298,4 +317,4 @@ def rank(request: SupportRequest) -> Ranking:
     return Ranking(result, people, already_asked)
 
 
-__all__ = ["Person", "Ranking", "load_candidates", "rank", "request_facts", "slot_of"]
+__all__ = ["Person", "Ranking", "load_candidates", "rank", "request_facts", "rules_broken", "slot_of"]

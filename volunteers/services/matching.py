@@ -136,6 +136,11 @@ class MatchResult:
     remotely: int | None = None
 
 
+def client_key(reference: str) -> str:
+    """Client references compare without regard to case: K-2026-017 is k-2026-017."""
+    return reference.strip().casefold()
+
+
 def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     """Straight-line (great-circle) distance in kilometres."""
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
@@ -178,10 +183,10 @@ def _passes(rule: str, c: Candidate, request: RequestFacts, slot: Slot, mode: Mo
             wanted = {GenderPreference.FEMALE: Gender.FEMALE, GenderPreference.MALE: Gender.MALE}
             return request.gender_preference is GenderPreference.NONE or c.gender is wanted[request.gender_preference]
         case "not_excluded":
-            return (
-                request.organisation_id not in c.excluded_organisations
-                and (request.organisation_id, request.client_reference) not in c.excluded_clients
-            )
+            return request.organisation_id not in c.excluded_organisations and (
+                request.organisation_id,
+                client_key(request.client_reference),
+            ) not in {(organisation, client_key(reference)) for organisation, reference in c.excluded_clients}
         case "distance":
             if mode is not Mode.ON_SITE:
                 return True
@@ -227,6 +232,11 @@ def _funnel(
         remaining = [c for c in remaining if _passes(rule, c, request, slot, mode, buffer)]
         counts.append((rule, len(remaining)))
     return remaining, counts
+
+
+def broken_rules(c: Candidate, request: RequestFacts, buffer: timedelta = timedelta(minutes=30)) -> list[str]:
+    """Every hard rule one candidate breaks for the request's slot, in the order of RULES."""
+    return [rule for rule in RULES if not _passes(rule, c, request, request.slot, request.mode, buffer)]
 
 
 def match(

@@ -15,15 +15,15 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
 from ..models.enums import OfferState, RequestState, ResponseChannel
 from . import ServiceError, tokens, transitions
-from .candidates import rank, slot_of
-from .matching import BERLIN, Slot
+from .candidates import rank, rules_broken
+from .matching import BERLIN
 from .transitions import COORDINATOR, ORGANISATION, SYSTEM, VOLUNTEER
 
 ACTIVE_OFFER_STATES = (OfferState.OFFERED, OfferState.ACCEPTED)
@@ -47,6 +47,7 @@ def make_offers(
     now = now or utcnow()
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators make offers."))
+    lock_request(request)  # two coordinators offering at once: the second sees the first's offers
     if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
         raise ServiceError(_l("This request takes no more offers."))
     if not profile_ids:
@@ -96,10 +97,18 @@ def offer_for_link(raw: str, now: datetime | None = None) -> Offer | None:
 def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer:
     """The volunteer answers through the link in the mail: no login; the link works once."""
     now = now or utcnow()
-    token = tokens.redeem(TokenPurpose.OFFER_RESPONSE, raw, now)
+    used_up = ServiceError(_l("This link has expired or has already been used. Log in to see your offers."))
+    token = tokens.peek(TokenPurpose.OFFER_RESPONSE, raw, now)
     if token is None or token.offer is None:
-        raise ServiceError(_l("This link has expired or has already been used. Log in to see your offers."))
+        raise used_up
     offer = token.offer
+    # The locks come before the link is used up: the order of every other change to an offer
+    # (the winner of a race revokes the others' links while it holds the request).
+    _lock(offer.request, offer.profile_id)
+    if tokens.redeem(TokenPurpose.OFFER_RESPONSE, raw, now) is None:
+        if offer.state is not OfferState.OFFERED:
+            transitions.check(offer, OfferState.ACCEPTED if accept else OfferState.DECLINED, VOLUNTEER)
+        raise used_up
     if accept:
         accept_offer(offer, None, VOLUNTEER, ResponseChannel.LINK, now)
     else:
@@ -128,52 +137,48 @@ def answer_in_portal(actor: User, offer: Offer, accept: bool, now: datetime | No
 # Accepting, declining
 
 
-def _lock(request_id: int, profile_id: int) -> None:
+def lock_request(request: SupportRequest) -> None:
+    """Takes the request's row lock and reads the request and its offers again, so that what
+    someone else committed a moment ago is seen and nobody changes them until this commits.
+    (PostgreSQL: SELECT ... FOR UPDATE; SQLite: writing transactions begin with BEGIN IMMEDIATE,
+    so they are serialised anyway.)"""
+    db.session.execute(
+        select(SupportRequest)
+        .where(SupportRequest.id == request.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+    db.session.scalars(
+        select(Offer).where(Offer.request_id == request.id).execution_options(populate_existing=True)
+    ).all()
+    db.session.expire(request, ["offers"])
+
+
+def _lock(request: SupportRequest, profile_id: int) -> None:
     """Every change to an offer takes these locks first, always in this order: the request,
     then the volunteer (then the offer itself, by its UPDATE). A different order deadlocks
     on PostgreSQL (an offer row held while its request is wanted, and the other way round)."""
-    db.session.execute(select(SupportRequest.id).where(SupportRequest.id == request_id).with_for_update())
+    lock_request(request)
     db.session.execute(select(VolunteerProfile.id).where(VolunteerProfile.id == profile_id).with_for_update())
 
 
-def _conflicts(offer: Offer) -> bool:
-    """Another accepted assignment of this volunteer within the slot plus the travel buffer."""
-    request = offer.request
-    buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
-    slot = slot_of(request)
-    rows = db.session.execute(
-        select(SupportRequest.starts_at, SupportRequest.duration_minutes)
-        .join(Offer, Offer.request_id == SupportRequest.id)
-        .where(
-            Offer.profile_id == offer.profile_id,
-            Offer.state == OfferState.ACCEPTED,
-            Offer.id != offer.id,
-            SupportRequest.starts_at > slot.starts_at - timedelta(days=1),
-            SupportRequest.starts_at < slot.ends_at + timedelta(days=1),
-        )
-    ).all()
-    return any(
-        slot.overlaps(Slot(row.starts_at, row.starts_at + timedelta(minutes=row.duration_minutes)), buffer)
-        for row in rows
-    )
-
-
-def _over_monthly_maximum(offer: Offer) -> bool:
-    local = offer.request.starts_at.astimezone(BERLIN)
-    first = datetime(local.year, local.month, 1, tzinfo=BERLIN)
-    following = datetime(local.year + (local.month == 12), local.month % 12 + 1, 1, tzinfo=BERLIN)
-    count = db.session.scalar(
-        select(func.count(Offer.id))
-        .join(SupportRequest, Offer.request_id == SupportRequest.id)
-        .where(
-            Offer.profile_id == offer.profile_id,
-            Offer.state == OfferState.ACCEPTED,
-            Offer.id != offer.id,
-            SupportRequest.starts_at >= first,
-            SupportRequest.starts_at < following,
-        )
-    )
-    return count >= offer.profile.max_assignments_per_month
+#: Why an acceptance is refused when the volunteer no longer passes a hard rule.
+REFUSALS = {
+    "language": _l("This offer can no longer be accepted: the language is no longer in the profile."),
+    "active": _l("This offer can no longer be accepted: the profile or the account is not active at the moment."),
+    "qualified": _l(
+        "This offer can no longer be accepted: on that day the qualification, a declaration or the police "
+        "certificate does not count."
+    ),
+    "available": _l(
+        "This offer can no longer be accepted: the weekly availability or an absence does not cover that time."
+    ),
+    "free": _l("There is another assignment at that time (or too close to it). This offer was not accepted."),
+    "monthly_maximum": _l("This would exceed the assignments a month the volunteer agreed to."),
+    "gender": _l("This offer can no longer be accepted. Please contact the centre."),
+    "not_excluded": _l("This offer can no longer be accepted. Please contact the centre."),
+    "distance": _l("This offer can no longer be accepted: the place is further away than the profile allows."),
+}
 
 
 def accept_offer(
@@ -181,18 +186,15 @@ def accept_offer(
 ) -> None:
     now = now or utcnow()
     request = offer.request
-    _lock(request.id, offer.profile_id)
-    db.session.refresh(offer)
-    db.session.refresh(request)
+    _lock(request, offer.profile_id)
     transitions.check(offer, OfferState.ACCEPTED, who)
     if offer.expires_at <= now:
         raise ServiceError(_l("This offer has expired."))
-    if _conflicts(offer):
-        raise ServiceError(
-            _l("There is another assignment at that time (or too close to it). This offer was not accepted.")
-        )
-    if _over_monthly_maximum(offer):
-        raise ServiceError(_l("This would exceed the assignments a month the volunteer agreed to."))
+    # Every hard rule again, under the locks: the volunteer's profile, other assignments or
+    # exclusions may have changed since the offer was made.
+    broken = rules_broken(request, offer.profile_id)
+    if broken:
+        raise ServiceError(REFUSALS[broken[0]])
     taken = db.session.execute(
         update(SupportRequest)
         .where(
@@ -200,7 +202,7 @@ def accept_offer(
             SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
             SupportRequest.places_filled < SupportRequest.places_needed,
         )
-        .values(places_filled=SupportRequest.places_filled + 1)
+        .values(places_filled=SupportRequest.places_filled + 1, version=SupportRequest.version + 1)
         .execution_options(synchronize_session=False)
     )
     if taken.rowcount != 1:
@@ -224,8 +226,7 @@ def accept_offer(
 
 def decline(offer: Offer, actor: User | None, who: str, channel: ResponseChannel, now: datetime | None = None) -> None:
     now = now or utcnow()
-    _lock(offer.request_id, offer.profile_id)
-    db.session.refresh(offer)
+    _lock(offer.request, offer.profile_id)
     transitions.check(offer, OfferState.DECLINED, who)
     if offer.expires_at <= now:
         raise ServiceError(_l("This offer has expired."))
@@ -265,7 +266,9 @@ def settle_request_state(actor: User | None, request: SupportRequest) -> None:
 
 
 def withdraw(offer: Offer, actor: User | None, who: str, because: str) -> None:
-    """`because`: "filled", "changed", "cancelled" or "coordinator"."""
+    """`because`: "filled", "changed", "cancelled", "coordinator" or "unavailable" (the
+    volunteer is no longer active). The caller holds the
+    request's lock (`lock_request`) and settles the request's state afterwards."""
     was_accepted = offer.state is OfferState.ACCEPTED
     transitions.move(offer, OfferState.WITHDRAWN, who, actor, note=because)
     tokens.revoke_offer_links(offer)
@@ -273,14 +276,30 @@ def withdraw(offer: Offer, actor: User | None, who: str, because: str) -> None:
         offer.calendar_sequence += 1
         offer.request.places_filled = max(offer.request.places_filled - 1, 0)
     _notify().notify_offer_withdrawn(offer, because, was_accepted)
+    if was_accepted and because in ("coordinator", "changed"):
+        _notify().notify_volunteer_no_longer_comes(offer)
 
 
 def withdraw_by_coordinator(coordinator: User, offer: Offer) -> None:
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators withdraw offers."))
-    _lock(offer.request_id, offer.profile_id)
-    db.session.refresh(offer)
+    _lock(offer.request, offer.profile_id)
     withdraw(offer, coordinator, COORDINATOR, because="coordinator")
+    settle_request_state(coordinator, offer.request)
+
+
+def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
+    """The volunteer is paused, retired or deactivated: offers still waiting for an answer are
+    withdrawn, so coordinators see at once that they must ask someone else. (Confirmed
+    assignments stay: the volunteer or a coordinator cancels them knowingly.)"""
+    waiting = db.session.scalars(
+        select(Offer).where(Offer.profile_id == profile.id, Offer.state == OfferState.OFFERED)
+    ).all()
+    for offer in waiting:
+        _lock(offer.request, profile.id)
+        if offer.state is OfferState.OFFERED:
+            withdraw(offer, actor, SYSTEM, because="unavailable")
+    return len(waiting)
 
 
 def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) -> None:
@@ -288,8 +307,7 @@ def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) 
     organisation are told, and the next candidates are shown on the board."""
     who = _who(actor, offer)
     request = offer.request
-    _lock(request.id, offer.profile_id)
-    db.session.refresh(offer)
+    _lock(request, offer.profile_id)
     transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, who)
     if request.starts_at <= (now or utcnow()):
         raise ServiceError(_l("The appointment has begun already; please call the centre."))
@@ -304,7 +322,7 @@ def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) 
     db.session.execute(
         update(SupportRequest)
         .where(SupportRequest.id == request.id, SupportRequest.places_filled > 0)
-        .values(places_filled=SupportRequest.places_filled - 1)
+        .values(places_filled=SupportRequest.places_filled - 1, version=SupportRequest.version + 1)
         .execution_options(synchronize_session=False)
     )
     db.session.refresh(offer)
@@ -316,14 +334,19 @@ def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) 
 
 def after_request_changed(actor: User, request: SupportRequest) -> None:
     """What, when or where changed: offers not yet answered are withdrawn (the volunteer was
-    asked for something else); confirmed volunteers get the new calendar entry."""
+    asked for something else). A confirmed volunteer who still passes every hard rule gets the
+    new calendar entry; one who no longer does (another assignment at the new time, a
+    certificate the change now needs ...) is released, and the place opens again."""
     who = COORDINATOR if actor.is_coordinator else ORGANISATION
-    for offer in request.offers:
+    for offer in list(request.offers):
         if offer.state is OfferState.OFFERED:
             withdraw(offer, actor, who, because="changed")
         elif offer.state is OfferState.ACCEPTED:
-            offer.calendar_sequence += 1
-            _notify().notify_assignment_changed(offer)
+            if rules_broken(request, offer.profile_id):
+                withdraw(offer, actor, who, because="changed")
+            else:
+                offer.calendar_sequence += 1
+                _notify().notify_assignment_changed(offer)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -333,7 +356,7 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
 def expire_offers(now: datetime) -> int:
     due = db.session.scalars(select(Offer).where(Offer.state == OfferState.OFFERED, Offer.expires_at <= now)).all()
     for offer in due:
-        _lock(offer.request_id, offer.profile_id)
+        _lock(offer.request, offer.profile_id)
         changed = db.session.execute(
             update(Offer)
             .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
@@ -345,40 +368,47 @@ def expire_offers(now: datetime) -> int:
     return len(due)
 
 
-def mark_unmatched(today: date) -> int:
-    """Requests whose day has come with places still free."""
+def _start_of(day: date) -> datetime:
+    """Midnight in Kassel, as UTC (a day is 23 or 25 hours long when the clocks change)."""
     from datetime import UTC
 
-    start_of_today = datetime.combine(today, datetime.min.time(), BERLIN).astimezone(UTC)
+    return datetime.combine(day, datetime.min.time(), BERLIN).astimezone(UTC)
+
+
+def mark_unmatched(now: datetime) -> int:
+    """Requests whose appointment has come with places still free. (Not earlier: an urgent
+    request for the same afternoon can still be filled in the morning.)"""
     due = db.session.scalars(
         select(SupportRequest).where(
             SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
-            SupportRequest.starts_at < start_of_today + timedelta(days=1),
+            SupportRequest.starts_at <= now,
         )
     ).all()
+    marked = 0
     for request in due:
+        lock_request(request)
+        if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
+            continue  # filled or cancelled a moment ago
+        marked += 1
         transitions.move(request, RequestState.UNMATCHED, SYSTEM, None)
         for offer in request.offers:
             if offer.state is OfferState.OFFERED:
                 transitions.move(offer, OfferState.EXPIRED, SYSTEM, None)
                 tokens.revoke_offer_links(offer)
         _notify().notify_request_unmatched(request)
-    return len(due)
+    return marked
 
 
 def remind_day_before(today: date) -> int:
     """Confirmed volunteers hear the day before (once)."""
-    from datetime import UTC
-
-    tomorrow = today + timedelta(days=1)
-    start = datetime.combine(tomorrow, datetime.min.time(), BERLIN).astimezone(UTC)
+    start, end = _start_of(today + timedelta(days=1)), _start_of(today + timedelta(days=2))
     rows = db.session.scalars(
         select(Offer)
         .join(SupportRequest, Offer.request_id == SupportRequest.id)
         .where(
             Offer.state == OfferState.ACCEPTED,
             SupportRequest.starts_at >= start,
-            SupportRequest.starts_at < start + timedelta(days=1),
+            SupportRequest.starts_at < end,
         )
     ).all()
     return sum(_notify().notify_assignment_reminder(offer) for offer in rows)

@@ -22,6 +22,9 @@ from .matching import BERLIN
 from .workdays import earliest_appointment
 
 CLIENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
+#: How far ahead a request may be made (a typo like 2062 is caught, and dates stay computable).
+DAYS_AHEAD_AT_MOST = 730
+
 #: What, when and where: a change to any of these withdraws offers already sent.
 MATCHING_FIELDS = (
     "area",
@@ -98,6 +101,12 @@ def _validate(data: RequestInput, today: date, now: datetime) -> dict:
     place = db.session.get(Place, data.place_id) if data.place_id else None
     if data.mode is Mode.ON_SITE and place is None:
         raise ServiceError(_l("Choose the place of the appointment."), field="place_id")
+    latest = today + timedelta(days=DAYS_AHEAD_AT_MOST)
+    for name, day in (("day", data.day), ("alternative_day", data.alternative_day)):
+        if day is not None and day < today:
+            raise ServiceError(_l("The appointment must be in the future."), field=name)
+        if day is not None and day > latest:
+            raise ServiceError(_l("Requests can be made up to %(date)s.", date=format_date(latest, "long")), field=name)
     starts_at = local_moment(data.day, data.start)
     lead = current_app.config["LEAD_TIME_WORKING_DAYS"]
     earliest = earliest_appointment(today, lead)
@@ -179,7 +188,11 @@ def may_edit(user: User, request: SupportRequest) -> bool:
         return False
     if user.is_coordinator:
         return request.state in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
-    return request.state is RequestState.OPEN and request.places_filled == 0
+    return (
+        request.state is RequestState.OPEN
+        and request.places_filled == 0
+        and can_submit_requests(user, request.organisation)
+    )
 
 
 def edit(
@@ -195,6 +208,7 @@ def edit(
     from . import offers
 
     now = now or utcnow()
+    offers.lock_request(request)  # decide on the current state, not on what the page showed
     if not may_edit(actor, request):
         raise ServiceError(_l("This request can no longer be changed here. Please call the centre."))
     if expected_version is not None and expected_version != request.version:
@@ -229,17 +243,22 @@ def edit(
 
 
 def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
-    """Cancels the request: offers are withdrawn and confirmed volunteers told at once."""
+    """Cancels the request: offers are withdrawn and confirmed volunteers told at once; when
+    the centre cancels, the organisation is told too."""
+    from ..notifications.requests import notify_request_cancelled_by_centre
     from . import offers
 
     if not can_view(actor, request):
         raise ServiceError(_l("You may not do this."))
+    offers.lock_request(request)  # an acceptance a moment ago is seen, and withdrawn as such
     who = transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION
     transitions.move(request, RequestState.CANCELLED, who, actor)
     request.cancel_reason = (reason or "").strip() or None
     for offer in list(request.offers):
         if offer.state in (OfferState.OFFERED, OfferState.ACCEPTED):
             offers.withdraw(offer, actor, who, because="cancelled")
+    if who == transitions.COORDINATOR and membership(actor, request.organisation) is None:
+        notify_request_cancelled_by_centre(request)
 
 
 def visible_to(user: User):

@@ -288,6 +288,11 @@ def change_status(
     by_coordinator = actor.is_coordinator and not is_own(actor, profile)
     if by_coordinator and reason is None:
         raise ServiceError(_l("Give a reason; it is kept in the history."), field="reason")
+    if to_status is not VolunteerStatus.ACTIVE:
+        from .offers import withdraw_open_offers
+
+        # First, before this profile's row is written: offers lock the request, then the profile.
+        withdraw_open_offers(profile, actor)
     change = StatusChange(
         profile=profile,
         from_status=profile.status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -53,8 +54,9 @@ def offer_response(token: str):
     """The link in an offer mail: a page with two buttons, working without login. Only the
     buttons' POST uses the link (mail scanners open every link)."""
     form = ConfirmForm()
-    if form.validate_on_submit():
-        accept = request.form.get("answer") == "accept"
+    answer = request.form.get("answer")
+    if form.validate_on_submit() and answer in ("accept", "decline"):
+        accept = answer == "accept"
         try:
             offer = offers.answer_by_link(token, accept)
         except ServiceError as error:
@@ -65,9 +67,17 @@ def offer_response(token: str):
     offer = offers.offer_for_link(token)
     if offer is None:
         return render_template("public/offer_response.html", offer=None, message=None), 410
+    error = None
+    if request.method == "POST":  # a failed security check, or neither button
+        error = next(iter(form.errors.get("csrf_token", [])), None) or _("Please answer with one of the two buttons.")
     return render_template(
-        "public/offer_response.html", offer=offer, message=None, appointment=appointment(offer.request), form=form
-    )
+        "public/offer_response.html",
+        offer=offer,
+        message=None,
+        error=error,
+        appointment=appointment(offer.request),
+        form=form,
+    ), (400 if error else 200)
 
 
 @bp.route("/healthz")

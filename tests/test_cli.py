@@ -11,7 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from tests import factories
 from volunteers.db_types import utcnow
@@ -166,6 +166,15 @@ def test_tick_runs_due_jobs_once_and_again_when_due(ctx, cli):
     state.next_run_at = utcnow() - timedelta(seconds=1)
     db.session.commit()
     assert "purge-expired: 0 tokens" in cli("tick").output
+
+
+def test_tick_gathers_planner_statistics_on_sqlite(ctx, cli):
+    output = cli("tick").output
+    if db.engine.dialect.name == "sqlite":
+        assert "planner-statistics: analysed" in output
+        assert db.session.scalar(text("SELECT count(*) FROM sqlite_stat1")) > 0
+    else:
+        assert "planner-statistics: left to autovacuum" in output
 
 
 def _environment(database_url: str, smtp_port: int) -> dict[str, str]:

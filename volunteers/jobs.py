@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, text, update
 
 from .db_types import upsert, utcnow
 from .extensions import db
@@ -64,8 +64,19 @@ def follow_requests(now: datetime) -> str:
     return f"{expired} offers expired, {unmatched} requests unmatched, {reminded} reminders for tomorrow"
 
 
+def planner_statistics(now: datetime) -> str:
+    """SQLite's query planner has no statistics unless ANALYZE gathers them, and without them
+    it may walk the wrong index (matching: all active volunteers instead of the speakers of one
+    language). PostgreSQL's autovacuum keeps its own."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        return "left to autovacuum"
+    db.session.execute(text("ANALYZE"))
+    return "analysed"
+
+
 JOBS: tuple[Job, ...] = (
     Job("purge-expired", timedelta(hours=1), purge_expired),
+    Job("planner-statistics", timedelta(days=1), planner_statistics),
     Job("remind", timedelta(hours=6), send_reminders),
     Job("requests", timedelta(minutes=10), follow_requests),
 )

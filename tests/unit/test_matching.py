@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -196,6 +197,15 @@ def test_properties(candidates, preference, mode):
     assert _ids(match(request, list(reversed(candidates)))) == _ids(result)
     scores = [r.score for r in result.ranked]
     assert scores == sorted(scores, reverse=True)
+    # When the database has counted the first two rules, handing over only those who passed
+    # them gives the same answer.
+    past_two = [c for c in candidates if c.level is not None and c.active]
+    assert match(request, past_two, counted=result.funnel[:2]) == result
+
+
+def test_counts_from_the_database_must_be_of_the_first_rules_in_order():
+    with pytest.raises(ValueError):
+        match(REQUEST, [GOOD], counted=(("active", 3),))
 
 
 def test_broken_rules_names_every_rule_one_candidate_breaks():

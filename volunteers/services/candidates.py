@@ -9,11 +9,11 @@ facts only for those it found qualified.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, and_, case, func, select
 
 from ..extensions import db
 from ..models import (
@@ -29,7 +29,18 @@ from ..models import (
 )
 from ..models.enums import OfferState, VolunteerStatus
 from . import eligibility
-from .matching import BERLIN, Candidate, MatchResult, RequestFacts, Slot, broken_rules, client_key, match
+from .id_lists import among
+from .matching import (
+    BERLIN,
+    Candidate,
+    MatchResult,
+    RequestFacts,
+    Slot,
+    SlotCheck,
+    broken_rules,
+    client_key,
+    match,
+)
 
 FAIRNESS_DAYS = 90
 
@@ -84,102 +95,204 @@ def _days(facts: RequestFacts) -> list[date]:
 
 def load_candidates(
     request: SupportRequest, facts: RequestFacts, only: int | None = None
-) -> tuple[list[Candidate], dict[int, Person]]:
-    """Everyone who speaks the variety (or only the one profile `only`), with their facts."""
-    query = (
-        select(
-            VolunteerProfile.id,
-            VolunteerProfile.status,
-            User.active.label("account_active"),
-            VolunteerLanguage.level,
-            User.given_name,
-            User.family_name,
+) -> tuple[list[Candidate], tuple[tuple[str, int], ...]]:
+    """The candidates for a request, and the funnel's first rules as the database counted them.
+
+    Each step loads only for those who passed the step before. The database counts who speaks
+    the variety and who of them is active, and returns only those the qualification service
+    could say yes to; availability is loaded for the qualified; everything the later rules and
+    the ranking need, for those available on one of the slots asked about. With `only`, the one
+    profile is loaded whole, so that every rule it breaks can be named."""
+    rulebook = eligibility.load_rulebook(request.area, request.kind)
+    if only is not None:
+        query = _speakers_query(request, facts).where(VolunteerProfile.id == only)
+        rows = db.session.connection().execute(query.add_columns(_could_qualify(rulebook))).all()
+        pool = [row for row in rows if row[-1]]
+        counted: tuple[tuple[str, int], ...] = ()
+    else:
+        active = and_(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
+        speakers, active_speakers = (
+            db.session.connection()
+            .execute(_speaking(select(func.count(), func.coalesce(func.sum(case((active, 1), else_=0)), 0)), facts))
+            .one()
         )
-        .join(VolunteerLanguage, VolunteerLanguage.profile_id == VolunteerProfile.id)
+        counted = (("language", speakers), ("active", int(active_speakers)))
+        rows = pool = _pool(request, facts, rulebook)
+    days = _days(facts)
+    qualified = _qualify(request, facts, rulebook, pool, days)
+    ids = [pid for pid, by_day in qualified.items() if any(by_day.values())]
+    weekly, absences = _availability(ids, days)
+    if only is None:
+        checks = [SlotCheck.of(facts, slot) for slot in (facts.slot, facts.alternative) if slot is not None]
+        ids = [pid for pid in ids if any(check.available(weekly[pid], absences[pid]) for check in checks)]
+    details = _details(ids, request, facts, days)
+    return [_candidate(row, qualified.get(row.id), weekly, absences, details) for row in rows], counted
+
+
+def quick_candidates(request: SupportRequest, facts: RequestFacts, buffer: timedelta) -> list[Candidate]:
+    """Everyone who may be offered the request, found with the cheap rules first and the
+    qualification service (the costliest) last, for those still left. The same people the
+    counted way finds, but without the funnel's counts: the page needs them only when nobody
+    passes (and then `load_candidates` runs)."""
+    rulebook = eligibility.load_rulebook(request.area, request.kind)
+    rows = _pool(request, facts, rulebook)
+    day = facts.slot.local_start.date()
+    check = SlotCheck.of(facts, facts.slot, buffer=buffer)
+    weekly, absences = _availability([row.id for row in rows], [day])
+
+    def passing(rows, rules, details):
+        kept = []
+        for row in rows:
+            candidate = _candidate(row, {}, weekly, absences, details)
+            if all(check.passes(rule, candidate) for rule in rules):
+                kept.append(row)
+        return kept
+
+    rows = passing(rows, ("available", "gender", "distance"), {})
+    details = _details([row.id for row in rows], request, facts, [day])
+    rows = passing(rows, ("free", "monthly_maximum", "not_excluded"), details)
+    qualified = _qualify(request, facts, rulebook, rows, [day])
+    return [_candidate(row, qualified.get(row.id, {}), weekly, absences, details) for row in rows]
+
+
+def _could_qualify(rulebook: eligibility.Rulebook):
+    """Whether the qualification service could say yes at all (see eligibility.may_pass)."""
+    return and_(User.active.is_(True), *eligibility.may_pass(rulebook, VolunteerLanguage.level))
+
+
+def _pool(request: SupportRequest, facts: RequestFacts, rulebook: eligibility.Rulebook) -> list:
+    """The speakers the qualification service could say yes to, with their profile rows."""
+    query = _speakers_query(request, facts).where(_could_qualify(rulebook))
+    return db.session.connection().execute(query).all()
+
+
+def _qualify(request, facts, rulebook, rows, days: list[date]) -> dict[int, dict[date, bool]]:
+    """The qualification service's answer for each of `rows`, per day."""
+    qualified: dict[int, dict[date, bool]] = defaultdict(dict)
+    if rows:
+        for volunteer in _eligibility_facts(request, facts, rows, rulebook):
+            for day in days:
+                verdict = eligibility.evaluate(volunteer, rulebook, day, facts.language_code, request.minors_involved)
+                qualified[volunteer.profile_id][day] = verdict.allowed
+    return qualified
+
+
+def _candidate(row, qualified_on, weekly, absences, details) -> Candidate:
+    active = row.status is VolunteerStatus.ACTIVE and row.account_active
+    if qualified_on is None:  # out at an earlier rule: the rest is never looked at
+        return Candidate(profile_id=row.id, active=active, level=row.level)
+    return Candidate(
+        profile_id=row.id,
+        active=active,
+        level=row.level,
+        qualified_on=qualified_on,
+        weekly=weekly.get(row.id, frozenset()),
+        absences=absences.get(row.id, ()),
+        max_per_month=row.max_assignments_per_month,
+        gender=row.gender,
+        mobility=row.mobility,
+        home=(row.latitude, row.longitude) if row.latitude is not None else None,
+        max_travel_km=row.max_travel_km,
+        **details.get(row.id, {}),
+    )
+
+
+def _eligibility_facts(request, facts, pool, rulebook) -> list[eligibility.VolunteerFacts]:
+    """What the qualification service needs, for the pool: the rows already say the status,
+    German level, level of the language and whether this area and kind are offered; the
+    trainings that can count, declarations and police certificates come from the database."""
+    held = eligibility.load_held([row.id for row in pool], rulebook.relevant_type_ids())
+    return [
+        eligibility.VolunteerFacts(
+            profile_id=row.id,
+            status=row.status,
+            areas=frozenset({request.area}) if row.offers_area else frozenset(),
+            kinds=frozenset({request.kind}) if row.offers_kind else frozenset(),
+            german_level=row.german_level,
+            languages={facts.language_code: row.level},
+            **held.get(row.id, {}),
+        )
+        for row in pool
+    ]
+
+
+def _speaking(query: Select, facts: RequestFacts) -> Select:
+    """`query` over the volunteers (not retired) who speak the variety, with their accounts."""
+    return (
+        query.select_from(VolunteerLanguage)
+        .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
         .join(User, VolunteerProfile.user_id == User.id)
         .where(
             VolunteerLanguage.language_code == facts.language_code, VolunteerProfile.status != VolunteerStatus.RETIRED
         )
     )
-    if only is not None:
-        query = query.where(VolunteerProfile.id == only)
-    speakers = db.session.execute(query).all()
-    # A deactivated account counts as not active, whatever the profile says.
-    active_ids = [row.id for row in speakers if row.status is VolunteerStatus.ACTIVE and row.account_active]
-    days = _days(facts)
-    qualified: dict[int, dict[date, bool]] = defaultdict(dict)
-    if active_ids:
-        rulebook = eligibility.load_rulebook(request.area, request.kind)
-        all_facts = eligibility.load_facts(active_ids)
-        for day in days:
-            for profile_id, volunteer in all_facts.items():
-                verdict = eligibility.evaluate(volunteer, rulebook, day, facts.language_code, request.minors_involved)
-                qualified[profile_id][day] = verdict.allowed
-    ids = [pid for pid, by_day in qualified.items() if any(by_day.values())]
-    details = _details(ids, request, facts, days)
-    candidates = []
-    people = {}
-    for row in speakers:
-        base = Candidate(
-            profile_id=row.id,
-            active=row.status is VolunteerStatus.ACTIVE and row.account_active,
-            level=row.level,
-            qualified_on=qualified.get(row.id, {}),
-        )
-        candidates.append(details[row.id](base) if row.id in details else base)
-        people[row.id] = Person(row.id, row.given_name, row.family_name, None)
-    for profile_id, place_name in _place_names(ids).items():
-        person = people[profile_id]
-        people[profile_id] = Person(person.profile_id, person.given_name, person.family_name, place_name)
-    return candidates, people
 
 
-def _place_names(ids: list[int]) -> dict[int, str]:
+def _speakers_query(request: SupportRequest, facts: RequestFacts) -> Select:
+    """What the rules need to know of each speaker that their profile row says."""
+    columns = select(
+        VolunteerProfile.id,
+        VolunteerProfile.status,
+        User.active.label("account_active"),
+        VolunteerLanguage.level,
+        VolunteerProfile.german_level,
+        getattr(VolunteerProfile, f"area_{request.area.value}").label("offers_area"),
+        getattr(VolunteerProfile, f"kind_{request.kind.value}").label("offers_kind"),
+        VolunteerProfile.gender,
+        VolunteerProfile.mobility,
+        VolunteerProfile.max_travel_km,
+        VolunteerProfile.max_assignments_per_month,
+        Place.latitude,
+        Place.longitude,
+    )
+    return _speaking(columns, facts).outerjoin(Place, VolunteerProfile.home_place_id == Place.id)
+
+
+def _availability(ids: list[int], days: list[date]):
+    """The weekly grid cells on the weekdays asked about, and the absences on the days."""
+    weekly: dict[int, frozenset] = {}
+    absences: dict[int, tuple] = {}
     if not ids:
+        return weekly, absences
+    connection = db.session.connection()
+    cells = defaultdict(set)
+    for row in connection.execute(
+        select(AvailabilitySlot.profile_id, AvailabilitySlot.weekday, AvailabilitySlot.day_part).where(
+            among(AvailabilitySlot.profile_id, ids), AvailabilitySlot.weekday.in_({day.weekday() for day in days})
+        )
+    ):
+        cells[row.profile_id].add((row.weekday, row.day_part))
+    away = defaultdict(list)
+    for row in connection.execute(
+        select(Absence.profile_id, Absence.starts_on, Absence.ends_on).where(
+            among(Absence.profile_id, ids), Absence.ends_on >= min(days), Absence.starts_on <= max(days)
+        )
+    ):
+        away[row.profile_id].append((row.starts_on, row.ends_on))
+    for profile_id in ids:
+        weekly[profile_id] = frozenset(cells[profile_id])
+        absences[profile_id] = tuple(away[profile_id])
+    return weekly, absences
+
+
+def people(profile_ids: list[int]) -> dict[int, Person]:
+    """Names and home places of the volunteers a page lists (one query)."""
+    if not profile_ids:
         return {}
     rows = db.session.execute(
-        select(VolunteerProfile.id, Place.name)
-        .join(Place, VolunteerProfile.home_place_id == Place.id)
-        .where(VolunteerProfile.id.in_(ids))
+        select(VolunteerProfile.id, User.given_name, User.family_name, Place.name)
+        .join(User, VolunteerProfile.user_id == User.id)
+        .outerjoin(Place, VolunteerProfile.home_place_id == Place.id)
+        .where(among(VolunteerProfile.id, profile_ids))
     )
-    return dict(rows.all())
+    return {row.id: Person(row.id, row.given_name, row.family_name, row.name) for row in rows}
 
 
-def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days: list[date]):
-    """For the qualified: everything the remaining rules and the ranking need (nine queries)."""
+def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days: list[date]) -> dict[int, dict]:
+    """For those still in the running: bookings, exclusions and the ranking's facts (three queries)."""
     if not ids:
         return {}
-    profiles = {
-        row.id: row
-        for row in db.session.execute(
-            select(
-                VolunteerProfile.id,
-                VolunteerProfile.gender,
-                VolunteerProfile.mobility,
-                VolunteerProfile.max_travel_km,
-                VolunteerProfile.max_assignments_per_month,
-                Place.latitude,
-                Place.longitude,
-            )
-            .outerjoin(Place, VolunteerProfile.home_place_id == Place.id)
-            .where(VolunteerProfile.id.in_(ids))
-        )
-    }
-    weekly = defaultdict(set)
-    for row in db.session.execute(
-        select(AvailabilitySlot.profile_id, AvailabilitySlot.weekday, AvailabilitySlot.day_part).where(
-            AvailabilitySlot.profile_id.in_(ids)
-        )
-    ):
-        weekly[row.profile_id].add((row.weekday, row.day_part))
-    absences = defaultdict(list)
-    for row in db.session.execute(
-        select(Absence.profile_id, Absence.starts_on, Absence.ends_on).where(
-            Absence.profile_id.in_(ids), Absence.ends_on >= min(days), Absence.starts_on <= max(days)
-        )
-    ):
-        absences[row.profile_id].append((row.starts_on, row.ends_on))
-
+    connection = db.session.connection()
     # Accepted assignments of other requests: overlaps near the days, counts per month.
     first_month = datetime(min(days).year, min(days).month, 1, tzinfo=BERLIN)
     last = max(days)
@@ -191,14 +304,14 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
         select(Offer.profile_id, SupportRequest.starts_at, SupportRequest.duration_minutes)
         .join(SupportRequest, Offer.request_id == SupportRequest.id)
         .where(
-            Offer.profile_id.in_(ids),
+            among(Offer.profile_id, ids),
             Offer.state == OfferState.ACCEPTED,
             SupportRequest.id != (request.id or 0),
             SupportRequest.starts_at >= window_start,
             SupportRequest.starts_at < after_last_month + timedelta(days=1),
         )
     )
-    for row in db.session.execute(accepted):
+    for row in connection.execute(accepted):
         slot = Slot(row.starts_at, row.starts_at + timedelta(minutes=row.duration_minutes))
         busy[row.profile_id].append(slot)
         local = slot.local_start
@@ -206,9 +319,9 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
 
     excluded_organisations = defaultdict(set)
     excluded_clients = defaultdict(set)
-    for row in db.session.execute(
+    for row in connection.execute(
         select(Exclusion.profile_id, Exclusion.organisation_id, Exclusion.client_reference).where(
-            Exclusion.profile_id.in_(ids), Exclusion.organisation_id == request.organisation_id
+            among(Exclusion.profile_id, ids), Exclusion.organisation_id == request.organisation_id
         )
     ):
         if row.client_reference:
@@ -216,74 +329,49 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
         else:
             excluded_organisations[row.profile_id].add(row.organisation_id)
 
+    # Fairness, continuity and reliability, from the volunteers' answered offers in one pass.
     since = facts.slot.starts_at - timedelta(days=FAIRNESS_DAYS)
-    recent = dict(
-        db.session.execute(
-            select(Offer.profile_id, func.count(Offer.id))
-            .join(SupportRequest, Offer.request_id == SupportRequest.id)
-            .where(
-                Offer.profile_id.in_(ids),
-                Offer.state == OfferState.ACCEPTED,
-                SupportRequest.starts_at >= since,
-                SupportRequest.starts_at < facts.slot.starts_at,
-            )
-            .group_by(Offer.profile_id)
-        ).all()
+    accepted = Offer.state == OfferState.ACCEPTED
+    recent_assignment = and_(
+        accepted, SupportRequest.starts_at >= since, SupportRequest.starts_at < facts.slot.starts_at
     )
-    helped = set(
-        db.session.scalars(
-            select(Offer.profile_id)
-            .join(SupportRequest, Offer.request_id == SupportRequest.id)
-            .where(
-                Offer.profile_id.in_(ids),
-                Offer.state == OfferState.ACCEPTED,
-                SupportRequest.organisation_id == request.organisation_id,
-                func.lower(SupportRequest.client_reference) == request.client_reference.strip().lower(),
-                SupportRequest.id != (request.id or 0),
-            )
-        )
+    same_client = and_(
+        accepted,
+        SupportRequest.organisation_id == request.organisation_id,
+        func.lower(SupportRequest.client_reference) == request.client_reference.strip().lower(),
+        SupportRequest.id != (request.id or 0),
     )
     answered_states = [OfferState.ACCEPTED, OfferState.DECLINED, OfferState.EXPIRED, OfferState.CANCELLED_BY_VOLUNTEER]
-    stats = {
-        row.profile_id: (row.accepted or 0, row.answered or 0)
-        for row in db.session.execute(
+    history = {
+        row.profile_id: row
+        for row in connection.execute(
             select(
                 Offer.profile_id,
-                func.sum(case((Offer.state == OfferState.ACCEPTED, 1), else_=0)).label("accepted"),
+                func.sum(case((recent_assignment, 1), else_=0)).label("recent"),
+                func.max(case((same_client, 1), else_=0)).label("helped"),
+                func.sum(case((accepted, 1), else_=0)).label("accepted"),
                 func.count(Offer.id).label("answered"),
             )
-            .where(Offer.profile_id.in_(ids), Offer.state.in_(answered_states))
+            .join(SupportRequest, Offer.request_id == SupportRequest.id)
+            .where(among(Offer.profile_id, ids), Offer.state.in_(answered_states))
             .group_by(Offer.profile_id)
         )
     }
 
-    def complete(profile_id: int):
-        row = profiles[profile_id]
+    def known(profile_id: int) -> dict:
+        row = history.get(profile_id)
+        return {
+            "busy": tuple(busy[profile_id]),
+            "per_month": dict(per_month[profile_id]),
+            "excluded_organisations": frozenset(excluded_organisations[profile_id]),
+            "excluded_clients": frozenset(excluded_clients[profile_id]),
+            "assignments_last_90_days": int(row.recent) if row else 0,
+            "helped_client_before": bool(row and row.helped),
+            "offers_accepted": int(row.accepted) if row else 0,
+            "offers_answered": int(row.answered) if row else 0,
+        }
 
-        def apply(base: Candidate) -> Candidate:
-            accepted_count, answered = stats.get(profile_id, (0, 0))
-            return replace(
-                base,
-                weekly=frozenset(weekly[profile_id]),
-                absences=tuple(absences[profile_id]),
-                busy=tuple(busy[profile_id]),
-                per_month=dict(per_month[profile_id]),
-                max_per_month=row.max_assignments_per_month,
-                gender=row.gender,
-                excluded_organisations=frozenset(excluded_organisations[profile_id]),
-                excluded_clients=frozenset(excluded_clients[profile_id]),
-                mobility=row.mobility,
-                home=(row.latitude, row.longitude) if row.latitude is not None else None,
-                max_travel_km=row.max_travel_km,
-                assignments_last_90_days=recent.get(profile_id, 0),
-                helped_client_before=profile_id in helped,
-                offers_accepted=int(accepted_count),
-                offers_answered=int(answered),
-            )
-
-        return apply
-
-    return {profile_id: complete(profile_id) for profile_id in ids if profile_id in profiles}
+    return {profile_id: known(profile_id) for profile_id in ids}
 
 
 def rules_broken(request: SupportRequest, profile_id: int) -> list[str]:
@@ -298,9 +386,16 @@ def rules_broken(request: SupportRequest, profile_id: int) -> list[str]:
 
 
 def rank(request: SupportRequest) -> Ranking:
+    """The ranked candidates. The funnel (how many remained after each rule) is counted only
+    when nobody passes, which is when the page shows it."""
     facts = request_facts(request)
-    candidates, people = load_candidates(request, facts)
     buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    result = match(facts, quick_candidates(request, facts, buffer), buffer)
+    if result.ranked:
+        result = MatchResult(result.ranked, funnel=())
+    else:
+        candidates, counted = load_candidates(request, facts)
+        result = match(facts, candidates, buffer, counted)
     # Volunteers who already hold an offer for this request are not offered it again.
     holding = set(
         db.session.scalars(
@@ -309,12 +404,21 @@ def rank(request: SupportRequest) -> Ranking:
             )
         )
     )
-    result = match(facts, candidates, buffer)
     ranked = tuple(r for r in result.ranked if r.candidate.profile_id not in holding)
     already_asked = len(result.ranked) - len(ranked)
     if already_asked:
         result = MatchResult(ranked, result.funnel, result.with_alternative, result.remotely)
-    return Ranking(result, people, already_asked)
+    return Ranking(result, people([r.candidate.profile_id for r in result.ranked]), already_asked)
 
 
-__all__ = ["Person", "Ranking", "load_candidates", "rank", "request_facts", "rules_broken", "slot_of"]
+__all__ = [
+    "Person",
+    "Ranking",
+    "load_candidates",
+    "people",
+    "quick_candidates",
+    "rank",
+    "request_facts",
+    "rules_broken",
+    "slot_of",
+]

@@ -21,18 +21,18 @@ The rules, in the order a verdict lists them:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
-from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import ColumnElement, Select, false, literal, select, true
 
 from ..extensions import db
 from ..labels import label
 from ..models import (
+    AcceptedType,
     Declaration,
     DeclarationSignature,
     DeclarationVersion,
@@ -41,6 +41,7 @@ from ..models import (
     Qualification,
     QualificationType,
     Requirement,
+    VolunteerLanguage,
     VolunteerProfile,
 )
 from ..models.enums import (
@@ -52,6 +53,8 @@ from ..models.enums import (
     VolunteerStatus,
     WorkKind,
 )
+from ..models.qualification import type_includes, type_refreshers
+from .id_lists import among
 from .validity import counts_on, earliest, in_good_standing_until, inclusion_closure, version_in_force
 
 # ---------------------------------------------------------------------------------------------
@@ -103,8 +106,23 @@ class Rulebook:
     declarations: tuple[DeclarationRule, ...]
     language_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
 
+    def relevant_type_ids(self) -> frozenset[int]:
+        """The training types the requirement's verdict can depend on: those that count for a
+        group (themselves or by what they include) and the refreshers of those."""
+        if self.requirement is None:
+            return frozenset()
+        counting = {
+            type_id
+            for group in self.requirement.groups
+            for type_id in group | {t for t, counts_as in self.closure.items() if counts_as & group}
+        }
+        refreshers = {r for type_id in counting if type_id in self.types for r in self.types[type_id].refresher_ids}
+        return frozenset(counting | refreshers)
 
-@dataclass(frozen=True)
+
+# Built by the thousand when matching: slotted, not frozen (frozen dataclasses are five times
+# slower to build). Treat them as read-only all the same.
+@dataclass(slots=True)
 class HeldQualification:
     type_id: int
     status: QualificationStatus
@@ -112,7 +130,7 @@ class HeldQualification:
     valid_until: date | None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Certificate:
     kind: CertificateKind
     shown_on: date
@@ -120,7 +138,7 @@ class Certificate:
     result: CertificateResult
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class VolunteerFacts:
     profile_id: int
     status: VolunteerStatus
@@ -134,7 +152,7 @@ class VolunteerFacts:
     certificates: tuple[Certificate, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Failure:
     """A rule that said no, with what is needed to explain it in the reader's language."""
 
@@ -148,7 +166,7 @@ class Failure:
         return _explain(self)
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Verdict:
     profile_id: int
     on: date
@@ -161,6 +179,11 @@ class Verdict:
     def failed(self, rule: str) -> bool:
         return any(failure.rule == rule for failure in self.failures)
 
+
+AREAS = tuple(Area)
+KINDS = tuple(WorkKind)
+AREA_COLUMNS = tuple((area, f"area_{area.value}") for area in AREAS)
+KIND_COLUMNS = tuple((kind, f"kind_{kind.value}") for kind in KINDS)
 
 RULES = ("status", "offer", "german", "language", "qualification", "declaration", "police_certificate")
 
@@ -395,48 +418,90 @@ def _explain(failure: Failure) -> str:
 # Loading, in a fixed number of queries
 
 
-def _requirement_rule(row: Requirement) -> RequirementRule:
-    groups: dict[int, set[int]] = defaultdict(set)
-    for accepted in row.accepted:
-        groups[accepted.group].add(accepted.type_id)
-    return RequirementRule(
-        area=row.area,
-        kind=row.kind,
-        min_language_level=row.min_language_level,
-        min_german_level=row.min_german_level,
-        groups=tuple(frozenset(groups[g]) for g in sorted(groups)),
-        needs_police_certificate=row.needs_police_certificate,
-        extended_certificate_for_minors=row.extended_certificate_for_minors,
-    )
-
-
 def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
-    """The rulebook of every area and kind (key None: the catalogue without a requirement),
-    in eight queries."""
-    requirements = db.session.scalars(select(Requirement).options(selectinload(Requirement.accepted))).all()
-    types = db.session.scalars(
-        select(QualificationType).options(
-            selectinload(QualificationType.includes), selectinload(QualificationType.refreshers)
+    """The rulebook of every area and kind (key None: the catalogue without a requirement), in
+    five queries of plain columns (matching loads it for every ranking)."""
+    connection = db.session.connection()
+    requirements: dict[int, dict] = {}
+    groups: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for row in connection.execute(
+        select(
+            Requirement.id,
+            Requirement.area,
+            Requirement.kind,
+            Requirement.min_language_level,
+            Requirement.min_german_level,
+            Requirement.needs_police_certificate,
+            Requirement.extended_certificate_for_minors,
+            AcceptedType.group,
+            AcceptedType.type_id,
+        ).outerjoin(AcceptedType, AcceptedType.requirement_id == Requirement.id)
+    ):
+        requirements[row.id] = row
+        if row.type_id is not None:
+            groups[row.id][row.group].add(row.type_id)
+    links = connection.execute(
+        select(type_includes.c.type_id, type_includes.c.included_type_id, literal("includes")).union_all(
+            select(type_refreshers.c.type_id, type_refreshers.c.refresher_type_id, literal("refresher"))
         )
     ).all()
-    declarations = db.session.scalars(select(Declaration).options(selectinload(Declaration.versions))).all()
-    languages = db.session.execute(select(Language.code, Language.name_de, Language.name_en)).all()
+    types = connection.execute(
+        select(
+            QualificationType.id,
+            QualificationType.name_de,
+            QualificationType.name_en,
+            QualificationType.refresher_months,
+        )
+    ).all()
+    versions: dict[int, list[tuple[int, date]]] = defaultdict(list)
+    declarations = {}
+    for row in connection.execute(
+        select(
+            Declaration.id,
+            Declaration.title_de,
+            Declaration.title_en,
+            Declaration.sort_order,
+            DeclarationVersion.number,
+            DeclarationVersion.effective_from,
+        )
+        .outerjoin(DeclarationVersion, DeclarationVersion.declaration_id == Declaration.id)
+        .order_by(Declaration.sort_order, Declaration.id, DeclarationVersion.number)
+    ):
+        declarations[row.id] = row
+        if row.number is not None:
+            versions[row.id].append((row.number, row.effective_from))
+    languages = connection.execute(select(Language.code, Language.name_de, Language.name_en)).all()
+
+    includes: dict[int, list[int]] = {t.id: [] for t in types}
+    refreshers: dict[int, set[int]] = defaultdict(set)
+    for type_id, other_id, link in links:
+        (includes[type_id].append if link == "includes" else refreshers[type_id].add)(other_id)
     base = Rulebook(
         requirement=None,
         types={
-            t.id: TypeRule(t.id, t.name_de, t.name_en, t.refresher_months, frozenset(r.id for r in t.refreshers))
-            for t in types
+            t.id: TypeRule(t.id, t.name_de, t.name_en, t.refresher_months, frozenset(refreshers[t.id])) for t in types
         },
-        closure=inclusion_closure({t.id: [i.id for i in t.includes] for t in types}),
+        closure=inclusion_closure(includes),
         declarations=tuple(
-            DeclarationRule(d.id, d.title_de, d.title_en, tuple((v.number, v.effective_from) for v in d.versions))
-            for d in sorted(declarations, key=lambda d: d.sort_order)
+            DeclarationRule(d.id, d.title_de, d.title_en, tuple(versions[d.id])) for d in declarations.values()
         ),
         language_names={code: (de, en) for code, de, en in languages},
     )
     books: dict[tuple[Area, WorkKind] | None, Rulebook] = {None: base}
-    for row in requirements:
-        books[(row.area, row.kind)] = replace(base, requirement=_requirement_rule(row))
+    for requirement_id, row in requirements.items():
+        by_group = groups[requirement_id]
+        books[(row.area, row.kind)] = replace(
+            base,
+            requirement=RequirementRule(
+                area=row.area,
+                kind=row.kind,
+                min_language_level=row.min_language_level,
+                min_german_level=row.min_german_level,
+                groups=tuple(frozenset(by_group[g]) for g in sorted(by_group)),
+                needs_police_certificate=row.needs_police_certificate,
+                extended_certificate_for_minors=row.extended_certificate_for_minors,
+            ),
+        )
     return books
 
 
@@ -445,14 +510,86 @@ def load_rulebook(area: Area, kind: WorkKind) -> Rulebook:
     return books.get((area, kind), books[None])
 
 
+def may_pass(rulebook: Rulebook, language_level: ColumnElement | None = None) -> list[ColumnElement[bool]]:
+    """SQL conditions on VolunteerProfile that everyone `evaluate` could allow meets, on any day:
+    active, offers the area and kind, the levels, a verified training for every group, and a
+    police certificate on record where one is needed. They only narrow what is loaded (matching
+    runs over thousands of volunteers); `evaluate` still decides, with dates and versions.
+    `language_level` is the volunteer's level of the assignment's language, joined by the caller."""
+    requirement = rulebook.requirement
+    if requirement is None:
+        return [false()]
+    conditions: list[ColumnElement[bool]] = [
+        VolunteerProfile.status == VolunteerStatus.ACTIVE,
+        getattr(VolunteerProfile, f"area_{requirement.area.value}").is_(True),
+        getattr(VolunteerProfile, f"kind_{requirement.kind.value}").is_(True),
+    ]
+    if requirement.min_german_level is not None:
+        conditions.append(VolunteerProfile.german_level.in_(levels_at_least(requirement.min_german_level)))
+    if language_level is not None and requirement.min_language_level is not None:
+        conditions.append(language_level.in_(levels_at_least(requirement.min_language_level)))
+    for group in requirement.groups:
+        # A training counts for the group if any type it counts as (itself or one it includes) is in it.
+        counting = sorted(group | {type_id for type_id, counts_as in rulebook.closure.items() if counts_as & group})
+        # An uncorrelated subquery: SQLite would otherwise walk the type's index once per volunteer.
+        conditions.append(
+            VolunteerProfile.id.in_(
+                select(Qualification.profile_id).where(
+                    Qualification.status == QualificationStatus.VERIFIED, Qualification.type_id.in_(counting)
+                )
+            )
+        )
+    if requirement.needs_police_certificate:
+        conditions.append(VolunteerProfile.id.in_(select(PoliceCertificate.profile_id)))
+    return conditions
+
+
+def levels_at_least(minimum: LanguageLevel | None) -> list[LanguageLevel]:
+    return [level for level in LanguageLevel if level.at_least(minimum)]
+
+
 def load_facts(profile_ids: Iterable[int] | Select) -> dict[int, VolunteerFacts]:
     """Facts for many volunteers at once: five queries, however many there are."""
     ids = profile_ids if isinstance(profile_ids, Select) else list(profile_ids)
-    profiles = db.session.scalars(
-        select(VolunteerProfile).where(VolunteerProfile.id.in_(ids)).options(selectinload(VolunteerProfile.languages))
+    # Core rows, not ORM objects: matching loads thousands of volunteers at once.
+    connection = db.session.connection()
+    profiles = connection.execute(
+        select(
+            VolunteerProfile.id,
+            VolunteerProfile.status,
+            VolunteerProfile.german_level,
+            *(getattr(VolunteerProfile, column) for _, column in AREA_COLUMNS),
+            *(getattr(VolunteerProfile, column) for _, column in KIND_COLUMNS),
+        ).where(_within(VolunteerProfile.id, ids))
     ).all()
+    spoken: dict[int, dict[str, LanguageLevel]] = defaultdict(dict)
+    for profile_id, code, level in connection.execute(
+        select(VolunteerLanguage.profile_id, VolunteerLanguage.language_code, VolunteerLanguage.level).where(
+            _within(VolunteerLanguage.profile_id, ids)
+        )
+    ):
+        spoken[profile_id][code] = level
+    held = load_held(ids)
+    return {
+        p.id: VolunteerFacts(
+            profile_id=p.id,
+            status=p.status,
+            areas=frozenset(area for area, column in AREA_COLUMNS if p._mapping[column]),
+            kinds=frozenset(kind for kind, column in KIND_COLUMNS if p._mapping[column]),
+            german_level=p.german_level,
+            languages=spoken[p.id],
+            **held.get(p.id, {}),
+        )
+        for p in profiles
+    }
+
+
+def load_held(profile_ids: list[int] | Select, type_ids: Collection[int] | None = None) -> dict[int, dict]:
+    """What volunteers hold: trainings (only of `type_ids`, if given), declarations signed and
+    police certificates, as keyword arguments of VolunteerFacts (three queries)."""
+    connection = db.session.connection()
     qualifications: dict[int, list[HeldQualification]] = defaultdict(list)
-    for row in db.session.execute(
+    for row in connection.execute(
         select(
             Qualification.profile_id,
             Qualification.type_id,
@@ -460,47 +597,45 @@ def load_facts(profile_ids: Iterable[int] | Select) -> dict[int, VolunteerFacts]
             Qualification.completed_on,
             Qualification.valid_until,
         ).where(
-            Qualification.profile_id.in_(ids),
+            _within(Qualification.profile_id, profile_ids),
             Qualification.type_id.is_not(None),
             Qualification.status.in_([QualificationStatus.VERIFIED, QualificationStatus.PENDING]),
+            true() if type_ids is None else Qualification.type_id.in_(type_ids),
         )
     ):
         qualifications[row.profile_id].append(
             HeldQualification(row.type_id, row.status, row.completed_on, row.valid_until)
         )
     signed: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for profile_id, declaration_id, number in db.session.execute(
+    for profile_id, declaration_id, number in connection.execute(
         select(DeclarationSignature.profile_id, DeclarationVersion.declaration_id, DeclarationVersion.number)
         .join(DeclarationVersion, DeclarationSignature.version_id == DeclarationVersion.id)
-        .where(DeclarationSignature.profile_id.in_(ids))
+        .where(_within(DeclarationSignature.profile_id, profile_ids))
     ):
         signed[profile_id][declaration_id].add(number)
     certificates: dict[int, list[Certificate]] = defaultdict(list)
-    for row in db.session.execute(
+    for row in connection.execute(
         select(
             PoliceCertificate.profile_id,
             PoliceCertificate.kind,
             PoliceCertificate.shown_on,
             PoliceCertificate.next_due_on,
             PoliceCertificate.result,
-        ).where(PoliceCertificate.profile_id.in_(ids))
+        ).where(_within(PoliceCertificate.profile_id, profile_ids))
     ):
         certificates[row.profile_id].append(Certificate(row.kind, row.shown_on, row.next_due_on, row.result))
-
     return {
-        p.id: VolunteerFacts(
-            profile_id=p.id,
-            status=p.status,
-            areas=frozenset(offered_areas(p)),
-            kinds=frozenset(offered_kinds(p)),
-            german_level=p.german_level,
-            languages={entry.language_code: entry.level for entry in p.languages},
-            qualifications=tuple(qualifications[p.id]),
-            signed={key: frozenset(value) for key, value in signed[p.id].items()},
-            certificates=tuple(certificates[p.id]),
-        )
-        for p in profiles
+        profile_id: {
+            "qualifications": tuple(qualifications[profile_id]),
+            "signed": {key: frozenset(value) for key, value in signed[profile_id].items()},
+            "certificates": tuple(certificates[profile_id]),
+        }
+        for profile_id in set(qualifications) | set(signed) | set(certificates)
     }
+
+
+def _within(column, ids: list[int] | Select):
+    return column.in_(ids) if isinstance(ids, Select) else among(column, ids)
 
 
 def check_many(
@@ -531,11 +666,11 @@ def check(
 
 
 def offered_areas(profile: VolunteerProfile) -> list[Area]:
-    return [area for area in Area if getattr(profile, f"area_{area.value}")]
+    return [area for area in AREAS if getattr(profile, f"area_{area.value}")]
 
 
 def offered_kinds(profile: VolunteerProfile) -> list[WorkKind]:
-    return [kind for kind in WorkKind if getattr(profile, f"kind_{kind.value}")]
+    return [kind for kind in KINDS if getattr(profile, f"kind_{kind.value}")]
 
 
 def offered_work(profile: VolunteerProfile) -> list[tuple[Area, WorkKind]]:

@@ -231,6 +231,41 @@ def support_request(organisation: Organisation, **values):
     return record
 
 
+def request_form(**changes) -> dict:
+    """What an organisation types into the request form: Tigrinya interpreting in Kassel, a week
+    after the earliest day the lead time allows. A change to None leaves the field out."""
+    from volunteers.clock import today
+    from volunteers.services.workdays import earliest_appointment
+
+    day = earliest_appointment(today(), 3) + timedelta(days=7)
+    data = {
+        "area": "language",
+        "kind": "interpreting",
+        "places_needed": "1",
+        "language_code": "tir",
+        "topic": "authorities",
+        "mode": "on_site",
+        "day": day.isoformat(),
+        "start": "09:00",
+        "duration_minutes": "90",
+        "alternative_day": "",
+        "alternative_start": "",
+        "place_id": str(place("Kassel").id),
+        "meeting_point": "Kreishaus, Eingang A",
+        "contact_on_site": "Frau Becker, 0561 1003-0",
+        "gender_preference": "none",
+        "client_reference": "K-2026-017",
+        "consent_confirmed": "y",
+        "not_excluded_confirmed": "y",
+    }
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    return data
+
+
 def available_volunteer(**kwargs) -> User:
     """An active, qualified volunteer who is free on Tuesday mornings (and travels 40 km)."""
     from volunteers.models import AvailabilitySlot

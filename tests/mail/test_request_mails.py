@@ -96,29 +96,7 @@ def _volunteer(locale: str) -> User:
 
 
 def _request_form(**changes) -> dict:
-    day = earliest_appointment(today(), 3) + timedelta(days=7)
-    data = {
-        "area": "language",
-        "kind": "interpreting",
-        "places_needed": "1",
-        "language_code": "tir",
-        "topic": TOPIC.value,
-        "mode": "on_site",
-        "day": day.isoformat(),
-        "start": "09:00",
-        "duration_minutes": "90",
-        "alternative_day": "",
-        "alternative_start": "",
-        "place_id": str(factories.place("Kassel").id),
-        "meeting_point": "Kreishaus, Eingang A",
-        "contact_on_site": "Frau Becker, 0561 1003-0",
-        "gender_preference": "none",
-        "client_reference": REFERENCE,
-        "consent_confirmed": "y",
-        "not_excluded_confirmed": "y",
-    }
-    data.update(changes)
-    return data
+    return factories.request_form(**{"topic": TOPIC.value, "client_reference": REFERENCE, **changes})
 
 
 def _edit_form(record: SupportRequest, **changes) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -11,37 +9,13 @@ from tests import factories
 from tests.conftest import submit
 from tests.mailbox import path_of_link
 from tests.smtp import body_text
-from volunteers.clock import today
 from volunteers.extensions import db
 from volunteers.models import Offer, RequestEvent, SupportRequest
 from volunteers.models.enums import LanguageLevel, OfferState, RequestState
-from volunteers.services.workdays import earliest_appointment
 
 
 def _form(**changes):
-    day = earliest_appointment(today(), 3) + timedelta(days=7)
-    data = {
-        "area": "language",
-        "kind": "interpreting",
-        "places_needed": "1",
-        "language_code": "tir",
-        "topic": "authorities",
-        "mode": "on_site",
-        "day": day.isoformat(),
-        "start": "09:00",
-        "duration_minutes": "90",
-        "alternative_day": "",
-        "alternative_start": "",
-        "place_id": str(factories.place("Kassel").id),
-        "meeting_point": "Kreishaus, Eingang A",
-        "contact_on_site": "Frau Becker, 0561 1003-0",
-        "gender_preference": "none",
-        "client_reference": "K-2026-017",
-        "consent_confirmed": "y",
-        "not_excluded_confirmed": "y",
-    }
-    data.update(changes)
-    return data
+    return factories.request_form(**changes)
 
 
 def test_an_organisation_submits_and_a_coordinator_sees_ranked_candidates(

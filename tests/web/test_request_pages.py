@@ -129,34 +129,7 @@ def flashed(page: str) -> str:
 
 
 def _form(**changes) -> dict:
-    day = earliest_appointment(today(), 3) + timedelta(days=7)
-    data = {
-        "version": "",
-        "area": "language",
-        "kind": "interpreting",
-        "places_needed": "1",
-        "language_code": "tir",
-        "topic": "authorities",
-        "mode": "on_site",
-        "day": day.isoformat(),
-        "start": "09:00",
-        "duration_minutes": "90",
-        "alternative_day": "",
-        "alternative_start": "",
-        "place_id": str(factories.place("Kassel").id),
-        "meeting_point": "Kreishaus, Eingang A",
-        "contact_on_site": "Frau Becker, 0561 1003-0",
-        "gender_preference": "none",
-        "client_reference": "K-2026-017",
-        "consent_confirmed": "y",
-        "not_excluded_confirmed": "y",
-    }
-    for name, value in changes.items():
-        if value is None:
-            data.pop(name, None)
-        else:
-            data[name] = value
-    return data
+    return factories.request_form(**{"version": "", **changes})
 
 
 def _requests() -> int:

@@ -115,7 +115,7 @@ def notify_invitation(invitation: Invitation, raw_token: str, centre_name: str) 
     )
 
 
-def _coordinators() -> list[User]:
+def active_coordinators() -> list[User]:
     return list(
         db.session.scalars(select(User).where(User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id))
     )
@@ -125,7 +125,7 @@ def notify_organisation_awaiting_approval(organisation: Organisation) -> int:
     """Tells every coordinator that an organisation waits for their decision."""
     link = portal_url("coordinator.organisation", organisation_id=organisation.id)
     queued = 0
-    for coordinator in _coordinators():
+    for coordinator in active_coordinators():
         queued += queue_mail(
             event="organisation_awaiting_approval",
             key=f"organisation-awaiting:{organisation.id}:{coordinator.id}",
@@ -164,9 +164,8 @@ def notify_organisation_decided(organisation: Organisation) -> int:
     return queued
 
 
-def _volunteer_mail(profile: VolunteerProfile, *, event: str, key: str, subject, **context) -> bool:
-    """A mail to a volunteer, if the centre has an address for them."""
-    user = profile.user
+def mail_user(user: User, *, event: str, key: str, subject, **context) -> bool:
+    """A mail to an account in its language, if it is active and has an address."""
     if not user.email or not user.active:
         return False
     return queue_mail(
@@ -176,9 +175,13 @@ def _volunteer_mail(profile: VolunteerProfile, *, event: str, key: str, subject,
         locale=user.locale,
         subject=subject,
         given_name=user.given_name,
-        link=portal_url("volunteer.home"),
         **context,
     )
+
+
+def _volunteer_mail(profile: VolunteerProfile, *, event: str, key: str, subject, **context) -> bool:
+    """A mail to a volunteer, if the centre has an address for them."""
+    return mail_user(profile.user, event=event, key=key, subject=subject, link=portal_url("volunteer.home"), **context)
 
 
 def notify_volunteer_status_changed(profile: VolunteerProfile, change: StatusChange) -> bool:

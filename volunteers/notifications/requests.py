@@ -5,15 +5,13 @@ from __future__ import annotations
 
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
-from ..extensions import db
 from ..labels import label
 from ..models import Offer, SupportRequest, User
 from ..models.enums import ContactChannel, Mode
 from . import calendar
+from .events import active_coordinators, mail_user
 from .links import portal_url
-from .outbox import queue_mail
 
 
 def _locale() -> str:
@@ -51,12 +49,6 @@ def appointment(request: SupportRequest) -> Appointment:
     return Appointment(request)
 
 
-def _coordinators() -> list[User]:
-    return list(
-        db.session.scalars(select(User).where(User.is_coordinator.is_(True), User.active.is_(True)).order_by(User.id))
-    )
-
-
 def _organisation_people(request: SupportRequest) -> list[User]:
     """Whoever entered the request (if a member) and the organisation's contact person."""
     members = {m.user_id for m in request.organisation.memberships}
@@ -70,33 +62,31 @@ def _organisation_people(request: SupportRequest) -> list[User]:
 
 
 def _to(user: User, *, event: str, key: str, subject, request: SupportRequest, **context) -> bool:
-    if not user.email or not user.active:
-        return False
-    return queue_mail(
-        event=event,
-        key=key,
-        recipient=user.email,
-        locale=user.locale,
-        subject=subject,
-        given_name=user.given_name,
-        appointment=appointment(request),
-        **context,
+    return mail_user(user, event=event, key=key, subject=subject, appointment=appointment(request), **context)
+
+
+def _to_coordinators(request: SupportRequest, *, event: str, key: str, subject, **context) -> int:
+    """Every active coordinator, with a link to the request's page for the centre."""
+    link = portal_url("coordinator.request", request_id=request.id)
+    return sum(
+        _to(c, event=event, key=f"{key}:{c.id}", subject=subject, request=request, link=link, **context)
+        for c in active_coordinators()
+    )
+
+
+def _to_organisation(request: SupportRequest, *, event: str, key: str, subject, **context) -> int:
+    """The organisation's people for the request, with a link to its page in their portal."""
+    link = portal_url("organisation.request", request_id=request.id)
+    return sum(
+        _to(p, event=event, key=f"{key}:{p.id}", subject=subject, request=request, link=link, **context)
+        for p in _organisation_people(request)
     )
 
 
 def notify_new_request(request: SupportRequest) -> int:
     subject = _l("Urgent support request") if request.urgent else _l("New support request")
-    return sum(
-        _to(
-            c,
-            event="request_new",
-            key=f"request-new:{request.id}:{c.id}",
-            subject=subject,
-            request=request,
-            urgent=request.urgent,
-            link=portal_url("coordinator.request", request_id=request.id),
-        )
-        for c in _coordinators()
+    return _to_coordinators(
+        request, event="request_new", key=f"request-new:{request.id}", subject=subject, urgent=request.urgent
     )
 
 
@@ -146,19 +136,15 @@ def notify_assignment_confirmed(offer: Offer) -> int:
         contact = profile.phone
     elif profile.contact_channel is ContactChannel.EMAIL and user.email:
         contact = user.email
-    for person in _organisation_people(request):
-        sent += _to(
-            person,
-            event="request_confirmed",
-            key=f"request-confirmed:{offer.id}:{person.id}",
-            subject=_l("A volunteer is confirmed for your request"),
-            request=request,
-            volunteer_name=user.given_name,
-            volunteer_contact=contact,
-            places_free=request.places_needed - request.places_filled,
-            link=portal_url("organisation.request", request_id=request.id),
-        )
-    return sent
+    return sent + _to_organisation(
+        request,
+        event="request_confirmed",
+        key=f"request-confirmed:{offer.id}",
+        subject=_l("A volunteer is confirmed for your request"),
+        volunteer_name=user.given_name,
+        volunteer_contact=contact,
+        places_free=request.places_needed - request.places_filled,
+    )
 
 
 def notify_assignment_changed(offer: Offer) -> bool:
@@ -186,86 +172,56 @@ def notify_volunteer_cancelled(offer: Offer) -> int:
         link=portal_url("volunteer.assignments"),
         calendar=("CANCEL", lambda: calendar.entry(offer, user.locale, cancel=True)),
     )
-    for coordinator in _coordinators():
-        sent += _to(
-            coordinator,
-            event="volunteer_cancelled",
-            key=f"volunteer-cancelled:{offer.id}:{coordinator.id}",
-            subject=_l("A volunteer has cancelled: a place is free again"),
-            request=request,
-            for_centre=True,
-            link=portal_url("coordinator.request", request_id=request.id),
-        )
-    for person in _organisation_people(request):
-        sent += _to(
-            person,
-            event="volunteer_cancelled",
-            key=f"volunteer-cancelled:{offer.id}:{person.id}",
-            subject=_l("A volunteer had to cancel"),
-            request=request,
-            for_centre=False,
-            link=portal_url("organisation.request", request_id=request.id),
-        )
-    return sent
+    sent += _to_coordinators(
+        request,
+        event="volunteer_cancelled",
+        key=f"volunteer-cancelled:{offer.id}",
+        subject=_l("A volunteer has cancelled: a place is free again"),
+        for_centre=True,
+    )
+    return sent + _to_organisation(
+        request,
+        event="volunteer_cancelled",
+        key=f"volunteer-cancelled:{offer.id}",
+        subject=_l("A volunteer had to cancel"),
+        for_centre=False,
+    )
 
 
 def notify_volunteer_no_longer_comes(offer: Offer) -> int:
     """The centre released a confirmed volunteer (withdrawn, or the request changed so that
     they no longer fit): the organisation hears that the place is open again."""
-    request = offer.request
-    return sum(
-        _to(
-            person,
-            event="volunteer_cancelled",
-            key=f"volunteer-released:{offer.id}:{offer.calendar_sequence}:{person.id}",
-            subject=_l("A volunteer can no longer come"),
-            request=request,
-            for_centre=False,
-            released=True,
-            link=portal_url("organisation.request", request_id=request.id),
-        )
-        for person in _organisation_people(request)
+    return _to_organisation(
+        offer.request,
+        event="volunteer_cancelled",
+        key=f"volunteer-released:{offer.id}:{offer.calendar_sequence}",
+        subject=_l("A volunteer can no longer come"),
+        for_centre=False,
+        released=True,
     )
 
 
 def notify_request_cancelled_by_centre(request: SupportRequest) -> int:
     """The centre cancelled an organisation's request (for example after a phone call)."""
-    return sum(
-        _to(
-            person,
-            event="request_cancelled",
-            key=f"request-cancelled:{request.id}:{person.id}",
-            subject=_l("The centre has cancelled your request"),
-            request=request,
-            link=portal_url("organisation.request", request_id=request.id),
-        )
-        for person in _organisation_people(request)
+    return _to_organisation(
+        request,
+        event="request_cancelled",
+        key=f"request-cancelled:{request.id}",
+        subject=_l("The centre has cancelled your request"),
     )
 
 
 def notify_request_unmatched(request: SupportRequest) -> int:
-    sent = 0
-    for coordinator in _coordinators():
-        sent += _to(
-            coordinator,
-            event="request_unmatched",
-            key=f"request-unmatched:{request.id}:{coordinator.id}",
-            subject=_l("A request could not be filled"),
-            request=request,
-            for_centre=True,
-            link=portal_url("coordinator.request", request_id=request.id),
-        )
-    for person in _organisation_people(request):
-        sent += _to(
-            person,
-            event="request_unmatched",
-            key=f"request-unmatched:{request.id}:{person.id}",
-            subject=_l("We could not find a volunteer for your request"),
-            request=request,
-            for_centre=False,
-            link=portal_url("organisation.request", request_id=request.id),
-        )
-    return sent
+    key = f"request-unmatched:{request.id}"
+    return _to_coordinators(
+        request, event="request_unmatched", key=key, subject=_l("A request could not be filled"), for_centre=True
+    ) + _to_organisation(
+        request,
+        event="request_unmatched",
+        key=key,
+        subject=_l("We could not find a volunteer for your request"),
+        for_centre=False,
+    )
 
 
 def notify_assignment_reminder(offer: Offer) -> bool:

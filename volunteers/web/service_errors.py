@@ -1,9 +1,10 @@
-"""Puts a service's refusal next to the form field it concerns."""
+"""Puts a service's refusal next to the form field it concerns, or in a flash message for a button."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask import flash
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -48,3 +49,17 @@ def commit_change(form: FlaskForm, change: Callable[[], object], record=None) ->
     if record is not None and "version" in form._fields:
         form.version.data = str(record.version)
     return False
+
+
+def commit_or_flash(change: Callable[[], object], done: str) -> bool:
+    """Runs a service call behind a button (no fields to show a refusal at): commits once and
+    flashes `done`, or rolls back and flashes the refusal."""
+    try:
+        change()
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return False
+    db.session.commit()
+    flash(done, "success")
+    return True

@@ -14,7 +14,7 @@ from ...services import ServiceError, accounts, auth, invitations, organisations
 from ...services.auth import LoginResult
 from ..forms import ConfirmForm
 from ..places import get_place
-from ..service_errors import show_on_form
+from ..service_errors import commit_or_flash, show_on_form
 from .forms import (
     BecomeVolunteerForm,
     ChangePasswordForm,
@@ -285,9 +285,27 @@ def invitation(token: str):
         return render_template("auth/invitation.html", invitation=None), 410
     existing = accounts.find_by_email(invitation.email)
     if invitation.role is InvitationRole.VOLUNTEER and existing is not None and not existing.has_password:
-        return _take_over(token, invitation)
+        # A volunteer the centre recorded creates the account the centre made for them.
+        return _account_form(
+            token,
+            invitation,
+            invitations.take_over,
+            _("Welcome! Your account is ready. Please check your profile."),
+            lambda user: url_for("volunteer.profile"),
+        )
     if existing is not None:
         return _accept_existing(token, invitation, existing)
+    return _account_form(
+        token,
+        invitation,
+        invitations.accept_with_new_account,
+        _("Welcome! Your account is ready."),
+        lambda user: url_for(home_endpoint(user)),
+    )
+
+
+def _account_form(token, invitation, create, welcome: str, destination):
+    """The form for the new account's name, password and language; `create` makes it."""
     if current_user.is_authenticated:
         return render_template("auth/invitation.html", invitation=invitation, state="other_account")
     form = InvitationAccountForm(
@@ -295,7 +313,7 @@ def invitation(token: str):
     )
     if form.validate_on_submit():
         try:
-            user = invitations.accept_with_new_account(
+            user = create(
                 token,
                 given_name=form.given_name.data,
                 family_name=form.family_name.data,
@@ -307,34 +325,8 @@ def invitation(token: str):
         else:
             db.session.commit()
             login_user(user)
-            flash(_("Welcome! Your account is ready."), "success")
-            return redirect(url_for(home_endpoint(user)))
-    return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
-
-
-def _take_over(token, invitation):
-    """A volunteer the centre recorded creates the account the centre made for them."""
-    if current_user.is_authenticated:
-        return render_template("auth/invitation.html", invitation=invitation, state="other_account")
-    form = InvitationAccountForm(
-        given_name=invitation.given_name, family_name=invitation.family_name, locale=invitation.locale
-    )
-    if form.validate_on_submit():
-        try:
-            user = invitations.take_over(
-                token,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            login_user(user)
-            flash(_("Welcome! Your account is ready. Please check your profile."), "success")
-            return redirect(url_for("volunteer.profile"))
+            flash(welcome, "success")
+            return redirect(destination(user))
     return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
 
 
@@ -349,14 +341,8 @@ def _accept_existing(token, invitation, existing):
     if current_user.id != existing.id:
         return render_template("auth/invitation.html", invitation=invitation, state="other_account")
     form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            invitations.accept_as(current_user, token)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("You have accepted the invitation."), "success")
-            return _home()
+    if form.validate_on_submit() and commit_or_flash(
+        lambda: invitations.accept_as(current_user, token), _("You have accepted the invitation.")
+    ):
+        return _home()
     return render_template("auth/invitation.html", invitation=invitation, state="accept", form=form)

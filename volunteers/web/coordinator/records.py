@@ -17,7 +17,7 @@ from ...services import ServiceError, expiry, onboarding, qualifications
 from ..downloads import send_proof
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
-from ..service_errors import show_on_form
+from ..service_errors import commit_or_flash, show_on_form
 from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
 from .blueprint import bp
@@ -50,14 +50,10 @@ def verify_training(qualification_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return _back(training)
-    try:
-        qualifications.verify(current_user, training)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(_("The training is verified; the volunteer has been told by mail."), "success")
+    commit_or_flash(
+        lambda: qualifications.verify(current_user, training),
+        _("The training is verified; the volunteer has been told by mail."),
+    )
     return _back(training)
 
 

@@ -24,7 +24,7 @@ from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..request_forms import CancelRequestForm, RequestForm
 from ..request_views import describe, history_of, request_or_404
-from ..service_errors import commit_change, submitted_version
+from ..service_errors import commit_change, commit_or_flash, submitted_version
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
 
@@ -124,25 +124,19 @@ def answer_offer(offer_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
-    try:
-        if action in ("accept", "decline"):
-            offers.answer_in_portal(current_user, offer, accept=action == "accept")
-        elif action == "withdraw":
-            offers.withdraw_by_coordinator(current_user, offer)
-        else:
-            offers.cancel_by_volunteer(current_user, offer)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        messages = {
-            "accept": _("The acceptance is recorded; the volunteer and the organisation have been told."),
-            "decline": _("The decline is recorded."),
-            "withdraw": _("The offer is withdrawn; the volunteer has been told."),
-            "cancel": _("The cancellation is recorded; the place is free again."),
-        }
-        flash(messages[action], "success")
+    changes = {
+        "accept": lambda: offers.answer_in_portal(current_user, offer, accept=True),
+        "decline": lambda: offers.answer_in_portal(current_user, offer, accept=False),
+        "withdraw": lambda: offers.withdraw_by_coordinator(current_user, offer),
+        "cancel": lambda: offers.cancel_by_volunteer(current_user, offer),
+    }
+    done = {
+        "accept": _("The acceptance is recorded; the volunteer and the organisation have been told."),
+        "decline": _("The decline is recorded."),
+        "withdraw": _("The offer is withdrawn; the volunteer has been told."),
+        "cancel": _("The cancellation is recorded; the place is free again."),
+    }
+    commit_or_flash(changes[action], done[action])
     return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
 
 

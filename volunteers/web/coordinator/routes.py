@@ -32,7 +32,7 @@ from .. import search as search_terms
 from ..forms import ConfirmForm
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
-from ..service_errors import show_on_form
+from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
 
@@ -267,17 +267,12 @@ def set_account_active(user_id: int, action: str):
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("coordinator.accounts_list"))
-    try:
-        accounts.set_active(current_user, user, action == "activate")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        if action == "activate":
-            flash(_("The account is active again."), "success")
-        else:
-            flash(_("The account is deactivated and all its sessions have ended."), "success")
+    commit_or_flash(
+        lambda: accounts.set_active(current_user, user, action == "activate"),
+        _("The account is active again.")
+        if action == "activate"
+        else _("The account is deactivated and all its sessions have ended."),
+    )
     return redirect(url_for("coordinator.accounts_list", page=request.args.get("page", 1, type=int)))
 
 

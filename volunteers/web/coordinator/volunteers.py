@@ -20,7 +20,7 @@ from ..pagination import PER_PAGE, page_number
 from ..places import get_place
 from ..search import current as current_search
 from ..search import remember as remember_search
-from ..service_errors import commit_change, show_on_form
+from ..service_errors import commit_change, commit_or_flash, show_on_form
 from ..volunteer.profile import save_availability, save_profile
 from ..volunteer.routes import trainings_of
 from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
@@ -219,14 +219,9 @@ def invite_volunteer(profile_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
     else:
-        try:
-            invitations.invite_to_take_over(current_user, profile)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent."), "success")
+        commit_or_flash(
+            lambda: invitations.invite_to_take_over(current_user, profile), _("The invitation has been sent.")
+        )
     return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
 
 

@@ -12,8 +12,9 @@ from ...db_types import utcnow
 from ...extensions import db
 from ...models import Offer, SupportRequest
 from ...models.enums import OfferState
-from ...services import ServiceError, offers
+from ...services import offers
 from ..forms import ConfirmForm
+from ..service_errors import commit_or_flash
 from .blueprint import bp
 from .routes import own_profile
 
@@ -56,22 +57,17 @@ def answer(offer_id: int, action: str):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("volunteer.assignments"))
-    try:
-        if action == "cancel":
-            offers.cancel_by_volunteer(current_user, offer)
-        else:
-            offers.answer_in_portal(current_user, offer, accept=action == "accept")
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        messages = {
-            "accept": _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
-            "decline": _("You have declined. Thank you for answering."),
-            "cancel": _(
-                "You have cancelled. The centre and the organisation have been told. Thank you for letting us know."
-            ),
-        }
-        flash(messages[action], "success")
+    changes = {
+        "accept": lambda: offers.answer_in_portal(current_user, offer, accept=True),
+        "decline": lambda: offers.answer_in_portal(current_user, offer, accept=False),
+        "cancel": lambda: offers.cancel_by_volunteer(current_user, offer),
+    }
+    done = {
+        "accept": _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
+        "decline": _("You have declined. Thank you for answering."),
+        "cancel": _(
+            "You have cancelled. The centre and the organisation have been told. Thank you for letting us know."
+        ),
+    }
+    commit_or_flash(changes[action], done[action])
     return redirect(url_for("volunteer.assignments"))

@@ -13,7 +13,7 @@ from ...services import ServiceError, onboarding, qualifications
 from ...services.proofs import check_proof
 from ..downloads import send_proof
 from ..forms import ConfirmForm
-from ..service_errors import show_on_form
+from ..service_errors import commit_or_flash, show_on_form
 from ..volunteer_forms import TrainingForm
 from .blueprint import bp
 from .routes import own_profile, trainings_of
@@ -86,15 +86,8 @@ def sign_declaration(version_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("volunteer.declarations"))
-    try:
-        onboarding.sign(current_user, record, version)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-    else:
-        db.session.commit()
-        flash(
-            _("Thank you: you have signed “%(title)s”.", title=version.declaration.title(current_user.locale)),
-            "success",
-        )
+    commit_or_flash(
+        lambda: onboarding.sign(current_user, record, version),
+        _("Thank you: you have signed “%(title)s”.", title=version.declaration.title(current_user.locale)),
+    )
     return redirect(url_for("volunteer.declarations"))

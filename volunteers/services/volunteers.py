@@ -236,9 +236,16 @@ def add_absence(actor: User, profile: VolunteerProfile, starts_on: date, ends_on
     return absence
 
 
-def remove_absence(actor: User, profile: VolunteerProfile, absence_id: int) -> None:
+def absence_of(profile: VolunteerProfile, absence_id: int) -> Absence | None:
+    """The profile's own absence with this id; another volunteer's is as unknown as a missing one."""
+    return db.session.scalar(select(Absence).where(Absence.id == absence_id, Absence.profile_id == profile.id))
+
+
+def remove_absence(actor: User, profile: VolunteerProfile, absence: Absence) -> None:
     _require_edit(actor, profile)
-    db.session.execute(delete(Absence).where(Absence.id == absence_id, Absence.profile_id == profile.id))
+    if absence.profile_id != profile.id:
+        raise ServiceError(_l("This absence is not in this profile."))
+    db.session.execute(delete(Absence).where(Absence.id == absence.id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,6 +339,7 @@ __all__ = [
     "STALE",
     "TRANSITIONS",
     "ProfileChanges",
+    "absence_of",
     "add_absence",
     "allowed_transitions",
     "can_view",

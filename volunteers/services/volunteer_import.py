@@ -822,16 +822,15 @@ _EXAMPLE_DE = {
 }
 
 
-def template_csv(locale: str) -> bytes:
-    """A header and one example row: German headers for a German interface. UTF-8 with a
-    byte order mark and ";" between the cells, as German Excel opens it."""
+def template_rows(locale: str) -> list[list[str]]:
+    """A header and one example row: German headers for a German interface (written as
+    CSV or as a workbook by services/spreadsheets.py)."""
     german = locale.startswith("de")
     example = _EXAMPLE_DE if german else _EXAMPLE_EN
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.german if german else column.name for column in COLUMNS])
-    writer.writerow([example[column.name] for column in COLUMNS])
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    return [
+        [column.german if german else column.name for column in COLUMNS],
+        [example[column.name] for column in COLUMNS],
+    ]
 
 
 __all__ = [
@@ -847,5 +846,5 @@ __all__ = [
     "import_volunteers",
     "read_upload",
     "store_upload",
-    "template_csv",
+    "template_rows",
 ]

@@ -204,7 +204,30 @@ def _assert_entry(message: EmailMessage, record: SupportRequest, offer: Offer, *
     assert start.astimezone(BERLIN).replace(tzinfo=None) == record.starts_at.astimezone(BERLIN).replace(tzinfo=None)
     uid = str(event["uid"])
     assert uid.startswith(f"offer-{offer.id}@")
+    _assert_itip(calendar, event, offer, cancelled=cancelled)
     return uid, int(event["sequence"])
+
+
+def _assert_itip(calendar, event, offer: Offer, *, cancelled: bool) -> None:
+    """What RFC 5545 requires of every calendar and RFC 5546 of a REQUEST and a CANCEL."""
+    assert str(calendar["version"]) == "2.0" and str(calendar["prodid"]).startswith("-//")
+    for required in ("uid", "dtstamp", "sequence", "organizer", "attendee", "dtstart", "summary"):
+        assert required in event, f"{required.upper()} is missing"
+    assert event.decoded("dtstamp").utcoffset() == timedelta(0)  # DTSTAMP is in UTC
+    assert re.search(r"\r\nDTSTAMP:\d{8}T\d{6}Z\r\n", calendar.to_ical().decode())
+    organizer = event["organizer"]
+    assert str(organizer).lower() == f"mailto:{current_app.config['CONTACT_EMAIL']}".lower()
+    assert organizer.params["CN"] == current_app.config["CENTRE_NAME"]
+    attendee = event["attendee"]
+    volunteer = db.session.get(Offer, offer.id).profile.user
+    assert str(attendee).lower() == f"mailto:{volunteer.email}".lower()
+    assert attendee.params["CN"] == volunteer.given_name and attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    if not cancelled:
+        assert attendee.params["PARTSTAT"] == "ACCEPTED"
+    # Every TZID used has its VTIMEZONE.
+    zones = {str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")}
+    for name in ("dtstart", "dtend"):
+        assert event[name].params.get("TZID") in zones
 
 
 def _forbidden() -> list[str]:

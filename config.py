@@ -56,8 +56,10 @@ class Config:
 
     CENTRE_NAME = os.environ.get("CENTRE_NAME", "WIR-Vielfaltszentrum Landkreis Kassel")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    #: Shown on the data-protection and accessibility pages.
+    #: Shown on the data-protection and accessibility pages and at the foot of every mail.
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "wir@wir-vielfalt.example")
+    #: The centre's phone number, shown as written at the foot of every mail; empty: none shown.
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "").strip()
     DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL", "datenschutz@wir-vielfalt.example")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'volunteers.sqlite3'}")

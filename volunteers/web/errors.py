@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
@@ -26,7 +26,7 @@ MESSAGES = {
     403: (_l("Access denied"), _l("You do not have permission to open this page.")),
     404: (_l("Page not found"), _l("This page does not exist or is not available to you.")),
     405: (_l("Method not allowed"), _l("This page cannot be used this way.")),
-    413: (_l("Upload too large"), _l("What you sent is larger than allowed. Please send a smaller file.")),
+    413: (_l("Upload too large"), None),  # the message names the limit: see render_error
     429: (_l("Too many attempts"), _l("Please wait a moment before you try again.")),
     500: (_l("Something went wrong"), _l("An unexpected error occurred. It has been logged; please try again later.")),
     503: (
@@ -45,6 +45,13 @@ DATABASE_UNAVAILABLE = (OperationalError, InterfaceError, PoolTimeoutError)
 
 def render_error(code: int, retry_after: int | None = None):
     title, message = MESSAGES.get(code, MESSAGES[500])
+    if message is None:
+        limit = current_app.config.get("MAX_CONTENT_LENGTH") or 0
+        message = _l(
+            "What you sent is larger than %(size)d MB. Go back in your browser, choose a smaller file "
+            "(for example a scan at a lower resolution) and send the form again.",
+            size=max(limit // 2**20, 1),
+        )
     response = render_template("errors/error.html", code=code, title=title, message=message, retry_after=retry_after)
     return response, code
 

@@ -34,6 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from werkzeug.utils import secure_filename
 
+from .. import phones
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Language, Place, PlaceKind, StatusChange, User, VolunteerImport, VolunteerLanguage
@@ -50,7 +51,6 @@ _MAX_RAW_ROWS = 20 * MAX_IMPORT_ROWS
 _MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 _MAX_NAME = 100
 _MAX_EMAIL = 254
-_MAX_PHONE = 40
 MAX_TRAVEL_KM = 1000
 #: The reason written into the status history of an imported volunteer who is not an applicant.
 IMPORT_REASON = "Imported"
@@ -149,7 +149,6 @@ STATUSES = _index(
     ]
 )
 _SEPARATOR = re.compile(r"[;,]")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()/.\-]*$")
 _KM = re.compile(r"^(\d{1,7})(?:[.,]0+)?(?:\s*km)?$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -544,10 +543,17 @@ def _parse_row(number: int, raw: dict[str, str], reference: _Reference) -> Impor
             row.error("email", _l("An account with this email address exists already."))
     phone = raw.get("phone", "")
     if phone:
-        if len(phone) > _MAX_PHONE or not _PHONE.match(phone):
-            row.error("phone", _l("“%(value)s” is not a phone number.", value=_short(phone)))
-        else:
-            row.phone = phone
+        try:
+            row.phone = phones.normalise(phone)
+        except phones.InvalidPhone:
+            row.error(
+                "phone",
+                _l(
+                    "“%(value)s” is not a phone number. Write it with digits, for example 0561 1234567 "
+                    "or +43 1 234567.",
+                    value=_short(phone),
+                ),
+            )
     if not email and not phone:
         row.error("email", _l("Give an email address or a phone number, so the centre can reach the person."))
 

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import phones
 from ..extensions import db
 from ..labels import label
 from ..models import Qualification, User, VolunteerLanguage, VolunteerProfile
@@ -119,7 +120,7 @@ def export(
                 user.given_name,
                 user.family_name,
                 user.email or "",
-                profile.phone or "",
+                phones.display(profile.phone),
                 profile.home_place.name if profile.home_place else "",
                 "; ".join(f"{entry.language_code}:{entry.level.value}" for entry in profile.languages),
                 profile.german_level.value if profile.german_level else "",

@@ -56,8 +56,10 @@ class Config:
 
     CENTRE_NAME = os.environ.get("CENTRE_NAME", "WIR-Vielfaltszentrum Landkreis Kassel")
     BASE_URL = os.environ.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    #: Shown on the data-protection and accessibility pages.
+    #: Shown on the data-protection and accessibility pages and at the foot of every mail.
     CONTACT_EMAIL = os.environ.get("CONTACT_EMAIL", "wir@wir-vielfalt.example")
+    #: The centre's phone number, shown as written at the foot of every mail; empty: none shown.
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "").strip()
     DATA_PROTECTION_EMAIL = os.environ.get("DATA_PROTECTION_EMAIL", "datenschutz@wir-vielfalt.example")
 
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", f"sqlite:///{INSTANCE / 'volunteers.sqlite3'}")
@@ -73,9 +75,10 @@ class Config:
 
     # A CSRF token lives as long as the session: long forms must not be lost.
     WTF_CSRF_TIME_LIMIT = None
-    # Proof uploads (a later issue) are limited per field; the request limit sits above it so
-    # that a too-large file is a field error and not a bare 413.
-    MAX_CONTENT_LENGTH = 16 * 1024 * 1024
+    # Files are limited per field (proofs 5 MB, imports 2 MB) and cut while they arrive
+    # (web/uploads.py); the request limit sits far above, so that a too-large photo or scan is
+    # an error at its field with the rest of the form kept, not a bare 413.
+    MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

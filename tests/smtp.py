@@ -18,11 +18,21 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+#: Recipients at this domain are refused (550), as a real server refuses an unknown mailbox.
+REFUSED_DOMAIN = "refused.example"
+
+
 class _Sink:
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.envelopes: list[tuple[str, list[str]]] = []
         self.lock = threading.Lock()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower().endswith("@" + REFUSED_DOMAIN):
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
@@ -90,6 +100,39 @@ class SilentServer:
         self._stopped = True
         self._socket.close()
         for connection in self._accepted:
+            connection.close()
+
+
+class TricklingServer(SilentServer):
+    """Greets with a line that never ends: one byte every `interval` seconds, each within any
+    read timeout, so only a deadline for the whole conversation ends the wait. It stops after
+    `lasts` seconds, so that a worker without a deadline is not stuck beyond the test."""
+
+    def __init__(self, interval: float = 0.3, lasts: float = 20) -> None:
+        self.interval = interval
+        self.lasts = lasts
+        super().__init__()
+
+    def _accept(self) -> None:
+        while not self._stopped:
+            try:
+                connection, _ = self._socket.accept()
+            except OSError:
+                return
+            self._accepted.append(connection)
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        import time
+
+        ends = time.monotonic() + self.lasts
+        try:
+            while not self._stopped and time.monotonic() < ends:
+                connection.sendall(b"2")
+                time.sleep(self.interval)
+        except OSError:
+            return
+        finally:
             connection.close()
 
 

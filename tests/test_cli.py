@@ -247,3 +247,31 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
     assert first.returncode == 0, first.stderr
     assert first.stdout == second.stdout and len(first.stdout.strip()) > 40
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+
+
+def _demo_check(**env: str) -> subprocess.CompletedProcess:
+    script = Path(__file__).resolve().parent.parent / "scripts" / "demo.sh"
+    environment = {key: value for key, value in os.environ.items() if key not in ("HOST", "PORT", "BASE_URL")}
+    return subprocess.run(
+        ["bash", str(script), "--check"], env={**environment, **env}, capture_output=True, text=True, timeout=30
+    )
+
+
+def test_demo_takes_its_port_and_host_and_mail_links_follow_the_port():
+    default = _demo_check()
+    assert default.returncode == 0, default.stderr
+    assert "URL=http://127.0.0.1:5000" in default.stdout.splitlines()
+    chosen = _demo_check(PORT="5001")
+    assert "BASE_URL=http://127.0.0.1:5001" in chosen.stdout.splitlines()
+    everywhere = _demo_check(HOST="0.0.0.0", PORT="8080")  # noqa: S104 (what a person may type)
+    assert "HOST=0.0.0.0" in everywhere.stdout.splitlines()
+    assert "BASE_URL=http://127.0.0.1:8080" in everywhere.stdout.splitlines()
+    own = _demo_check(PORT="8080", BASE_URL="https://demo.example")
+    assert "BASE_URL=https://demo.example" in own.stdout.splitlines()
+
+
+def test_demo_refuses_a_port_that_is_no_port():
+    for port in ("abc", "0", "70000"):
+        result = _demo_check(PORT=port)
+        assert result.returncode == 2
+        assert "PORT must be a port number from 1 to 65535" in result.stderr

@@ -136,3 +136,63 @@ def test_volunteers_who_registered_before_profiles_get_one_with_history(database
             run(create_app("testing", {"SQLALCHEMY_DATABASE_URI": next(databases), "MAIL_FILE_DIR": str(tmp_path)}))
         finally:
             databases.close()
+
+
+def test_phone_numbers_are_normalised_and_bad_ones_kept(database_url, tmp_path):
+    """The migration to E.164 on data: valid numbers change form, anything else stays as it was."""
+    import sqlalchemy as sa
+
+    from volunteers.models import VolunteerProfile
+
+    typed = {
+        "kassel@example.org": ("0561 123456", "+49561123456"),
+        "vienna@example.org": ("+43 1 234567", "+431234567"),
+        "mobile@example.org": ("0170/1234567", "+491701234567"),
+        "smiley@example.org": ("abc 🙂", "abc 🙂"),
+        "short@example.org": ("0561 1", "0561 1"),
+    }
+
+    def run(app):
+        with app.app_context():
+            upgrade(revision="57a7c4a365f4")  # volunteers registered; their profiles come next
+            with db.engine.begin() as connection:
+                for email in typed:
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO users (email, given_name, family_name, password_hash, locale, "
+                            "session_version, active, is_coordinator, is_volunteer, created_at) VALUES "
+                            "(:email, 'A', 'B', 'x', 'de', 1, true, false, true, '2026-11-01 10:00:00')"
+                        ),
+                        {"email": email},
+                    )
+            upgrade(revision="7c1d2e9f4a10")  # the head before phone numbers were checked
+            with db.engine.begin() as connection:
+                for email, (phone, _expected) in typed.items():
+                    connection.execute(
+                        sa.text(
+                            "UPDATE volunteer_profiles SET phone = :phone "
+                            "WHERE user_id = (SELECT id FROM users WHERE email = :email)"
+                        ),
+                        {"phone": phone, "email": email},
+                    )
+            upgrade()
+            stored = {p.user.email: p.phone for p in db.session.scalars(select(VolunteerProfile))}
+            assert stored == {email: expected for email, (_typed, expected) in typed.items()}
+            db.session.remove()
+            db.engine.dispose()
+
+    if database_url.startswith("sqlite"):
+        run(
+            create_app(
+                "testing",
+                {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path}/phones.sqlite3", "MAIL_FILE_DIR": str(tmp_path)},
+            )
+        )
+    else:
+        from tests.conftest import _postgres_database
+
+        databases = _postgres_database(database_url)
+        try:
+            run(create_app("testing", {"SQLALCHEMY_DATABASE_URI": next(databases), "MAIL_FILE_DIR": str(tmp_path)}))
+        finally:
+            databases.close()

@@ -108,8 +108,10 @@ def _init_web(app: Flask) -> None:
     from .web.organisation import bp as organisation_bp
     from .web.public.routes import bp as public_bp
     from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
+    from .web.uploads import UploadRequest
     from .web.volunteer import bp as volunteer_bp
 
+    app.request_class = UploadRequest
     # Unbounded integers in URLs would overflow the database's integer columns.
     app.url_map.converters["int"] = BoundedInt
     app.before_request(refuse_nul_bytes)

@@ -124,6 +124,7 @@ def send_mail_command(loop: bool, interval: float) -> None:
             if report.claimed:
                 click.echo(
                     f"mail: {len(report.sent)} sent, {len(report.retrying)} to retry, {len(report.failed)} failed"
+                    + (f", {len(report.deferred)} waiting for the server" if report.deferred else "")
                 )
             if report.claimed == 0 or not loop:
                 break

@@ -9,7 +9,7 @@
   mode a reader that later writes would otherwise fail at once ("database is locked") when
   another connection (the mail worker, a second request) committed in between, since the busy
   timeout does not cover a stale snapshot. GET requests only read, so they take no write lock
-  and never block the worker.
+  and never block the worker; only audited downloads write during a GET.
 """
 
 from __future__ import annotations
@@ -71,10 +71,12 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _begins_with_write_lock() -> bool:
-    from flask import has_request_context, request
+    from flask import current_app, has_request_context, request
 
     if has_request_context() and request.method in _READ_ONLY_METHODS:
-        return False
+        # An audited download writes its audit entry during a GET (web/downloads.py).
+        view = current_app.view_functions.get(request.endpoint or "")
+        return bool(getattr(view, "writes_on_get", False))
     return sqlite_write_intent.get()
 
 

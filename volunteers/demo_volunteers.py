@@ -261,7 +261,7 @@ SPECS = [
         status=VolunteerStatus.APPLICANT,
         certificate_months_ago=None,
         signed=False,
-        phone="0561 7654321",
+        phone="+495617654321",
     ),
 ]
 
@@ -276,7 +276,7 @@ def _fill(profile: VolunteerProfile, spec: Spec, day: date, types: dict[str, Qua
     profile.mobility = spec.mobility
     profile.max_travel_km = spec.max_travel_km
     profile.gender = spec.gender
-    profile.phone = spec.phone or "0561 100200"
+    profile.phone = spec.phone or "+49561100200"  # stored as E.164, shown as 0561 100200
     profile.contact_channel = ContactChannel.PHONE
     for area in spec.areas:
         setattr(profile, f"area_{area}", True)

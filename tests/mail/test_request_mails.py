@@ -90,7 +90,7 @@ def _scene(*, staff: str = "de", coordinator: str = "de", volunteer: str = "de")
 def _volunteer(locale: str) -> User:
     person = factories.available_volunteer(locale=locale, place_name="Kassel")
     person.profile.contact_channel = ContactChannel.PHONE
-    person.profile.phone = "0561 555 0101"
+    person.profile.phone = "+495615550101"
     db.session.commit()
     return person
 
@@ -151,8 +151,9 @@ def _recipients(smtp_server, event: str) -> set[str]:
 
 
 def _all_links(message: EmailMessage) -> list[str]:
+    """The web links of a mail (the centre's mailto: and tel: links in the footer are not)."""
     found = links(message) + [html.unescape(link) for link in HREF.findall(body_html(message))]
-    return list(dict.fromkeys(found))
+    return [link for link in dict.fromkeys(found) if not link.startswith(("mailto:", "tel:"))]
 
 
 def _open_links(message: EmailMessage, client) -> list[str]:
@@ -204,7 +205,30 @@ def _assert_entry(message: EmailMessage, record: SupportRequest, offer: Offer, *
     assert start.astimezone(BERLIN).replace(tzinfo=None) == record.starts_at.astimezone(BERLIN).replace(tzinfo=None)
     uid = str(event["uid"])
     assert uid.startswith(f"offer-{offer.id}@")
+    _assert_itip(calendar, event, offer, cancelled=cancelled)
     return uid, int(event["sequence"])
+
+
+def _assert_itip(calendar, event, offer: Offer, *, cancelled: bool) -> None:
+    """What RFC 5545 requires of every calendar and RFC 5546 of a REQUEST and a CANCEL."""
+    assert str(calendar["version"]) == "2.0" and str(calendar["prodid"]).startswith("-//")
+    for required in ("uid", "dtstamp", "sequence", "organizer", "attendee", "dtstart", "summary"):
+        assert required in event, f"{required.upper()} is missing"
+    assert event.decoded("dtstamp").utcoffset() == timedelta(0)  # DTSTAMP is in UTC
+    assert re.search(r"\r\nDTSTAMP:\d{8}T\d{6}Z\r\n", calendar.to_ical().decode())
+    organizer = event["organizer"]
+    assert str(organizer).lower() == f"mailto:{current_app.config['CONTACT_EMAIL']}".lower()
+    assert organizer.params["CN"] == current_app.config["CENTRE_NAME"]
+    attendee = event["attendee"]
+    volunteer = db.session.get(Offer, offer.id).profile.user
+    assert str(attendee).lower() == f"mailto:{volunteer.email}".lower()
+    assert attendee.params["CN"] == volunteer.given_name and attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    if not cancelled:
+        assert attendee.params["PARTSTAT"] == "ACCEPTED"
+    # Every TZID used has its VTIMEZONE.
+    zones = {str(zone["tzid"]) for zone in calendar.walk("VTIMEZONE")}
+    for name in ("dtstart", "dtend"):
+        assert event[name].params.get("TZID") in zones
 
 
 def _forbidden() -> list[str]:
@@ -400,7 +424,7 @@ def test_request_confirmed_tells_the_organisation(ctx, app, login, deliver, smtp
 
     text = body_text(message)
     assert scene.volunteer.given_name in text and scene.volunteer.family_name not in text
-    assert "0561 555 0101" in text  # the volunteer said: contact me by phone
+    assert "0561 5550101" in text  # the volunteer said: contact me by phone
     reader = _signed_in(app, login, scene.staff)
     assert f"/organisation/requests/{scene.record.id}" in _open_links(message, reader)
     _assert_nothing_private(message)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import submit
-from tests.smtp import SilentServer, free_port
+from tests.smtp import REFUSED_DOMAIN, SilentServer, TricklingServer, free_port
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import OutboxMessage, OutboxStatus
@@ -243,3 +243,61 @@ def test_a_sent_message_keeps_only_its_envelope(ctx, deliver):
     assert row.status is OutboxStatus.SENT
     assert row.body_text == "" and row.body_html == ""
     assert row.subject == "Test message" and row.recipient == "mail0@example.org"
+
+
+# ---------------------------------------------------------------------------------------------
+# Misbehaving servers cost one deadline per batch, not one per message
+
+
+def _deliver_within(deliver, seconds: float):
+    """Runs the worker in a thread; None if it is still busy after `seconds`."""
+    result: dict = {}
+    worker = threading.Thread(target=lambda: result.setdefault("report", deliver()), daemon=True)
+    started = time.monotonic()
+    worker.start()
+    worker.join(seconds)
+    return result.get("report"), time.monotonic() - started
+
+
+def test_a_server_that_trickles_a_byte_at_a_time_is_cut_off_by_the_deadline(ctx, app, deliver, monkeypatch):
+    _queue()
+    trickling = TricklingServer(interval=0.3, lasts=15)
+    monkeypatch.setitem(app.config, "MAIL_PORT", trickling.port)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
+    try:
+        report, elapsed = _deliver_within(deliver, 8)
+    finally:
+        trickling.close()
+    assert report is not None, "the worker is still waiting for the trickling server"
+    assert report.retrying and elapsed < 5
+    [row] = _rows()
+    assert "timed out" in row.last_error.lower() and row.status is OutboxStatus.PENDING
+    assert row.claimed_until is None
+
+
+@pytest.mark.parametrize("peer", [SilentServer, TricklingServer])
+def test_after_a_timeout_the_rest_of_the_batch_waits_without_an_attempt(ctx, app, deliver, monkeypatch, peer):
+    _queue(5, prefix="batch")
+    server = peer()
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    monkeypatch.setitem(app.config, "MAIL_TIMEOUT", 1)
+    now = utcnow()
+    try:
+        report, elapsed = _deliver_within(lambda: deliver(now=now), 10)
+    finally:
+        server.close()
+    assert report is not None and elapsed < 4  # one deadline, not five
+    assert len(report.retrying) == 1 and len(report.deferred) == 4 and report.claimed == 5
+    rows = _rows()
+    assert sorted(row.attempts for row in rows) == [0, 0, 0, 0, 1]
+    assert {row.next_attempt_at for row in rows} == {now + backoff(1)}
+    assert {row.claimed_until for row in rows} == {None} and {row.claim_token for row in rows} == {None}
+    assert deliver(now=now + timedelta(seconds=30)).claimed == 0  # all wait for the next try
+
+
+def test_a_refused_recipient_does_not_hold_up_the_others(ctx, app, deliver, smtp_server):
+    factories.queued_mail("refused", f"nobody@{REFUSED_DOMAIN}")
+    _queue(2, prefix="fine")
+    report = deliver()
+    assert len(report.retrying) == 1 and len(report.sent) == 2 and not report.deferred
+    assert {str(m["To"]) for m in smtp_server.messages} == {"fine0@example.org", "fine1@example.org"}

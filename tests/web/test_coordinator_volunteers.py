@@ -279,7 +279,7 @@ def test_a_record_without_email_needs_a_phone(ctx, client, login):
     ok = submit(
         client,
         "/coordinator/volunteers/new",
-        {"given_name": "Ali", "family_name": "Paper", "email": "", "phone": "0561 99", "locale": "de"},
+        {"given_name": "Ali", "family_name": "Paper", "email": "", "phone": "0561 9912345", "locale": "de"},
     )
     assert ok.status_code == 302
 

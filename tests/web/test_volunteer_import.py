@@ -148,7 +148,7 @@ def test_a_csv_with_semicolons_and_bom_imports_every_volunteer_with_their_detail
     assert changes[1].reason == "Imported" and changes[1].changed_by_id == coordinator.id
 
     dawit = by_name("Dawit").profile
-    assert dawit.user.email is None and dawit.phone == "0561 123456"
+    assert dawit.user.email is None and dawit.phone == "+49561123456"
     assert dawit.home_place.name == "Kassel" and dawit.status is VolunteerStatus.APPLICANT
     assert db.session.scalar(select(func.count(StatusChange.id)).where(StatusChange.profile_id == dawit.id)) == 1
 
@@ -181,7 +181,7 @@ def test_an_xlsx_workbook_in_any_column_order_works(coordinator, client):
     assert 'id="row-2"' in page and 'id="row-4"' in page  # the blank row 3 is skipped, numbers kept
     assert confirm(client, preview).status_code == 302
     leyla = by_name("Leyla").profile
-    assert leyla.phone == "4956112345" and leyla.max_travel_km == 30 and leyla.status is VolunteerStatus.ACTIVE
+    assert leyla.phone == "+494956112345" and leyla.max_travel_km == 30 and leyla.status is VolunteerStatus.ACTIVE
     assert by_name("Olena").profile.max_travel_km == 12
     assert volunteer_count() == 2
 
@@ -201,7 +201,7 @@ def test_windows_1252_with_commas_is_read(coordinator, client):
 
 
 def test_excels_sep_line_names_the_delimiter_and_is_not_a_row(coordinator, client):
-    content = b"sep=,\r\ngiven_name,family_name,phone\r\n;Anna;,Semi;colon,0561 3\r\n"
+    content = b"sep=,\r\ngiven_name,family_name,phone\r\n;Anna;,Semi;colon,0561 123456\r\n"
     page = client.get(uploaded(client, content)).get_data(as_text=True)
     assert "OK" in row_html(page, 2) and ";Anna;" in row_html(page, 2)
 
@@ -455,7 +455,7 @@ def test_volunteers_and_organisations_get_403(ctx, client, other_client, login, 
 
 
 def test_confirming_twice_imports_once(coordinator, client):
-    preview = uploaded(client, csv_file("Anna;A;anna@example.org;;;;;;;;;;", "Bea;B;;0561 2;;;;;;;;;"))
+    preview = uploaded(client, csv_file("Anna;A;anna@example.org;;;;;;;;;;", "Bea;B;;0561 222222;;;;;;;;;"))
     assert confirm(client, preview).status_code == 302
     second = confirm(client, preview)
     assert second.status_code == 302 and second.headers["Location"] == preview

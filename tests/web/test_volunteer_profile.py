@@ -90,14 +90,16 @@ def test_a_stale_edit_is_refused_with_a_message_and_the_typed_values(ctx, app, c
     account = factories.volunteer()
     login(client, account)
     old_version = account.profile.version
-    submit(client, "/volunteer/profile", _profile_data(account.profile, phone="111"))
+    submit(client, "/volunteer/profile", _profile_data(account.profile, phone="0561 111111"))
     # A second window still holds the old version.
-    stale = submit(client, "/volunteer/profile", _profile_data(account.profile, phone="222", version=str(old_version)))
+    stale = submit(
+        client, "/volunteer/profile", _profile_data(account.profile, phone="0561 222222", version=str(old_version))
+    )
     assert stale.status_code == 400
     page = stale.get_data(as_text=True)
-    assert 'value="222"' in page
+    assert 'value="0561 222222"' in page
     db.session.expire_all()
-    assert db.session.get(VolunteerProfile, account.profile.id).phone == "111"
+    assert db.session.get(VolunteerProfile, account.profile.id).phone == "+49561111111"
 
 
 def test_availability_grid_and_monthly_maximum(ctx, client, login):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import format_date, format_time, get_locale
 from flask_babel import lazy_gettext as _l
 
+from .. import phones
 from ..labels import label
 from ..models import Offer, SupportRequest, User
 from ..models.enums import ContactChannel, Mode
@@ -132,8 +133,9 @@ def notify_assignment_confirmed(offer: Offer) -> int:
     )
     profile = offer.profile
     contact = None
-    if profile.contact_channel is ContactChannel.PHONE and profile.phone:
-        contact = profile.phone
+    # Only a checked number reaches the organisation (an old unchecked one stays with the centre).
+    if profile.contact_channel is ContactChannel.PHONE and phones.is_normalised(profile.phone):
+        contact = phones.display(profile.phone)
     elif profile.contact_channel is ContactChannel.EMAIL and user.email:
         contact = user.email
     return sent + _to_organisation(

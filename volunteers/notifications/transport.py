@@ -1,7 +1,11 @@
-"""Where rendered mail goes: an SMTP server (with a timeout), or .eml files under instance/mail/.
+"""Where rendered mail goes: an SMTP server (with a deadline), or .eml files under instance/mail/.
 
 Flask-Mail opens SMTP connections without a timeout, so a server that accepts and never
-answers would hang the worker; `TimeoutConnection` passes one.
+answers would hang the worker; `TimeoutConnection` passes one. A socket timeout bounds each
+read only: a server that sends a byte now and then would still hold the worker for ever. So
+the whole conversation of one message (connecting if needed, then sending it) has a deadline
+of MAIL_TIMEOUT seconds; when it passes, a watchdog shuts the socket and the send fails with
+`ConversationTimeout`.
 """
 
 from __future__ import annotations
@@ -9,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import os
 import smtplib
+import socket
 import tempfile
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -42,21 +48,83 @@ def build_message(row: Envelope) -> Message:
     return message
 
 
+class ConversationTimeout(TimeoutError):
+    """One message's SMTP conversation took longer than its deadline."""
+
+
+def is_server_failure(error: Exception) -> bool:
+    """True when the server, or the way to it, failed rather than this one message (a refused
+    recipient, refused content): the rest of a batch would fail the same way."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError):
+        return False
+    return isinstance(error, OSError)  # timeouts, refused connections, disconnects, TLS, login
+
+
+class _Watchdog:
+    """Shuts the connection's socket when the deadline passes, ending any read or write."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.fired = False
+        self._host: smtplib.SMTP | None = None
+        self._done = False
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def watch(self, host: smtplib.SMTP | None) -> None:
+        with self._lock:
+            self._host = host
+            late = self.fired and not self._done
+        if late:  # the deadline passed while connecting, before there was a socket to shut
+            self._shut(host)
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            host = self._host
+        self._shut(host)
+
+    @staticmethod
+    def _shut(host: smtplib.SMTP | None) -> None:
+        sock = getattr(host, "sock", None)
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                # The plain socket's shutdown, also under TLS: it wakes a read blocked in another thread.
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def stop(self) -> bool:
+        """Stops watching; True if the deadline had passed."""
+        with self._lock:
+            self._done = True
+        self._timer.cancel()
+        return self.fired
+
+
 class TimeoutConnection(Connection):
     """Flask-Mail's connection with a socket timeout, using the settings as they are now."""
 
-    def __init__(self, timeout: float) -> None:
+    def __init__(self, timeout: float, watchdog: _Watchdog | None = None) -> None:
         super().__init__(current_app.extensions["mail"])
         self.timeout = timeout
+        self.watchdog = watchdog
 
     def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
         config = current_app.config
         server, port = config["MAIL_SERVER"], config["MAIL_PORT"]
         host: smtplib.SMTP | smtplib.SMTP_SSL
-        if config["MAIL_USE_SSL"]:
-            host = smtplib.SMTP_SSL(server, port, timeout=self.timeout)
-        else:
-            host = smtplib.SMTP(server, port, timeout=self.timeout)
+        # Made first and connected after, so that the watchdog knows it during the greeting.
+        host = smtplib.SMTP_SSL(timeout=self.timeout) if config["MAIL_USE_SSL"] else smtplib.SMTP(timeout=self.timeout)
+        if self.watchdog is not None:
+            self.watchdog.watch(host)
+        host.connect(server, port)
+        if self.watchdog is not None:
+            self.watchdog.watch(host)
         if config["MAIL_USE_TLS"]:
             host.starttls()
         if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
@@ -65,22 +133,33 @@ class TimeoutConnection(Connection):
 
 
 class SmtpTransport:
-    """One connection for a batch, reopened after an error."""
+    """One connection for a batch, reopened after an error. Each message, with the connecting
+    it needs, has `timeout` seconds in all."""
 
     def __init__(self, timeout: float) -> None:
         self.timeout = timeout
         self._connection: TimeoutConnection | None = None
 
     def send(self, row: Envelope) -> None:
-        if self._connection is None:
-            connection = TimeoutConnection(self.timeout)
-            connection.__enter__()
-            self._connection = connection
+        watchdog = _Watchdog(self.timeout)
+        watchdog.start()
         try:
+            if self._connection is None:
+                connection = TimeoutConnection(self.timeout, watchdog)
+                connection.__enter__()
+                self._connection = connection
+            else:
+                self._connection.watchdog = watchdog
+                watchdog.watch(self._connection.host)
             self._connection.send(build_message(row))
-        except Exception:
+        except Exception as error:
+            timed_out = watchdog.stop()
             self._discard()
+            if timed_out:
+                raise ConversationTimeout(f"SMTP conversation timed out after {self.timeout} s") from error
             raise
+        if watchdog.stop():  # the deadline passed just as the server said yes: the socket is shut
+            self._discard()
 
     def _discard(self) -> None:
         connection, self._connection = self._connection, None
@@ -91,10 +170,15 @@ class SmtpTransport:
     def close(self) -> None:
         connection, self._connection = self._connection, None
         if connection is not None and connection.host is not None:
+            watchdog = _Watchdog(self.timeout)  # saying goodbye has a deadline too
+            watchdog.start()
+            watchdog.watch(connection.host)
             try:
                 connection.host.quit()
             except (smtplib.SMTPException, OSError):
                 connection.host.close()
+            finally:
+                watchdog.stop()
 
 
 class FileTransport:
@@ -126,4 +210,12 @@ def make_transport() -> SmtpTransport | FileTransport:
     raise RuntimeError("Neither MAIL_SERVER nor MAIL_FILE_DIR is configured")
 
 
-__all__ = ["FileTransport", "SmtpTransport", "build_message", "mail", "make_transport"]
+__all__ = [
+    "ConversationTimeout",
+    "FileTransport",
+    "SmtpTransport",
+    "build_message",
+    "is_server_failure",
+    "mail",
+    "make_transport",
+]

@@ -26,7 +26,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..models import OutboxMessage, OutboxStatus
 from ..services import ServiceError
-from .transport import make_transport
+from .transport import is_server_failure, make_transport
 
 log = logging.getLogger(__name__)
 
@@ -62,10 +62,12 @@ class DeliveryReport:
     sent: list[int] = field(default_factory=list)
     retrying: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    #: Not tried: the server had just failed, so they wait with the message that failed.
+    deferred: list[int] = field(default_factory=list)
 
     @property
     def claimed(self) -> int:
-        return len(self.sent) + len(self.retrying) + len(self.failed)
+        return len(self.sent) + len(self.retrying) + len(self.failed) + len(self.deferred)
 
 
 def _claimable(now: datetime):
@@ -135,6 +137,27 @@ def _finish(message_id: int, claim_token: str, **values) -> None:
     db.session.commit()
 
 
+def _defer(message_ids: list[int], claim_token: str, until: datetime) -> None:
+    """Gives back claimed rows that were not tried: no attempt counted, due again at `until`."""
+    if message_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(message_ids),
+                OutboxMessage.claim_token == claim_token,
+                OutboxMessage.status == OutboxStatus.PENDING,
+            )
+            .values(
+                claimed_until=None,
+                claim_token=None,
+                attempts=OutboxMessage.attempts - 1,
+                next_attempt_at=until,
+            )
+            .execution_options(synchronize_session=False)
+        )
+    db.session.commit()
+
+
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
@@ -150,7 +173,7 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     transport = make_transport()
     try:
-        for message_id in claimed:
+        for position, message_id in enumerate(claimed):
             envelope = _take(message_id, claim_token, now)
             if envelope is None:
                 continue
@@ -173,6 +196,14 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
                         message_id, claim_token, next_attempt_at=now + backoff(attempts), last_error=_describe(error)
                     )
                     report.retrying.append(message_id)
+                if is_server_failure(error):
+                    # The rest would each wait for the same dead server: they wait with this one.
+                    rest = claimed[position + 1 :]
+                    _defer(rest, claim_token, now + backoff(attempts))
+                    report.deferred.extend(rest)
+                    if rest:
+                        log.warning("Mail server unavailable: %s further messages wait for the next try", len(rest))
+                    break
             else:
                 _finish(
                     message_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from ..extensions import db
 from ..models import AuditEvent, Organisation, User
@@ -38,6 +39,9 @@ ACTIONS = {
     "police_certificate.recorded": _l("Police certificate recorded"),
     "catalogue.changed": _l("Training catalogue changed"),
     "requirement.changed": _l("Requirement changed"),
+    # Every download of personal data: who, what (ids and counts), when.
+    "proof.downloaded": _l("Proof of training downloaded"),
+    "volunteers.exported": _l("Volunteer list downloaded"),
 }
 
 
@@ -47,7 +51,7 @@ def record(
     actor: User | None = None,
     subject: User | None = None,
     organisation: Organisation | None = None,
-    **details: str | int | bool,
+    **details: str | int | bool | list[int],
 ) -> AuditEvent:
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
@@ -60,3 +64,17 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def describe(event: AuditEvent) -> str:
+    """How the coordinators' list names an entry: the action, and its non-personal details."""
+    text = str(ACTIONS.get(event.action, event.action))
+    details = event.details or {}
+    extras = []
+    if details.get("role"):
+        extras.append(str(details["role"]))
+    if details.get("format"):
+        extras.append(str(details["format"]).upper())
+    if isinstance(details.get("count"), int):
+        extras.append(ngettext("%(num)d volunteer", "%(num)d volunteers", details["count"]))
+    return f"{text} ({', '.join(extras)})" if extras else text

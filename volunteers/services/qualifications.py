@@ -3,7 +3,6 @@ or recorded by a coordinator for the centre's own trainings."""
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -17,8 +16,6 @@ from . import ServiceError, audit
 from .proofs import CheckedProof
 from .validity import valid_until
 from .volunteers import can_view
-
-log = logging.getLogger(__name__)
 
 
 def log_training(
@@ -123,7 +120,8 @@ def reject(coordinator: User, qualification: Qualification, reason: str) -> None
 
 
 def proof_for(user: User, qualification_id: int) -> ProofFile | None:
-    """The proof if this user may download it (the volunteer or a coordinator), else None."""
+    """The proof if this user may download it (the volunteer or a coordinator), else None.
+    The download is recorded in the audit log (who, which training, whose; ids only)."""
     row = db.session.execute(
         select(ProofFile, VolunteerProfile)
         .join(Qualification, ProofFile.qualification_id == Qualification.id)
@@ -132,8 +130,7 @@ def proof_for(user: User, qualification_id: int) -> ProofFile | None:
     ).first()
     if row is None or not can_view(user, row.VolunteerProfile):
         return None
-    # A download is a GET and writes nothing; the access log keeps who fetched which proof (ids only).
-    log.info("proof of training %s downloaded by user %s", qualification_id, user.id)
+    audit.record("proof.downloaded", actor=user, subject=row.VolunteerProfile.user, qualification=qualification_id)
     return row.ProofFile
 
 

@@ -34,6 +34,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import insert, select, update
 from werkzeug.utils import secure_filename
 
+from .. import phones
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Language, Place, PlaceKind, StatusChange, User, VolunteerImport, VolunteerLanguage
@@ -50,7 +51,6 @@ _MAX_RAW_ROWS = 20 * MAX_IMPORT_ROWS
 _MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 _MAX_NAME = 100
 _MAX_EMAIL = 254
-_MAX_PHONE = 40
 MAX_TRAVEL_KM = 1000
 #: The reason written into the status history of an imported volunteer who is not an applicant.
 IMPORT_REASON = "Imported"
@@ -149,7 +149,6 @@ STATUSES = _index(
     ]
 )
 _SEPARATOR = re.compile(r"[;,]")
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()/.\-]*$")
 _KM = re.compile(r"^(\d{1,7})(?:[.,]0+)?(?:\s*km)?$", re.IGNORECASE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
@@ -544,10 +543,17 @@ def _parse_row(number: int, raw: dict[str, str], reference: _Reference) -> Impor
             row.error("email", _l("An account with this email address exists already."))
     phone = raw.get("phone", "")
     if phone:
-        if len(phone) > _MAX_PHONE or not _PHONE.match(phone):
-            row.error("phone", _l("“%(value)s” is not a phone number.", value=_short(phone)))
-        else:
-            row.phone = phone
+        try:
+            row.phone = phones.normalise(phone)
+        except phones.InvalidPhone:
+            row.error(
+                "phone",
+                _l(
+                    "“%(value)s” is not a phone number. Write it with digits, for example 0561 1234567 "
+                    "or +43 1 234567.",
+                    value=_short(phone),
+                ),
+            )
     if not email and not phone:
         row.error("email", _l("Give an email address or a phone number, so the centre can reach the person."))
 
@@ -822,16 +828,15 @@ _EXAMPLE_DE = {
 }
 
 
-def template_csv(locale: str) -> bytes:
-    """A header and one example row: German headers for a German interface. UTF-8 with a
-    byte order mark and ";" between the cells, as German Excel opens it."""
+def template_rows(locale: str) -> list[list[str]]:
+    """A header and one example row: German headers for a German interface (written as
+    CSV or as a workbook by services/spreadsheets.py)."""
     german = locale.startswith("de")
     example = _EXAMPLE_DE if german else _EXAMPLE_EN
-    buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow([column.german if german else column.name for column in COLUMNS])
-    writer.writerow([example[column.name] for column in COLUMNS])
-    return codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    return [
+        [column.german if german else column.name for column in COLUMNS],
+        [example[column.name] for column in COLUMNS],
+    ]
 
 
 __all__ = [
@@ -847,5 +852,5 @@ __all__ = [
     "import_volunteers",
     "read_upload",
     "store_upload",
-    "template_csv",
+    "template_rows",
 ]

@@ -7,19 +7,19 @@ the number of queries never grows with the number of volunteers.
 
 from __future__ import annotations
 
-import csv
-import io
+import enum
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
+from .. import phones
 from ..extensions import db
 from ..labels import label
 from ..models import Qualification, User, VolunteerLanguage, VolunteerProfile
 from ..models.enums import Area, LanguageLevel, QualificationStatus, VolunteerStatus, WorkKind
-from . import eligibility, expiry
+from . import audit, eligibility, expiry, spreadsheets
 
 EXPIRING_DAYS = 90
 
@@ -101,36 +101,41 @@ def pending_trainings(profile_ids: list[int]) -> dict[int, int]:
     return dict(rows.all())
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+class ExportFormat(enum.Enum):
+    CSV = "csv"
+    XLSX = "xlsx"
 
 
-def spreadsheet_safe(value: object) -> str:
-    """A cell that a spreadsheet program will not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
-def export_csv(criteria: Criteria, today: date, headers: list[str]) -> str:
+def export(
+    actor: User, criteria: Criteria, today: date, headers: list[str], file_format: ExportFormat, title: str
+) -> bytes:
+    """The filtered list as a file for spreadsheet programs; the download is audited (who,
+    which format, how many and which profiles: ids only, never the search text)."""
     profiles = db.session.scalars(listing(criteria, today)).all()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(headers)
+    rows: list[list[str]] = [headers]
     for profile in profiles:
         user = profile.user
-        writer.writerow(
-            spreadsheet_safe(cell)
-            for cell in (
+        rows.append(
+            [
                 user.given_name,
                 user.family_name,
                 user.email or "",
-                profile.phone or "",
+                phones.display(profile.phone),
                 profile.home_place.name if profile.home_place else "",
                 "; ".join(f"{entry.language_code}:{entry.level.value}" for entry in profile.languages),
                 profile.german_level.value if profile.german_level else "",
                 ", ".join(str(label(area)) for area in eligibility.offered_areas(profile)),
                 ", ".join(str(label(kind)) for kind in eligibility.offered_kinds(profile)),
                 str(label(profile.status)),
-            )
+            ]
         )
-    # A byte-order mark, so that spreadsheet programs read the umlauts right.
-    return "\ufeff" + buffer.getvalue()
+    audit.record(
+        "volunteers.exported",
+        actor=actor,
+        format=file_format.value,
+        count=len(profiles),
+        profiles=[profile.id for profile in profiles],
+    )
+    if file_format is ExportFormat.XLSX:
+        return spreadsheets.xlsx_bytes(rows, title)
+    return spreadsheets.csv_bytes(rows)

@@ -8,6 +8,7 @@ from datetime import date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
+from .. import phones
 from ..db_types import utcnow
 from ..extensions import db
 from ..labels import label
@@ -76,6 +77,14 @@ def ensure_profile(user: User) -> VolunteerProfile:
     return user.profile  # type: ignore[return-value]
 
 
+def _phone(text: str | None) -> str | None:
+    """A phone number as stored (E.164), or a refusal at the phone field."""
+    try:
+        return phones.normalise_optional(text)
+    except phones.InvalidPhone as error:
+        raise ServiceError(error.message, field="phone") from None
+
+
 def create_volunteer(
     coordinator: User,
     *,
@@ -92,6 +101,7 @@ def create_volunteer(
 
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators create volunteers."))
+    phone = _phone(phone)
     email = normalise_email(email) if email else None
     if email and find_by_email(email) is not None:
         raise ServiceError(_l("An account with this email address exists already."), field="email")
@@ -113,7 +123,7 @@ def create_volunteer(
     db.session.add(user)
     db.session.flush()
     profile = ensure_profile(user)
-    profile.phone = phone or None
+    profile.phone = phone
     profile.home_place = home_place
     audit.record("volunteer.created", actor=coordinator, subject=user)
     return profile
@@ -162,7 +172,8 @@ def update_profile(
     _validate_languages(changes.languages)
     if changes.home_place_id is not None and db.session.get(Place, changes.home_place_id) is None:
         raise ServiceError(_l("Choose a place from the list."), field="home_place")
-    if changes.contact_channel is ContactChannel.PHONE and not changes.phone:
+    phone = _phone(changes.phone)
+    if changes.contact_channel is ContactChannel.PHONE and not phone:
         raise ServiceError(_l("Add a phone number, or choose another contact channel."), field="phone")
 
     user = profile.user
@@ -176,7 +187,8 @@ def update_profile(
     assign(user, "given_name", changes.given_name.strip())
     assign(user, "family_name", changes.family_name.strip())
     assign(user, "locale", changes.locale)
-    for name in ("phone", "home_place_id", "mobility", "max_travel_km", "german_level", "gender", "contact_channel"):
+    assign(profile, "phone", phone)
+    for name in ("home_place_id", "mobility", "max_travel_km", "german_level", "gender", "contact_channel"):
         assign(profile, name, getattr(changes, name))
     description = (changes.gender_self_description or "").strip() or None
     assign(profile, "gender_self_description", description)
@@ -236,9 +248,16 @@ def add_absence(actor: User, profile: VolunteerProfile, starts_on: date, ends_on
     return absence
 
 
-def remove_absence(actor: User, profile: VolunteerProfile, absence_id: int) -> None:
+def absence_of(profile: VolunteerProfile, absence_id: int) -> Absence | None:
+    """The profile's own absence with this id; another volunteer's is as unknown as a missing one."""
+    return db.session.scalar(select(Absence).where(Absence.id == absence_id, Absence.profile_id == profile.id))
+
+
+def remove_absence(actor: User, profile: VolunteerProfile, absence: Absence) -> None:
     _require_edit(actor, profile)
-    db.session.execute(delete(Absence).where(Absence.id == absence_id, Absence.profile_id == profile.id))
+    if absence.profile_id != profile.id:
+        raise ServiceError(_l("This absence is not in this profile."))
+    db.session.execute(delete(Absence).where(Absence.id == absence.id))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,6 +351,7 @@ __all__ = [
     "STALE",
     "TRANSITIONS",
     "ProfileChanges",
+    "absence_of",
     "add_absence",
     "allowed_transitions",
     "can_view",

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
+from .. import phones
 from ..services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
@@ -34,6 +35,30 @@ def name_field(label, autocomplete: str, required_message) -> StringField:
             Length(max=100, message=_l("Use at most 100 characters.")),
         ],
         render_kw={"autocomplete": autocomplete},
+    )
+
+
+class PhoneNumber:
+    """A phone number that `phones.normalise` accepts (German by default); empty passes, so
+    combine with DataRequired where one is required. The service stores it normalised."""
+
+    def __call__(self, form, field) -> None:
+        if field.data and field.data.strip():
+            try:
+                phones.normalise(field.data)
+            except phones.InvalidPhone as error:
+                raise ValidationError(error.message) from None
+
+
+def phone_field(label=None, description=None) -> StringField:
+    """An optional phone field for every form that asks for a number: checked, and shown as
+    people write it (a stored "+495611234567" appears as "0561 1234567")."""
+    return StringField(
+        label or _l("Phone"),
+        validators=[Optional(), PhoneNumber()],
+        description=description or _l("For example 0561 1234567, or with the country code: +43 1 234567."),
+        filters=[lambda value: value.strip() if isinstance(value, str) else value],
+        render_kw={"autocomplete": "tel", "inputmode": "tel"},
     )
 
 

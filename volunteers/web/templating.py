@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 
+from .. import phones
 from ..i18n import language_name, supported_locales, text_direction
 from ..labels import WEEKDAYS, label
 from ..models.enums import DayPart, VolunteerStatus
@@ -32,6 +33,8 @@ def _layout_context() -> dict:
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["place_label"] = place_label
+    app.jinja_env.filters["phone"] = phones.display
+    app.jinja_env.filters["tel_uri"] = phones.tel_uri
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["DayPart"] = DayPart

@@ -23,6 +23,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from .. import phones
 from ..labels import WEEKDAYS, label
 from ..models.enums import (
     Area,
@@ -35,7 +36,7 @@ from ..models.enums import (
 )
 from ..services.volunteers import ProfileChanges
 from .auth.forms import locale_choices
-from .forms import email_field, name_field
+from .forms import email_field, name_field, phone_field
 from .places import place_choices
 
 
@@ -99,11 +100,7 @@ class ProfileForm(FlaskForm):
     version = HiddenField()
     given_name = name_field(_l("Given name"), "given-name", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "family-name", _l("Enter the family name."))
-    phone = StringField(
-        _l("Phone"),
-        validators=[Optional(), Length(max=40, message=_l("Use at most 40 characters."))],
-        render_kw={"autocomplete": "tel", "inputmode": "tel"},
-    )
+    phone = phone_field()
     home_place = SelectField(_l("Home place"), coerce=int, validators=[Optional()])
     mobility = RadioField(
         _l("How do you travel to appointments?"),
@@ -176,7 +173,7 @@ class ProfileForm(FlaskForm):
             "version": profile.version,
             "given_name": user.given_name,
             "family_name": user.family_name,
-            "phone": profile.phone,
+            "phone": phones.display(profile.phone),
             "home_place": profile.home_place_id or 0,
             "mobility": profile.mobility.value if profile.mobility else None,
             "max_travel_km": profile.max_travel_km,

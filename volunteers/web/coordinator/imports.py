@@ -4,7 +4,7 @@ out per volunteer later."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, make_response, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,8 +13,9 @@ from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import Language, Place, VolunteerImport
-from ...services import ServiceError
+from ...services import ServiceError, spreadsheets
 from ...services import volunteer_import as importer
+from ..downloads import spreadsheet_download
 from ..service_errors import show_on_form
 from .blueprint import bp
 from .import_forms import ImportConfirmForm, ImportUploadForm
@@ -59,12 +60,11 @@ def import_volunteers():
     return _render_upload(form, 400 if form.is_submitted() else 200)
 
 
-@bp.route("/volunteers/import/template.csv")
-def import_template():
-    response = make_response(importer.template_csv(str(get_locale() or "de")))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = 'attachment; filename="volunteer-import-template.csv"'
-    return response
+@bp.route("/volunteers/import/template.<any(csv, xlsx):file_format>")
+def import_template(file_format: str):
+    rows = importer.template_rows(str(get_locale() or "de"))
+    body = spreadsheets.xlsx_bytes(rows, _("Volunteers")) if file_format == "xlsx" else spreadsheets.csv_bytes(rows)
+    return spreadsheet_download(body, f"volunteer-import-template.{file_format}")
 
 
 def _render_preview(upload: VolunteerImport, result: importer.ImportCheck | None = None, status: int = 200):

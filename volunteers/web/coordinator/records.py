@@ -14,7 +14,7 @@ from ...extensions import db
 from ...models import Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
 from ...services import ServiceError, expiry, onboarding, qualifications
-from ..downloads import send_proof
+from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..service_errors import commit_or_flash, show_on_form
@@ -79,11 +79,14 @@ def reject_training(qualification_id: int):
 
 
 @bp.route("/trainings/<int:qualification_id>/proof")
+@audited_download
 def training_proof(qualification_id: int):
     found = qualifications.proof_for(current_user, qualification_id)
     if found is None:
         abort(404)
-    return send_proof(found)
+    response = send_proof(found)
+    db.session.commit()  # the audit entry of the download
+    return response
 
 
 @bp.route("/volunteers/<int:profile_id>/trainings/new", methods=["GET", "POST"])

@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ...labels import label
 from ...models.enums import Area, CertificateKind, CertificateResult, LanguageLevel, VolunteerStatus, WorkKind
 from ..auth.forms import locale_choices
-from ..forms import name_field
+from ..forms import name_field, phone_field
 from ..places import place_choices
 from ..volunteer_forms import _enum_choices, _to_enum, language_choices
 
@@ -74,7 +74,7 @@ class NewVolunteerForm(FlaskForm):
         description=_l("Optional. With an address, the person can be invited to take over the account."),
         render_kw={"inputmode": "email", "autocomplete": "off", "spellcheck": "false"},
     )
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)], render_kw={"inputmode": "tel"})
+    phone = phone_field()
     home_place = SelectField(_l("Home place"), coerce=int, validators=[Optional()])
     locale = RadioField(
         _l("Language for the site and for mails"), choices=locale_choices, default="de", validators=[DataRequired()]

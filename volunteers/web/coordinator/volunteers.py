@@ -3,7 +3,7 @@ creating records, editing them, status changes and invitations to take over."""
 
 from __future__ import annotations
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,6 +15,7 @@ from ...models import AuditEvent, Exclusion, VolunteerProfile
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
+from ..downloads import audited_download, spreadsheet_download
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
@@ -92,8 +93,9 @@ def volunteers_list():
     )
 
 
-@bp.route("/volunteers.csv")
-def volunteers_export():
+@bp.route("/volunteers.<any(csv, xlsx):file_format>")
+@audited_download
+def volunteers_export(file_format: str):
     form = _filter_form()
     headers = [
         _("Given name"),
@@ -107,15 +109,10 @@ def volunteers_export():
         _("Kinds of work"),
         _("Status"),
     ]
-    body = volunteer_search.export_csv(_criteria(form), today(), headers)
-    return Response(
-        body,
-        mimetype="text/csv",
-        headers={
-            "Content-Disposition": f'attachment; filename="volunteers-{today().isoformat()}.csv"',
-            "Cache-Control": "private, no-store",
-        },
-    )
+    chosen = volunteer_search.ExportFormat(file_format)
+    body = volunteer_search.export(current_user, _criteria(form), today(), headers, chosen, _("Volunteers"))
+    db.session.commit()
+    return spreadsheet_download(body, f"volunteers-{today().isoformat()}.{chosen.value}")
 
 
 @bp.route("/volunteers/new", methods=["GET", "POST"])

@@ -13,6 +13,7 @@ from ...notifications.requests import appointment
 from ...services import ServiceError, accounts, offers
 from ...services.privacy import PRIVACY_NOTICE_VERSION
 from ..auth.links import safe_next
+from ..errors import DATABASE_RETRY_AFTER, discard_session
 from ..forms import ConfirmForm
 
 bp = Blueprint("public", __name__)
@@ -85,7 +86,9 @@ def health():
     """For a load balancer or monitoring: the app runs and reaches its database."""
     try:
         db.session.execute(text("SELECT 1"))
-    except Exception:  # any database failure means unhealthy
-        current_app.logger.exception("health check failed")
-        return "database unavailable\n", 503, {"Content-Type": "text/plain"}
+    except Exception as error:  # any database failure means unhealthy
+        discard_session()
+        current_app.logger.error("health check failed: %s", type(error).__name__)
+        headers = {"Content-Type": "text/plain", "Retry-After": str(DATABASE_RETRY_AFTER)}
+        return "not ok: database unavailable\n", 503, headers
     return "ok\n", 200, {"Content-Type": "text/plain"}

@@ -3,7 +3,7 @@ may pause."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from ...extensions import db
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, accounts, volunteers
 from ..forms import ConfirmForm
-from ..service_errors import commit_change, show_on_form, submitted_version
+from ..service_errors import commit_change, commit_or_flash, show_on_form, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
     EmailChangeForm,
@@ -120,10 +120,13 @@ def add_absence():
 @bp.post("/absences/<int:absence_id>/remove")
 def remove_absence(absence_id: int):
     record = own_profile()
-    if ConfirmForm().validate_on_submit():
-        volunteers.remove_absence(current_user, record, absence_id)
-        db.session.commit()
-        flash(_("The absence is removed."), "success")
+    absence = volunteers.absence_of(record, absence_id)
+    if absence is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+    else:
+        commit_or_flash(lambda: volunteers.remove_absence(current_user, record, absence), _("The absence is removed."))
     return redirect(url_for("volunteer.availability"))
 
 

@@ -11,7 +11,7 @@ from ...extensions import db
 from ...models import DeclarationVersion, QualificationType
 from ...services import ServiceError, onboarding, qualifications
 from ...services.proofs import check_proof
-from ..downloads import send_proof
+from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
 from ..service_errors import commit_or_flash, show_on_form
 from ..volunteer_forms import TrainingForm
@@ -62,11 +62,14 @@ def new_training():
 
 
 @bp.route("/trainings/<int:qualification_id>/proof")
+@audited_download
 def proof(qualification_id: int):
     found = qualifications.proof_for(current_user, qualification_id)
     if found is None:
         abort(404)
-    return send_proof(found)
+    response = send_proof(found)
+    db.session.commit()  # the audit entry of the download
+    return response
 
 
 @bp.route("/declarations", methods=["GET", "POST"])

@@ -335,3 +335,44 @@ def test_signed_in_users_are_sent_home_from_the_login(ctx, client, login):
     login(client, factories.coordinator())
     assert client.get("/login").headers["Location"] == "/coordinator/"
     assert client.get("/").headers["Location"] == "/home"
+
+
+def _recorded_volunteer(email: str) -> User:
+    """A volunteer the centre recorded (or imported): an account with no password yet."""
+    account = factories.volunteer(email=email)
+    account.password_hash = None
+    db.session.commit()
+    return account
+
+
+def test_an_account_without_a_password_answers_like_a_wrong_password(ctx, client, monkeypatch):
+    from argon2 import PasswordHasher
+
+    recorded = _recorded_volunteer("recorded@example.org")
+    verifications: list[str] = []
+    original = PasswordHasher.verify
+
+    def counting_verify(self, hash, password):
+        verifications.append(password)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    no_password = _attempt(client, recorded.email, "any password at all")
+    unknown = _attempt(client, "nobody@example.org", "any password at all")
+    assert no_password.status_code == unknown.status_code == 200
+
+    def strip(page: str) -> str:
+        return without_csrf_tokens(page).replace(recorded.email, "ADDRESS").replace("nobody@example.org", "ADDRESS")
+
+    assert strip(no_password.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
+    # An Argon2 verification ran for both, so neither answers faster than a wrong password.
+    assert verifications == ["any password at all", "any password at all"]
+    failed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.login_failed")).all()
+    assert recorded.id in {event.subject_user_id for event in failed}
+
+
+def test_an_account_without_a_password_is_throttled_like_any_other(ctx, client):
+    recorded = _recorded_volunteer("recorded2@example.org")
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures):
+        assert _attempt(client, recorded.email).status_code == 200
+    assert _attempt(client, recorded.email).status_code == 429

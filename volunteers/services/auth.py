@@ -18,7 +18,7 @@ from ..notifications.events import (
 )
 from . import ServiceError, audit, throttle, tokens
 from .accounts import find_by_email, normalise_email, send_confirmation
-from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
+from .passwords import hash_password, needs_rehash, verify_password
 
 
 class LoginResult(enum.Enum):
@@ -56,11 +56,8 @@ def authenticate(
         audit.record("account.login_throttled", subject=user)
         return LoginOutcome(LoginResult.THROTTLED, retry_after=wait)
 
-    if user is None:
-        spend_verification_time(password)
-        valid = False
-    else:
-        valid = verify_password(user.password_hash, password)
+    # Unknown addresses and accounts without a password yet cost one Argon2 check too.
+    valid = verify_password(user.password_hash if user is not None else None, password)
     if not valid:
         throttle.record_failure(keys, now)
         audit.record("account.login_failed", subject=user)

@@ -27,7 +27,12 @@ def hash_password(password: str) -> str:
     return hasher().hash(password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """False for a wrong password, and for an account with none yet (a volunteer the centre
+    recorded or imported), after the same Argon2 work: the answer's timing tells nothing."""
+    if password_hash is None:
+        spend_verification_time(password)
+        return False
     try:
         return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -90,6 +90,14 @@ def _init_login(app: Flask) -> None:
             user_id, version = (int(part) for part in login_id.split(":"))
         except ValueError:
             return None
+        from flask import session
+
+        from .web.sessions import AUTHENTICATED_AT
+
+        # Only a session begun by web/sessions.py (it knows when the login happened): this
+        # also refuses Flask-Login's remember-me cookie, which carries no login time.
+        if AUTHENTICATED_AT not in session:
+            return None
         user = db.session.get(User, user_id)
         if user is None or user.session_version != version or not user.active:
             return None
@@ -108,6 +116,7 @@ def _init_web(app: Flask) -> None:
     from .web.organisation import bp as organisation_bp
     from .web.public.routes import bp as public_bp
     from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
+    from .web.sessions import enforce_limits
     from .web.volunteer import bp as volunteer_bp
 
     # Unbounded integers in URLs would overflow the database's integer columns.
@@ -115,7 +124,9 @@ def _init_web(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     if not app.config["PROXY_COUNT"]:
         app.before_request(warn_about_unconfigured_proxy)
-    # The access gate must run before CSRFProtect's own before_request.
+    # Sessions past their limits end first; the access gate must run before CSRFProtect's
+    # own before_request.
+    app.before_request(enforce_limits)
     app.before_request(enforce_access)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf_error)

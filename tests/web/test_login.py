@@ -200,8 +200,9 @@ def test_logout_is_a_post_and_ends_every_session_remember_me_included(ctx, app, 
     laptop, phone = app.test_client(), app.test_client()
     login(laptop, user, remember=True)
     login(phone, user, remember=True)
-    remember_cookie = laptop.get_cookie("remember_token")
-    assert remember_cookie is not None
+    # "Stay logged in" keeps the signed session cookie when the browser closes.
+    remembered = laptop.get_cookie("session")
+    assert remembered is not None and remembered.expires is not None
 
     assert laptop.get("/logout").status_code == 405
     response = submit(laptop, "/logout", page="/volunteer/")
@@ -209,9 +210,9 @@ def test_logout_is_a_post_and_ends_every_session_remember_me_included(ctx, app, 
     assert laptop.get("/volunteer/").status_code == 302
     assert phone.get("/volunteer/").status_code == 302
 
-    # A copied remember-me cookie does not bring the session back either.
+    # A copied cookie does not bring the session back either.
     thief = app.test_client()
-    thief.set_cookie("remember_token", remember_cookie.value)
+    thief.set_cookie("session", remembered.value)
     assert thief.get("/volunteer/").status_code == 302
 
 

@@ -42,7 +42,10 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField(_l("Stay logged in on this device for 30 days"))
+    remember = BooleanField(
+        _l("Stay logged in on this device"),
+        description=_l("Only on your own device, never on a shared computer."),
+    )
     next = HiddenField()
 
 

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required
 
 from ...extensions import db
 from ...models import InvitationRole, TokenPurpose
 from ...permissions import home_endpoint
 from ...services import ServiceError, accounts, auth, invitations, organisations, throttle, tokens
 from ...services.auth import LoginResult
+from .. import sessions
 from ..forms import ConfirmForm
 from ..places import get_place
 from ..service_errors import commit_or_flash, show_on_form
@@ -68,7 +69,7 @@ def login():
             return page, 429, {"Retry-After": str(outcome.retry_after)}
         if outcome.result is LoginResult.OK:
             assert outcome.user is not None
-            login_user(outcome.user, remember=form.remember.data)
+            sessions.begin(outcome.user, remember=form.remember.data)
             response = redirect(safe_next(form.next.data) or url_for(home_endpoint(outcome.user)))
             _remember_device(response, outcome.user)
             return response
@@ -106,7 +107,7 @@ def logout():
     # Raising the session version ends this and every other session, remember-me included.
     current_user.end_all_sessions()
     db.session.commit()
-    logout_user()
+    sessions.end()
     flash(_("You have been logged out."), "success")
     return redirect(url_for("auth.login"))
 
@@ -250,7 +251,7 @@ def reset_password(token: str):
         user = auth.reset_password(token, form.password.data)
         if user is not None:
             db.session.commit()
-            logout_user()
+            sessions.end()
             flash(_("Your password has been changed. Please log in with the new password."), "success")
             return redirect(url_for("auth.login"))
         db.session.rollback()
@@ -271,8 +272,7 @@ def change_password():
         else:
             db.session.commit()
             # Other sessions ended with the new session version; this one carries on.
-            remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-            login_user(current_user._get_current_object(), remember=bool(remembered))
+            sessions.renew(current_user._get_current_object())
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
             return _home()
     return render_template("auth/change_password.html", form=form)
@@ -324,7 +324,7 @@ def _account_form(token, invitation, create, welcome: str, destination):
             show_on_form(form, error)
         else:
             db.session.commit()
-            login_user(user)
+            sessions.begin(user, remember=False)
             flash(welcome, "success")
             return redirect(destination(user))
     return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)

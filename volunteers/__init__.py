@@ -109,7 +109,7 @@ def _init_web(app: Flask) -> None:
 
     from .web import templating
     from .web.access import enforce_access
-    from .web.auth.routes import bp as auth_bp
+    from .web.auth import bp as auth_bp
     from .web.coordinator import bp as coordinator_bp
     from .web.csrf import handle_csrf_error
     from .web.errors import register_error_pages

@@ -35,6 +35,12 @@ def confirm_email_key(user: User, now: datetime | None = None) -> str:
     return f"confirm-email:{user.id}:{_hour(now or utcnow())}"
 
 
+def _name_if_confirmed(user: User) -> str | None:
+    """Mail to an address nobody has confirmed carries no text a stranger could have typed
+    (a "name" like "You won! Click http://..."): the greeting then has no name."""
+    return user.given_name if user.email_confirmed else None
+
+
 def notify_confirm_email(user: User, raw_token: str, key: str) -> bool:
     return queue_mail(
         event="confirm_email",
@@ -42,7 +48,7 @@ def notify_confirm_email(user: User, raw_token: str, key: str) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=_l("Please confirm your email address"),
-        given_name=user.given_name,
+        given_name=None,
         link=portal_url("auth.confirm_email", token=raw_token),
     )
 
@@ -55,7 +61,7 @@ def notify_account_exists(user: User, now: datetime | None = None) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=_l("You already have an account"),
-        given_name=user.given_name,
+        given_name=_name_if_confirmed(user),
         login_link=portal_url("auth.login"),
         reset_link=portal_url("auth.forgot_password"),
     )
@@ -74,7 +80,7 @@ def notify_password_reset(user: User, raw_token: str, key: str) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=_l("Reset your password"),
-        given_name=user.given_name,
+        given_name=_name_if_confirmed(user),
         link=portal_url("auth.reset_password", token=raw_token),
     )
 
@@ -244,7 +250,7 @@ def notify_email_change(user: User, new_email: str, raw_token: str, key: str) ->
         recipient=new_email,
         locale=user.locale,
         subject=_l("Please confirm your new email address"),
-        given_name=user.given_name,
+        given_name=None,
         link=portal_url("auth.confirm_email_change", token=raw_token),
     )
 

@@ -11,8 +11,10 @@ from flask_login import current_user
 from ...extensions import db
 from ...models import TokenPurpose
 from ...services import ServiceError, accounts, organisations, tokens
+from ...services.rate_limits import Action
 from ..forms import ConfirmForm
 from ..places import get_place
+from ..rate_limit import over_limit, replayed, too_many
 from ..service_errors import show_on_form
 from .blueprint import bp, go_home
 from .forms import BecomeVolunteerForm, OrganisationFields, OrganisationRegistrationForm, VolunteerRegistrationForm
@@ -28,17 +30,26 @@ def register_volunteer():
     if current_user.is_authenticated:
         return _become_volunteer()
     form = VolunteerRegistrationForm(locale=str(get_locale()))
+    template = "auth/register_volunteer.html"
     if form.validate_on_submit():
-        accounts.register_volunteer(
-            email=form.email.data,
-            given_name=form.given_name.data,
-            family_name=form.family_name.data,
-            password=form.password.data,
-            locale=form.locale.data,
-        )
-        db.session.commit()
-        return redirect(url_for("auth.registered"))
-    return render_template("auth/register_volunteer.html", form=form)
+        if replayed(form):
+            return render_template(template, form=form), 400
+        if wait := over_limit(Action.REGISTER):
+            return too_many(form, template, wait)
+        try:
+            accounts.register_volunteer(
+                email=form.email.data,
+                given_name=form.given_name.data,
+                family_name=form.family_name.data,
+                password=form.password.data,
+                locale=form.locale.data,
+            )
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            db.session.commit()
+            return redirect(url_for("auth.registered"))
+    return render_template(template, form=form)
 
 
 def _become_volunteer():
@@ -63,7 +74,12 @@ def register_organisation():
     if current_user.is_authenticated:
         return _add_organisation()
     form = OrganisationRegistrationForm(locale=str(get_locale()))
+    template = "auth/register_organisation.html"
     if form.validate_on_submit():
+        if replayed(form):
+            return render_template(template, form=form), 400
+        if wait := over_limit(Action.REGISTER):
+            return too_many(form, template, wait)
         try:
             accounts.register_organisation(
                 organisation_name=form.organisation_name.data,
@@ -79,12 +95,15 @@ def register_organisation():
         else:
             db.session.commit()
             return redirect(url_for("auth.registered"))
-    return render_template("auth/register_organisation.html", form=form)
+    return render_template(template, form=form)
 
 
 def _add_organisation():
     form = OrganisationFields()
     if form.validate_on_submit():
+        # A new organisation mails every coordinator.
+        if wait := over_limit(Action.REGISTER):
+            return too_many(form, "auth/add_organisation.html", wait)
         try:
             organisation = organisations.create_organisation(
                 current_user, form.organisation_name.data, get_place(form.place.data)

@@ -12,8 +12,10 @@ from ...models import InvitationRole, TokenPurpose
 from ...permissions import home_endpoint
 from ...services import ServiceError, accounts, auth, invitations, throttle, tokens
 from ...services.auth import LoginResult
+from ...services.rate_limits import Action
 from .. import sessions
 from ..forms import ConfirmForm
+from ..rate_limit import over_limit, replayed, too_many
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp, go_home
 from .forms import (
@@ -125,6 +127,10 @@ def confirm_email_change(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if replayed(form):
+            return render_template("auth/forgot_password.html", form=form), 400
+        if wait := over_limit(Action.MAIL_LINK):
+            return too_many(form, "auth/forgot_password.html", wait)
         auth.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("auth/forgot_password_sent.html")
@@ -135,13 +141,19 @@ def forgot_password():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = auth.reset_password(token, form.password.data)
-        if user is not None:
-            db.session.commit()
-            sessions.end()
-            flash(_("Your password has been changed. Please log in with the new password."), "success")
-            return redirect(url_for("auth.login"))
-        db.session.rollback()
+        if wait := over_limit(Action.NEW_PASSWORD):
+            return too_many(form, "auth/reset_password.html", wait, valid=True)
+        try:
+            user = auth.reset_password(token, form.password.data)
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            if user is not None:
+                db.session.commit()
+                sessions.end()
+                flash(_("Your password has been changed. Please log in with the new password."), "success")
+                return redirect(url_for("auth.login"))
+            db.session.rollback()
     valid = tokens.peek(TokenPurpose.RESET_PASSWORD, token) is not None
     return render_template("auth/reset_password.html", form=form, valid=valid), (200 if valid else 410)
 
@@ -151,6 +163,8 @@ def reset_password(token: str):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        if wait := over_limit(Action.PASSWORD_CHECK):
+            return too_many(form, "auth/change_password.html", wait)
         try:
             auth.change_password(current_user, form.current_password.data, form.password.data)
         except ServiceError as error:
@@ -199,6 +213,8 @@ def _account_form(token, invitation, create, welcome: str, destination):
         given_name=invitation.given_name, family_name=invitation.family_name, locale=invitation.locale
     )
     if form.validate_on_submit():
+        if wait := over_limit(Action.NEW_PASSWORD):
+            return too_many(form, "auth/invitation.html", wait, invitation=invitation, state="new_account")
         try:
             user = create(
                 token,

@@ -28,10 +28,12 @@ from ...models import (
 )
 from ...notifications.worker import outbox_health, retry_failed
 from ...services import ServiceError, accounts, audit, expiry, invitations, organisations
+from ...services.rate_limits import Action
 from .. import search as search_terms
 from ..forms import ConfirmForm
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
+from ..rate_limit import over_limit, too_many
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
@@ -214,6 +216,8 @@ def invite_coordinator():
     form = InviteForm(locale=current_user.locale)
     status = 200
     if form.validate_on_submit():
+        if wait := over_limit(Action.INVITATION):
+            return too_many(form, "coordinator/invitations.html", wait, invitations=_open_invitations())
         try:
             invitations.invite(
                 current_user,

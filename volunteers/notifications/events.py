@@ -242,6 +242,32 @@ def notify_expired(profile: VolunteerProfile, *, key: str, what: str, names: tup
     )
 
 
+def notify_email_change_requested(user: User, new_email: str, raw_token: str, key: str) -> bool:
+    """To the old address: someone asked to move the account to `new_email`; a link stops it."""
+    return mail_user(
+        user,
+        event="email_change_requested",
+        key=f"{key}:old",
+        subject=_l("Your email address is about to change"),
+        new_email=new_email,
+        link=portal_url("auth.stop_email_change", token=raw_token),
+    )
+
+
+def notify_email_changed(user: User, old_email: str, raw_token: str) -> bool:
+    """To the old address: the change is done; a link undoes it."""
+    return queue_mail(
+        event="email_changed",
+        key=f"email-changed:{user.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        recipient=old_email,
+        locale=user.locale,
+        subject=_l("The email address of your account was changed"),
+        given_name=user.given_name,
+        new_email=user.email,
+        link=portal_url("auth.stop_email_change", token=raw_token),
+    )
+
+
 def notify_email_change(user: User, new_email: str, raw_token: str, key: str) -> bool:
     """To the new address: a link that confirms it (the old one stays until then)."""
     return queue_mail(
@@ -261,6 +287,8 @@ __all__ = [
     "notify_account_exists",
     "notify_confirm_email",
     "notify_email_change",
+    "notify_email_change_requested",
+    "notify_email_changed",
     "notify_expired",
     "notify_expiry_reminder",
     "notify_invitation",

@@ -29,6 +29,8 @@ ACTIONS = {
     "volunteer.profile_updated": _l("Volunteer profile changed"),
     "volunteer.status_changed": _l("Volunteer status changed"),
     "account.email_changed": _l("Email address changed"),
+    "account.email_change_requested": _l("Change of email address asked for"),
+    "account.email_change_stopped": _l("Change of email address stopped by the old address"),
     "qualification.submitted": _l("Training logged"),
     "qualification.recorded": _l("Training recorded by the centre"),
     "qualification.verified": _l("Training verified"),

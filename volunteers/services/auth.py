@@ -93,6 +93,7 @@ def request_password_reset(email: str, now: datetime | None = None) -> None:
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
+    tokens.revoke_account_links(user)
     notify_password_changed(user)
 
 
@@ -102,7 +103,6 @@ def reset_password(raw_token: str, new_password: str, now: datetime | None = Non
     if token is None or token.user is None or not token.user.active:
         return None
     user = token.user
-    tokens.revoke_unused(TokenPurpose.RESET_PASSWORD, user, now)
     if user.email_confirmed_at is None:
         # The link reached this mailbox: the address is confirmed too.
         user.email_confirmed_at = now

@@ -29,6 +29,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.registered",
         "auth.confirm_email",
         "auth.confirm_email_change",
+        "auth.stop_email_change",
         "auth.forgot_password",
         "auth.reset_password",
         "auth.invitation",

@@ -377,3 +377,63 @@ def test_an_account_without_a_password_is_throttled_like_any_other(ctx, client):
     for _ in range(throttle.EMAIL_AND_CLIENT.free_failures):
         assert _attempt(client, recorded.email).status_code == 200
     assert _attempt(client, recorded.email).status_code == 429
+
+
+def test_a_stranger_on_a_shared_network_cannot_keep_an_owner_out(ctx, app, deliver, smtp_server):
+    owner = factories.volunteer(email="owner@example.org", locale="en")
+    shared = {"REMOTE_ADDR": "192.0.2.70"}  # a shelter's network: one address for everyone
+    stranger = app.test_client()
+
+    def fail(email: str):
+        submit(stranger, "/login", {"email": email, "password": "guess guess"}, environ_base=shared)
+
+    for number in range(throttle.CLIENT.free_failures + 2):
+        fail(f"guess{number}@example.org")
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures + 1):
+        fail(owner.email)
+
+    # The owner, on a computer there without the device cookie, is held up ...
+    browser = app.test_client()
+    right = {"email": owner.email, "password": factories.PASSWORD}
+    blocked = submit(browser, "/login", right, environ_base=shared, headers={"Accept-Language": "en"})
+    assert blocked.status_code == 429
+    assert 'href="/login/unlock"' in blocked.get_data(as_text=True)
+
+    # ... and asks for a link by mail; an unknown address gets the same page and no mail.
+    asked = submit(browser, "/login/unlock", {"email": owner.email}, environ_base=shared)
+    unknown = submit(browser, "/login/unlock", {"email": "nobody@example.org"}, environ_base=shared)
+    assert asked.status_code == unknown.status_code == 200
+    assert without_csrf_tokens(asked.get_data(as_text=True)) == without_csrf_tokens(unknown.get_data(as_text=True))
+    deliver()
+    assert smtp_server.to("nobody@example.org") == []
+    [mail] = smtp_server.to(owner.email)
+    link = path_of_link(mail, "/login/unlock/")
+    assert browser.get(link, environ_base=shared).status_code == 200  # opening it uses nothing
+    assert browser.get_cookie("known_device") is None
+    let_in = submit(browser, link, environ_base=shared)
+    assert let_in.status_code == 302 and let_in.headers["Location"] == "/login"
+    assert browser.get_cookie("known_device") is not None
+
+    # The stranger goes on failing; the owner's browser now counts on its own.
+    for number in range(5):
+        fail(f"more{number}@example.org")
+        fail(owner.email)
+    assert submit(browser, "/login", right, environ_base=shared).status_code == 302
+    # The link worked once.
+    assert submit(app.test_client(), link, environ_base=shared).status_code == 410
+
+
+def test_a_password_reset_also_lets_that_browser_past_the_throttling(ctx, app, client, deliver, smtp_server):
+    owner = factories.volunteer(email="owner@example.org")
+    shared = {"REMOTE_ADDR": "192.0.2.71"}
+    stranger = app.test_client()
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures + 1):
+        submit(stranger, "/login", {"email": owner.email, "password": "guess guess"}, environ_base=shared)
+    submit(client, "/password/forgot", {"email": owner.email}, environ_base=shared)
+    deliver()
+    link = path_of_link(smtp_server.to(owner.email)[0], "/password/reset/")
+    new = "a completely new phrase"
+    submit(client, link, {"password": new, "password_repeat": new}, environ_base=shared)
+    assert client.get_cookie("known_device") is not None
+    response = submit(client, "/login", {"email": owner.email, "password": new}, environ_base=shared)
+    assert response.status_code == 302

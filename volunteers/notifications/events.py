@@ -85,6 +85,18 @@ def notify_password_reset(user: User, raw_token: str, key: str) -> bool:
     )
 
 
+def notify_unlock_login(user: User, raw_token: str, key: str) -> bool:
+    return queue_mail(
+        event="unlock_login",
+        key=key,
+        recipient=user.email,
+        locale=user.locale,
+        subject=_l("Log in despite too many attempts on your network"),
+        given_name=_name_if_confirmed(user),
+        link=portal_url("auth.unlock_login", token=raw_token),
+    )
+
+
 def notify_password_changed(user: User) -> bool:
     return queue_mail(
         event="password_changed",
@@ -297,6 +309,7 @@ __all__ = [
     "notify_password_changed",
     "notify_password_reset",
     "notify_training_decided",
+    "notify_unlock_login",
     "notify_volunteer_status_changed",
     "password_reset_key",
 ]

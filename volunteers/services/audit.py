@@ -13,6 +13,7 @@ ACTIONS = {
     "account.email_confirmed": _l("Email address confirmed"),
     "account.login_failed": _l("Login failed"),
     "account.login_throttled": _l("Login refused: too many attempts"),
+    "account.device_unlocked": _l("Browser let past the login throttling by a mail link"),
     "account.password_changed": _l("Password changed"),
     "account.password_reset": _l("Password reset by mail link"),
     "account.deactivated": _l("Account deactivated"),

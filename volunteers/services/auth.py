@@ -14,6 +14,7 @@ from ..notifications.events import (
     already_queued,
     notify_password_changed,
     notify_password_reset,
+    notify_unlock_login,
     password_reset_key,
 )
 from . import ServiceError, audit, throttle, tokens
@@ -88,6 +89,30 @@ def request_password_reset(email: str, now: datetime | None = None) -> None:
         return
     raw = tokens.issue(TokenPurpose.RESET_PASSWORD, user=user, now=now)
     notify_password_reset(user, raw, key)
+
+
+def request_unlock(email: str, now: datetime | None = None) -> None:
+    """Mails a link that lets one browser past the login throttling of its network (a
+    stranger there may have caused it), if the address has an active account with a password.
+    The caller shows the same page either way."""
+    now = now or utcnow()
+    user = find_by_email(email)
+    if user is None or not user.active or not user.has_password:
+        return
+    key = f"unlock-login:{user.id}:{now:%Y%m%d%H}{now.minute // 10}"
+    if already_queued(key):
+        return
+    raw = tokens.issue(TokenPurpose.UNLOCK_LOGIN, user=user, now=now)
+    notify_unlock_login(user, raw, key)
+
+
+def unlock(raw_token: str, now: datetime | None = None) -> User | None:
+    """The owner opened the link: the caller marks this browser as theirs (a device cookie)."""
+    token = tokens.redeem(TokenPurpose.UNLOCK_LOGIN, raw_token, now or utcnow())
+    if token is None or token.user is None or not token.user.active:
+        return None
+    audit.record("account.device_unlocked", actor=token.user, subject=token.user)
+    return token.user
 
 
 def _set_password(user: User, new_password: str) -> None:

@@ -32,6 +32,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.stop_email_change",
         "auth.forgot_password",
         "auth.reset_password",
+        "auth.request_unlock",
+        "auth.unlock_login",
         "auth.invitation",
         "public.offer_response",
     }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
@@ -26,6 +26,7 @@ from .forms import (
     ResetPasswordForm,
 )
 from .links import client_address, safe_next
+from .recovery import remember_device
 
 
 @bp.route("/home")
@@ -57,13 +58,13 @@ def login():
                     outcome.retry_after,
                 )
             )
-            page = render_template("auth/login.html", form=form)
+            page = render_template("auth/login.html", form=form, throttled=True)
             return page, 429, {"Retry-After": str(outcome.retry_after)}
         if outcome.result is LoginResult.OK:
             assert outcome.user is not None
             sessions.begin(outcome.user, remember=form.remember.data)
             response = redirect(safe_next(form.next.data) or url_for(home_endpoint(outcome.user)))
-            _remember_device(response, outcome.user)
+            remember_device(response, outcome.user)
             return response
         messages = {
             LoginResult.INVALID: _("The email address or the password is not correct."),
@@ -76,18 +77,6 @@ def login():
         form.form_errors.append(messages[outcome.result])
     form.password.data = ""
     return render_template("auth/login.html", form=form)
-
-
-def _remember_device(response, user) -> None:
-    """Marks this browser as one the account's owner uses (see services/throttle.py)."""
-    response.set_cookie(
-        throttle.DEVICE_COOKIE,
-        throttle.issue_device_token(user),
-        max_age=int(throttle.DEVICE_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
 
 
 @bp.post("/logout")
@@ -152,7 +141,10 @@ def reset_password(token: str):
                 db.session.commit()
                 sessions.end()
                 flash(_("Your password has been changed. Please log in with the new password."), "success")
-                return redirect(url_for("auth.login"))
+                response = redirect(url_for("auth.login"))
+                # The link proved the mailbox: this browser is the owner's (services/throttle.py).
+                remember_device(response, user)
+                return response
             db.session.rollback()
     valid = tokens.peek(TokenPurpose.RESET_PASSWORD, token) is not None
     return render_template("auth/reset_password.html", form=form, valid=valid), (200 if valid else 410)

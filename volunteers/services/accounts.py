@@ -17,7 +17,7 @@ from ..notifications.events import (
     notify_confirm_email,
 )
 from . import ServiceError, audit, organisations, tokens
-from .passwords import hash_password, verify_password
+from .passwords import ensure_strong, hash_password, verify_password
 from .privacy import record_consent
 from .volunteers import ensure_profile
 
@@ -40,6 +40,7 @@ def create_account(
     locale: str,
     confirmed_at: datetime | None = None,
 ) -> User:
+    ensure_strong(password, user_inputs=(email, given_name, family_name))
     user = User(
         email=normalise_email(email),
         given_name=given_name.strip(),
@@ -72,6 +73,8 @@ def _register(
 ) -> User | None:
     """A new account with the consent recorded, or None when the address has one already:
     then its owner is told by mail, and the caller shows the same page either way."""
+    # Checked before looking the address up: a refused password must not tell whether it has an account.
+    ensure_strong(password, user_inputs=(email, given_name, family_name))
     existing = find_by_email(email)
     if existing is not None:
         hash_password(password)  # costs what a new account costs: the answer's timing tells nothing

@@ -19,7 +19,7 @@ from ..notifications.events import (
 )
 from . import ServiceError, audit, throttle, tokens
 from .accounts import find_by_email, normalise_email, send_confirmation
-from .passwords import hash_password, needs_rehash, verify_password
+from .passwords import ensure_strong, hash_password, needs_rehash, verify_password
 
 
 class LoginResult(enum.Enum):
@@ -116,6 +116,7 @@ def unlock(raw_token: str, now: datetime | None = None) -> User | None:
 
 
 def _set_password(user: User, new_password: str) -> None:
+    ensure_strong(new_password, user_inputs=(user.email, user.given_name, user.family_name))
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
     tokens.revoke_account_links(user)

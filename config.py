@@ -92,6 +92,10 @@ class Config:
     COORDINATOR_SESSION_IDLE_MINUTES = _env_int("COORDINATOR_SESSION_IDLE_MINUTES", 30)
     COORDINATOR_SESSION_MAX_HOURS = _env_int("COORDINATOR_SESSION_MAX_HOURS", 12)
 
+    # Second factor (authenticator app) for coordinators: `required` (they set it up before
+    # anything else) or `optional` (offered, as to everyone). See services/second_factor.py.
+    COORDINATOR_SECOND_FACTOR = os.environ.get("COORDINATOR_SECOND_FACTOR") or "required"
+
     # Number of reverse proxies in front (for ProxyFix); 0 means none.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
 
@@ -136,6 +140,10 @@ class Config:
         ):
             if config[name] < 1:
                 raise ConfigError(f"{name} must be at least 1, not {config[name]}")
+        if config["COORDINATOR_SECOND_FACTOR"] not in ("required", "optional"):
+            raise ConfigError(
+                f"COORDINATOR_SECOND_FACTOR must be required or optional, not {config['COORDINATOR_SECOND_FACTOR']!r}"
+            )
         # The cookie's own signature age is only an outer bound; the limits above are
         # checked against the login time inside it.
         config["PERMANENT_SESSION_LIFETIME"] = timedelta(
@@ -154,6 +162,8 @@ class ProductionConfig(Config):
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The demo logins work with the password alone (README); set `required` to try it.
+    COORDINATOR_SECOND_FACTOR = os.environ.get("COORDINATOR_SECOND_FACTOR") or "optional"
 
     @classmethod
     def finalise(cls, config: dict) -> None:
@@ -173,6 +183,8 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
     MAIL_TIMEOUT = 2
     MAIL_FILE_DIR = None
+    # Tests that need `required` set it; the others log coordinators in with a password.
+    COORDINATOR_SECOND_FACTOR = "optional"
 
 
 PROFILES = {

@@ -110,6 +110,7 @@ def _init_web(app: Flask) -> None:
     from .web import templating
     from .web.access import enforce_access
     from .web.auth import bp as auth_bp
+    from .web.auth.second_factor import enforce_second_factor
     from .web.coordinator import bp as coordinator_bp
     from .web.csrf import handle_csrf_error
     from .web.errors import register_error_pages
@@ -128,6 +129,7 @@ def _init_web(app: Flask) -> None:
     # own before_request.
     app.before_request(enforce_limits)
     app.before_request(enforce_access)
+    app.before_request(enforce_second_factor)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf_error)
     register_error_pages(app)

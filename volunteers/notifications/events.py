@@ -97,6 +97,19 @@ def notify_unlock_login(user: User, raw_token: str, key: str) -> bool:
     )
 
 
+def notify_second_factor_changed(user: User, change) -> bool:
+    """`change`: a services.second_factor.SecondFactorChange."""
+    return mail_user(
+        user,
+        event="second_factor_changed",
+        key=f"second-factor:{change.value}:{user.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        subject=_l("Two-step login of your account has changed"),
+        change=change.value,
+        security_link=portal_url("auth.security"),
+        reset_link=portal_url("auth.forgot_password"),
+    )
+
+
 def notify_password_changed(user: User) -> bool:
     return queue_mail(
         event="password_changed",
@@ -308,6 +321,7 @@ __all__ = [
     "notify_organisation_decided",
     "notify_password_changed",
     "notify_password_reset",
+    "notify_second_factor_changed",
     "notify_training_decided",
     "notify_unlock_login",
     "notify_volunteer_status_changed",

@@ -17,13 +17,15 @@ from ..notifications.events import (
     notify_unlock_login,
     password_reset_key,
 )
-from . import ServiceError, audit, throttle, tokens
+from . import ServiceError, audit, second_factor, throttle, tokens
 from .accounts import find_by_email, normalise_email, send_confirmation
 from .passwords import ensure_strong, hash_password, needs_rehash, verify_password
 
 
 class LoginResult(enum.Enum):
     OK = "ok"
+    #: The password is right; the code of the second factor comes next (a separate page).
+    SECOND_FACTOR = "second_factor"
     INVALID = "invalid"
     THROTTLED = "throttled"
     UNCONFIRMED = "unconfirmed"
@@ -65,14 +67,43 @@ def authenticate(
         return LoginOutcome(LoginResult.INVALID)
 
     assert user is not None
-    throttle.record_success(keys)
     if not user.active:
+        throttle.record_success(keys)
         return LoginOutcome(LoginResult.INACTIVE)
     if not user.email_confirmed:
+        throttle.record_success(keys)
         send_confirmation(user, now)
         return LoginOutcome(LoginResult.UNCONFIRMED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    if user.has_second_factor:
+        # The count goes on until the second step succeeds: entering the password again
+        # must not clear the failures of guessed codes.
+        return LoginOutcome(LoginResult.SECOND_FACTOR, user=user)
+    throttle.record_success(keys)
+    user.last_login_at = now
+    return LoginOutcome(LoginResult.OK, user=user)
+
+
+def complete_second_factor(
+    user: User,
+    code: str,
+    client: str,
+    device: throttle.Device | None = None,
+    now: datetime | None = None,
+) -> LoginOutcome:
+    """The second step of a login whose password was right: throttled and audited like it."""
+    now = now or utcnow()
+    keys = throttle.keys_for(normalise_email(user.email or ""), client, device, user)
+    wait = throttle.seconds_blocked(keys, now)
+    if wait:
+        audit.record("account.login_throttled", subject=user)
+        return LoginOutcome(LoginResult.THROTTLED, retry_after=wait)
+    if not second_factor.verify(user, code, now):
+        throttle.record_failure(keys, now)
+        audit.record("account.second_factor_failed", subject=user)
+        return LoginOutcome(LoginResult.INVALID)
+    throttle.record_success(keys)
     user.last_login_at = now
     return LoginOutcome(LoginResult.OK, user=user)
 

@@ -23,6 +23,7 @@ PUBLIC_ENDPOINTS = frozenset(
         "public.set_language",
         "public.health",
         "auth.login",
+        "auth.second_factor_login",
         "auth.register",
         "auth.register_volunteer",
         "auth.register_organisation",

@@ -27,6 +27,7 @@ from .forms import (
 )
 from .links import client_address, safe_next
 from .recovery import remember_device
+from .second_factor import begin_second_step
 
 
 @bp.route("/home")
@@ -60,6 +61,9 @@ def login():
             )
             page = render_template("auth/login.html", form=form, throttled=True)
             return page, 429, {"Retry-After": str(outcome.retry_after)}
+        if outcome.result is LoginResult.SECOND_FACTOR:
+            assert outcome.user is not None
+            return begin_second_step(outcome.user, form.remember.data, form.next.data)
         if outcome.result is LoginResult.OK:
             assert outcome.user is not None
             sessions.begin(outcome.user, remember=form.remember.data)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -84,7 +85,19 @@ class Config:
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+
+    # How long a login lasts (volunteers/web/sessions.py): ended after so many minutes without
+    # a request, and so many hours after the password was entered, whatever happens; shorter
+    # for coordinators, who see health-related data. "Stay logged in" skips the inactivity
+    # timeout for volunteers and organisation staff, never the lifetime.
+    SESSION_IDLE_MINUTES = _env_int("SESSION_IDLE_MINUTES", 120)
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 24 * 30)
+    COORDINATOR_SESSION_IDLE_MINUTES = _env_int("COORDINATOR_SESSION_IDLE_MINUTES", 30)
+    COORDINATOR_SESSION_MAX_HOURS = _env_int("COORDINATOR_SESSION_MAX_HOURS", 12)
+
+    # Second factor (authenticator app) for coordinators: `required` (they set it up before
+    # anything else) or `optional` (offered, as to everyone). See services/second_factor.py.
+    COORDINATOR_SECOND_FACTOR = os.environ.get("COORDINATOR_SECOND_FACTOR") or "required"
 
     # Number of reverse proxies in front (for ProxyFix); 0 means none.
     PROXY_COUNT = _env_int("PROXY_COUNT", 0)
@@ -122,6 +135,23 @@ class Config:
                 "SECRET_KEY is not set. Set it to a long random value, for example the output of "
                 "`python -c 'import secrets; print(secrets.token_urlsafe(48))'`."
             )
+        for name in (
+            "SESSION_IDLE_MINUTES",
+            "SESSION_MAX_HOURS",
+            "COORDINATOR_SESSION_IDLE_MINUTES",
+            "COORDINATOR_SESSION_MAX_HOURS",
+        ):
+            if config[name] < 1:
+                raise ConfigError(f"{name} must be at least 1, not {config[name]}")
+        if config["COORDINATOR_SECOND_FACTOR"] not in ("required", "optional"):
+            raise ConfigError(
+                f"COORDINATOR_SECOND_FACTOR must be required or optional, not {config['COORDINATOR_SECOND_FACTOR']!r}"
+            )
+        # The cookie's own signature age is only an outer bound; the limits above are
+        # checked against the login time inside it.
+        config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+            hours=max(config["SESSION_MAX_HOURS"], config["COORDINATOR_SESSION_MAX_HOURS"])
+        )
         https = config["BASE_URL"].startswith("https://")
         # Secure cookies whenever the site is served over HTTPS.
         config["SESSION_COOKIE_SECURE"] = https
@@ -135,6 +165,8 @@ class ProductionConfig(Config):
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
     SECRET_KEY = os.environ.get("SECRET_KEY")
+    # The demo logins work with the password alone (README); set `required` to try it.
+    COORDINATOR_SECOND_FACTOR = os.environ.get("COORDINATOR_SECOND_FACTOR") or "optional"
 
     @classmethod
     def finalise(cls, config: dict) -> None:
@@ -154,6 +186,8 @@ class TestingConfig(Config):
     ARGON2_PARALLELISM = 1
     MAIL_TIMEOUT = 2
     MAIL_FILE_DIR = None
+    # Tests that need `required` set it; the others log coordinators in with a password.
+    COORDINATOR_SECOND_FACTOR = "optional"
 
 
 PROFILES = {

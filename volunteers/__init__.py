@@ -90,6 +90,14 @@ def _init_login(app: Flask) -> None:
             user_id, version = (int(part) for part in login_id.split(":"))
         except ValueError:
             return None
+        from flask import session
+
+        from .web.sessions import AUTHENTICATED_AT
+
+        # Only a session begun by web/sessions.py (it knows when the login happened): this
+        # also refuses Flask-Login's remember-me cookie, which carries no login time.
+        if AUTHENTICATED_AT not in session:
+            return None
         user = db.session.get(User, user_id)
         if user is None or user.session_version != version or not user.active:
             return None
@@ -101,13 +109,15 @@ def _init_web(app: Flask) -> None:
 
     from .web import templating
     from .web.access import enforce_access
-    from .web.auth.routes import bp as auth_bp
+    from .web.auth import bp as auth_bp
+    from .web.auth.second_factor import enforce_second_factor
     from .web.coordinator import bp as coordinator_bp
     from .web.csrf import handle_csrf_error
     from .web.errors import register_error_pages
     from .web.organisation import bp as organisation_bp
     from .web.public.routes import bp as public_bp
     from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
+    from .web.sessions import enforce_limits
     from .web.uploads import UploadRequest
     from .web.volunteer import bp as volunteer_bp
 
@@ -117,8 +127,11 @@ def _init_web(app: Flask) -> None:
     app.before_request(refuse_nul_bytes)
     if not app.config["PROXY_COUNT"]:
         app.before_request(warn_about_unconfigured_proxy)
-    # The access gate must run before CSRFProtect's own before_request.
+    # Sessions past their limits end first; the access gate must run before CSRFProtect's
+    # own before_request.
+    app.before_request(enforce_limits)
     app.before_request(enforce_access)
+    app.before_request(enforce_second_factor)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf_error)
     register_error_pages(app)

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, text, update
 from .db_types import upsert, utcnow
 from .extensions import db
 from .models import ActionToken, Invitation, JobState, VolunteerImport
-from .services import throttle
+from .services import rate_limits, throttle
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +29,8 @@ class Job:
 
 def purge_expired(now: datetime) -> str:
     """Mail-link tokens a week after they expired or were used, open invitations a month
-    after they expired, throttling records once they are quiet, uploads for an import a day on."""
+    after they expired, throttling records once they are quiet, rate-limit counters once
+    their window has ended, uploads for an import a day on."""
     week_ago = now - timedelta(days=7)
     tokens = db.session.execute(
         delete(ActionToken).where(or_(ActionToken.expires_at < week_ago, ActionToken.used_at < week_ago))
@@ -37,7 +38,7 @@ def purge_expired(now: datetime) -> str:
     invitations = db.session.execute(
         delete(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at < now - timedelta(days=30))
     ).rowcount
-    throttles = throttle.purge(now)
+    throttles = throttle.purge(now) + rate_limits.purge(now)
     imports = db.session.execute(
         delete(VolunteerImport).where(VolunteerImport.created_at < now - timedelta(days=1))
     ).rowcount

@@ -200,8 +200,9 @@ def test_logout_is_a_post_and_ends_every_session_remember_me_included(ctx, app, 
     laptop, phone = app.test_client(), app.test_client()
     login(laptop, user, remember=True)
     login(phone, user, remember=True)
-    remember_cookie = laptop.get_cookie("remember_token")
-    assert remember_cookie is not None
+    # "Stay logged in" keeps the signed session cookie when the browser closes.
+    remembered = laptop.get_cookie("session")
+    assert remembered is not None and remembered.expires is not None
 
     assert laptop.get("/logout").status_code == 405
     response = submit(laptop, "/logout", page="/volunteer/")
@@ -209,9 +210,9 @@ def test_logout_is_a_post_and_ends_every_session_remember_me_included(ctx, app, 
     assert laptop.get("/volunteer/").status_code == 302
     assert phone.get("/volunteer/").status_code == 302
 
-    # A copied remember-me cookie does not bring the session back either.
+    # A copied cookie does not bring the session back either.
     thief = app.test_client()
-    thief.set_cookie("remember_token", remember_cookie.value)
+    thief.set_cookie("session", remembered.value)
     assert thief.get("/volunteer/").status_code == 302
 
 
@@ -335,3 +336,104 @@ def test_signed_in_users_are_sent_home_from_the_login(ctx, client, login):
     login(client, factories.coordinator())
     assert client.get("/login").headers["Location"] == "/coordinator/"
     assert client.get("/").headers["Location"] == "/home"
+
+
+def _recorded_volunteer(email: str) -> User:
+    """A volunteer the centre recorded (or imported): an account with no password yet."""
+    account = factories.volunteer(email=email)
+    account.password_hash = None
+    db.session.commit()
+    return account
+
+
+def test_an_account_without_a_password_answers_like_a_wrong_password(ctx, client, monkeypatch):
+    from argon2 import PasswordHasher
+
+    recorded = _recorded_volunteer("recorded@example.org")
+    verifications: list[str] = []
+    original = PasswordHasher.verify
+
+    def counting_verify(self, hash, password):
+        verifications.append(password)
+        return original(self, hash, password)
+
+    monkeypatch.setattr(PasswordHasher, "verify", counting_verify)
+    no_password = _attempt(client, recorded.email, "any password at all")
+    unknown = _attempt(client, "nobody@example.org", "any password at all")
+    assert no_password.status_code == unknown.status_code == 200
+
+    def strip(page: str) -> str:
+        return without_csrf_tokens(page).replace(recorded.email, "ADDRESS").replace("nobody@example.org", "ADDRESS")
+
+    assert strip(no_password.get_data(as_text=True)) == strip(unknown.get_data(as_text=True))
+    # An Argon2 verification ran for both, so neither answers faster than a wrong password.
+    assert verifications == ["any password at all", "any password at all"]
+    failed = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "account.login_failed")).all()
+    assert recorded.id in {event.subject_user_id for event in failed}
+
+
+def test_an_account_without_a_password_is_throttled_like_any_other(ctx, client):
+    recorded = _recorded_volunteer("recorded2@example.org")
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures):
+        assert _attempt(client, recorded.email).status_code == 200
+    assert _attempt(client, recorded.email).status_code == 429
+
+
+def test_a_stranger_on_a_shared_network_cannot_keep_an_owner_out(ctx, app, deliver, smtp_server):
+    owner = factories.volunteer(email="owner@example.org", locale="en")
+    shared = {"REMOTE_ADDR": "192.0.2.70"}  # a shelter's network: one address for everyone
+    stranger = app.test_client()
+
+    def fail(email: str):
+        submit(stranger, "/login", {"email": email, "password": "guess guess"}, environ_base=shared)
+
+    for number in range(throttle.CLIENT.free_failures + 2):
+        fail(f"guess{number}@example.org")
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures + 1):
+        fail(owner.email)
+
+    # The owner, on a computer there without the device cookie, is held up ...
+    browser = app.test_client()
+    right = {"email": owner.email, "password": factories.PASSWORD}
+    blocked = submit(browser, "/login", right, environ_base=shared, headers={"Accept-Language": "en"})
+    assert blocked.status_code == 429
+    assert 'href="/login/unlock"' in blocked.get_data(as_text=True)
+
+    # ... and asks for a link by mail; an unknown address gets the same page and no mail.
+    asked = submit(browser, "/login/unlock", {"email": owner.email}, environ_base=shared)
+    unknown = submit(browser, "/login/unlock", {"email": "nobody@example.org"}, environ_base=shared)
+    assert asked.status_code == unknown.status_code == 200
+    assert without_csrf_tokens(asked.get_data(as_text=True)) == without_csrf_tokens(unknown.get_data(as_text=True))
+    deliver()
+    assert smtp_server.to("nobody@example.org") == []
+    [mail] = smtp_server.to(owner.email)
+    link = path_of_link(mail, "/login/unlock/")
+    assert browser.get(link, environ_base=shared).status_code == 200  # opening it uses nothing
+    assert browser.get_cookie("known_device") is None
+    let_in = submit(browser, link, environ_base=shared)
+    assert let_in.status_code == 302 and let_in.headers["Location"] == "/login"
+    assert browser.get_cookie("known_device") is not None
+
+    # The stranger goes on failing; the owner's browser now counts on its own.
+    for number in range(5):
+        fail(f"more{number}@example.org")
+        fail(owner.email)
+    assert submit(browser, "/login", right, environ_base=shared).status_code == 302
+    # The link worked once.
+    assert submit(app.test_client(), link, environ_base=shared).status_code == 410
+
+
+def test_a_password_reset_also_lets_that_browser_past_the_throttling(ctx, app, client, deliver, smtp_server):
+    owner = factories.volunteer(email="owner@example.org")
+    shared = {"REMOTE_ADDR": "192.0.2.71"}
+    stranger = app.test_client()
+    for _ in range(throttle.EMAIL_AND_CLIENT.free_failures + 1):
+        submit(stranger, "/login", {"email": owner.email, "password": "guess guess"}, environ_base=shared)
+    submit(client, "/password/forgot", {"email": owner.email}, environ_base=shared)
+    deliver()
+    link = path_of_link(smtp_server.to(owner.email)[0], "/password/reset/")
+    new = "a completely new phrase"
+    submit(client, link, {"password": new, "password_repeat": new}, environ_base=shared)
+    assert client.get_cookie("known_device") is not None
+    response = submit(client, "/login", {"email": owner.email, "password": new}, environ_base=shared)
+    assert response.status_code == 302

@@ -198,7 +198,12 @@ def test_email_change_goes_through_the_new_address(ctx, client, login, deliver, 
 
     account = factories.volunteer(email="old@example.org")
     login(client, account)
-    response = submit(client, "/volunteer/email", {"new_email": "New@Example.org"}, page="/volunteer/profile")
+    response = submit(
+        client,
+        "/volunteer/email",
+        {"new_email": "New@Example.org", "current_password": factories.PASSWORD},
+        page="/volunteer/profile",
+    )
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(User, account.id).email == "old@example.org"

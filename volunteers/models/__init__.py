@@ -30,8 +30,9 @@ from .outbox import OutboxMessage, OutboxStatus
 from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
+from .second_factor import RecoveryCode
 from .support import Exclusion, Offer, RequestEvent, SupportRequest
-from .throttle import LoginThrottle
+from .throttle import LoginThrottle, RateLimitCounter
 from .token import ActionToken, Invitation, InvitationRole, TokenPurpose
 from .user import User
 from .volunteer import Absence, AvailabilitySlot, StatusChange, VolunteerLanguage, VolunteerProfile
@@ -78,6 +79,8 @@ __all__ = [
     "QualificationArea",
     "QualificationStatus",
     "QualificationType",
+    "RateLimitCounter",
+    "RecoveryCode",
     "RequestEvent",
     "RequestState",
     "Requirement",

@@ -24,6 +24,10 @@ class TokenPurpose(enum.Enum):
     INVITATION = "invitation"
     #: The link in an offer mail: accept or decline without logging in.
     OFFER_RESPONSE = "offer_response"
+    #: To the old address: stop (or undo) a change of address the owner did not ask for.
+    STOP_EMAIL_CHANGE = "stop_email_change"
+    #: Lets one browser past the login throttling of a shared network (services/throttle.py).
+    UNLOCK_LOGIN = "unlock_login"
 
 
 class ActionToken(db.Model):
@@ -44,6 +48,9 @@ class ActionToken(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: For a change of address: the new address, confirmed by redeeming the token.
     new_email: Mapped[str | None] = mapped_column(String(254))
+    #: The address the link was mailed to, where it matters: for stopping a change of address,
+    #: the old one (it is restored if the change was already confirmed).
+    sent_to: Mapped[str | None] = mapped_column(String(254))
 
     user: Mapped[User | None] = relationship()
     invitation: Mapped[Invitation | None] = relationship()

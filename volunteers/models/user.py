@@ -43,6 +43,13 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deactivated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Second factor: the base32 secret of the authenticator app (TOTP, RFC 6238), once confirmed.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    #: A secret being set up (shown as a QR code) until the first code from the app confirms it.
+    totp_pending_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The last time step whose code was used: a code works once (no replay).
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
     memberships: Mapped[list[Membership]] = relationship(back_populates="user", cascade="all, delete-orphan")
     profile: Mapped[VolunteerProfile | None] = relationship(back_populates="user", uselist=False)
@@ -63,6 +70,10 @@ class User(UserMixin, db.Model):
     def has_password(self) -> bool:
         """False for a person the centre recorded who has not taken the account over yet."""
         return self.password_hash is not None
+
+    @property
+    def has_second_factor(self) -> bool:
+        return self.totp_secret is not None
 
     @property
     def email_confirmed(self) -> bool:

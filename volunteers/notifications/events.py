@@ -35,6 +35,12 @@ def confirm_email_key(user: User, now: datetime | None = None) -> str:
     return f"confirm-email:{user.id}:{_hour(now or utcnow())}"
 
 
+def _name_if_confirmed(user: User) -> str | None:
+    """Mail to an address nobody has confirmed carries no text a stranger could have typed
+    (a "name" like "You won! Click http://..."): the greeting then has no name."""
+    return user.given_name if user.email_confirmed else None
+
+
 def notify_confirm_email(user: User, raw_token: str, key: str) -> bool:
     return queue_mail(
         event="confirm_email",
@@ -42,7 +48,7 @@ def notify_confirm_email(user: User, raw_token: str, key: str) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=_l("Please confirm your email address"),
-        given_name=user.given_name,
+        given_name=None,
         link=portal_url("auth.confirm_email", token=raw_token),
     )
 
@@ -55,7 +61,7 @@ def notify_account_exists(user: User, now: datetime | None = None) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=_l("You already have an account"),
-        given_name=user.given_name,
+        given_name=_name_if_confirmed(user),
         login_link=portal_url("auth.login"),
         reset_link=portal_url("auth.forgot_password"),
     )
@@ -74,8 +80,33 @@ def notify_password_reset(user: User, raw_token: str, key: str) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=_l("Reset your password"),
-        given_name=user.given_name,
+        given_name=_name_if_confirmed(user),
         link=portal_url("auth.reset_password", token=raw_token),
+    )
+
+
+def notify_unlock_login(user: User, raw_token: str, key: str) -> bool:
+    return queue_mail(
+        event="unlock_login",
+        key=key,
+        recipient=user.email,
+        locale=user.locale,
+        subject=_l("Log in despite too many attempts on your network"),
+        given_name=_name_if_confirmed(user),
+        link=portal_url("auth.unlock_login", token=raw_token),
+    )
+
+
+def notify_second_factor_changed(user: User, change) -> bool:
+    """`change`: a services.second_factor.SecondFactorChange."""
+    return mail_user(
+        user,
+        event="second_factor_changed",
+        key=f"second-factor:{change.value}:{user.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        subject=_l("Two-step login of your account has changed"),
+        change=change.value,
+        security_link=portal_url("auth.security"),
+        reset_link=portal_url("auth.forgot_password"),
     )
 
 
@@ -236,6 +267,32 @@ def notify_expired(profile: VolunteerProfile, *, key: str, what: str, names: tup
     )
 
 
+def notify_email_change_requested(user: User, new_email: str, raw_token: str, key: str) -> bool:
+    """To the old address: someone asked to move the account to `new_email`; a link stops it."""
+    return mail_user(
+        user,
+        event="email_change_requested",
+        key=f"{key}:old",
+        subject=_l("Your email address is about to change"),
+        new_email=new_email,
+        link=portal_url("auth.stop_email_change", token=raw_token),
+    )
+
+
+def notify_email_changed(user: User, old_email: str, raw_token: str) -> bool:
+    """To the old address: the change is done; a link undoes it."""
+    return queue_mail(
+        event="email_changed",
+        key=f"email-changed:{user.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        recipient=old_email,
+        locale=user.locale,
+        subject=_l("The email address of your account was changed"),
+        given_name=user.given_name,
+        new_email=user.email,
+        link=portal_url("auth.stop_email_change", token=raw_token),
+    )
+
+
 def notify_email_change(user: User, new_email: str, raw_token: str, key: str) -> bool:
     """To the new address: a link that confirms it (the old one stays until then)."""
     return queue_mail(
@@ -244,7 +301,7 @@ def notify_email_change(user: User, new_email: str, raw_token: str, key: str) ->
         recipient=new_email,
         locale=user.locale,
         subject=_l("Please confirm your new email address"),
-        given_name=user.given_name,
+        given_name=None,
         link=portal_url("auth.confirm_email_change", token=raw_token),
     )
 
@@ -255,6 +312,8 @@ __all__ = [
     "notify_account_exists",
     "notify_confirm_email",
     "notify_email_change",
+    "notify_email_change_requested",
+    "notify_email_changed",
     "notify_expired",
     "notify_expiry_reminder",
     "notify_invitation",
@@ -262,7 +321,9 @@ __all__ = [
     "notify_organisation_decided",
     "notify_password_changed",
     "notify_password_reset",
+    "notify_second_factor_changed",
     "notify_training_decided",
+    "notify_unlock_login",
     "notify_volunteer_status_changed",
     "password_reset_key",
 ]

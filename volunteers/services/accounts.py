@@ -17,7 +17,7 @@ from ..notifications.events import (
     notify_confirm_email,
 )
 from . import ServiceError, audit, organisations, tokens
-from .passwords import hash_password
+from .passwords import ensure_strong, hash_password, verify_password
 from .privacy import record_consent
 from .volunteers import ensure_profile
 
@@ -40,6 +40,7 @@ def create_account(
     locale: str,
     confirmed_at: datetime | None = None,
 ) -> User:
+    ensure_strong(password, user_inputs=(email, given_name, family_name))
     user = User(
         email=normalise_email(email),
         given_name=given_name.strip(),
@@ -72,6 +73,8 @@ def _register(
 ) -> User | None:
     """A new account with the consent recorded, or None when the address has one already:
     then its owner is told by mail, and the caller shows the same page either way."""
+    # Checked before looking the address up: a refused password must not tell whether it has an account.
+    ensure_strong(password, user_inputs=(email, given_name, family_name))
     existing = find_by_email(email)
     if existing is not None:
         hash_password(password)  # costs what a new account costs: the answer's timing tells nothing
@@ -157,12 +160,16 @@ def confirm_email(raw_token: str, now: datetime | None = None) -> User | None:
     return user
 
 
-def request_email_change(user: User, new_email: str, now: datetime | None = None) -> None:
+def request_email_change(user: User, new_email: str, password: str, now: datetime | None = None) -> None:
     """Mails a confirmation link to the new address; the old one stays until it is used.
+    The password is asked for, so a session left open on a shared computer cannot move the
+    account away; the old address is told, with a link that stops the change.
     Whether the new address is taken is told only on confirming, to its owner's mailbox."""
-    from ..notifications.events import notify_email_change
+    from ..notifications.events import notify_email_change, notify_email_change_requested
 
     now = now or utcnow()
+    if not verify_password(user.password_hash, password):
+        raise ServiceError(_l("The password is not correct."), field="current_password")
     new_email = normalise_email(new_email)
     if new_email == user.email:
         raise ServiceError(_l("This is already your address."), field="new_email")
@@ -171,9 +178,16 @@ def request_email_change(user: User, new_email: str, now: datetime | None = None
         raise ServiceError(_l("A confirmation link was sent within the last hour. Please use that one."))
     raw = tokens.issue(TokenPurpose.CHANGE_EMAIL, user=user, new_email=new_email, now=now)
     notify_email_change(user, new_email, raw, key)
+    if user.email:
+        stop = tokens.issue(TokenPurpose.STOP_EMAIL_CHANGE, user=user, new_email=new_email, sent_to=user.email, now=now)
+        notify_email_change_requested(user, new_email, stop, key)
+    audit.record("account.email_change_requested", actor=user, subject=user)
 
 
 def confirm_email_change(raw_token: str, now: datetime | None = None) -> User | None:
+    """The new address is confirmed; the old one is told, with a link that undoes the change."""
+    from ..notifications.events import notify_email_changed
+
     now = now or utcnow()
     token = tokens.redeem(TokenPurpose.CHANGE_EMAIL, raw_token, now)
     if token is None or token.user is None or token.new_email is None:
@@ -181,10 +195,40 @@ def confirm_email_change(raw_token: str, now: datetime | None = None) -> User | 
     if find_by_email(token.new_email) is not None:
         raise ServiceError(_l("Another account uses this address already. Your address has not changed."))
     user = token.user
+    old_email = user.email
     user.email = token.new_email
     user.email_confirmed_at = now
+    tokens.revoke_unused(TokenPurpose.CHANGE_EMAIL, user, now)
+    if old_email:
+        undo = tokens.issue(
+            TokenPurpose.STOP_EMAIL_CHANGE, user=user, new_email=token.new_email, sent_to=old_email, now=now
+        )
+        notify_email_changed(user, old_email, undo)
     audit.record("account.email_changed", actor=user, subject=user)
     return user
+
+
+def stop_email_change(raw_token: str, now: datetime | None = None) -> tuple[User, str] | None:
+    """The old address stops a change of address it did not ask for, or undoes one already
+    confirmed. Every session ends and every open link of the account dies: whoever asked had
+    the account open and knew its password. Returns the account and a fresh reset link's
+    secret, so its owner chooses a new password at once (the click proved the mailbox)."""
+    now = now or utcnow()
+    token = tokens.redeem(TokenPurpose.STOP_EMAIL_CHANGE, raw_token, now)
+    if token is None or token.user is None:
+        return None
+    user = token.user
+    restored = False
+    if token.sent_to and token.new_email and user.email == token.new_email and find_by_email(token.sent_to) is None:
+        user.email = token.sent_to
+        user.email_confirmed_at = now
+        restored = True
+    user.end_all_sessions()
+    tokens.revoke_account_links(user, now)
+    tokens.revoke_unused(TokenPurpose.STOP_EMAIL_CHANGE, user, now)
+    reset = tokens.issue(TokenPurpose.RESET_PASSWORD, user=user, now=now)
+    audit.record("account.email_change_stopped", actor=user, subject=user, restored=restored)
+    return user, reset
 
 
 def set_locale(user: User, locale: str) -> None:

@@ -14,15 +14,18 @@ from ..notifications.events import (
     already_queued,
     notify_password_changed,
     notify_password_reset,
+    notify_unlock_login,
     password_reset_key,
 )
-from . import ServiceError, audit, throttle, tokens
+from . import ServiceError, audit, second_factor, throttle, tokens
 from .accounts import find_by_email, normalise_email, send_confirmation
-from .passwords import hash_password, needs_rehash, spend_verification_time, verify_password
+from .passwords import ensure_strong, hash_password, needs_rehash, verify_password
 
 
 class LoginResult(enum.Enum):
     OK = "ok"
+    #: The password is right; the code of the second factor comes next (a separate page).
+    SECOND_FACTOR = "second_factor"
     INVALID = "invalid"
     THROTTLED = "throttled"
     UNCONFIRMED = "unconfirmed"
@@ -56,25 +59,51 @@ def authenticate(
         audit.record("account.login_throttled", subject=user)
         return LoginOutcome(LoginResult.THROTTLED, retry_after=wait)
 
-    if user is None:
-        spend_verification_time(password)
-        valid = False
-    else:
-        valid = verify_password(user.password_hash, password)
+    # Unknown addresses and accounts without a password yet cost one Argon2 check too.
+    valid = verify_password(user.password_hash if user is not None else None, password)
     if not valid:
         throttle.record_failure(keys, now)
         audit.record("account.login_failed", subject=user)
         return LoginOutcome(LoginResult.INVALID)
 
     assert user is not None
-    throttle.record_success(keys)
     if not user.active:
+        throttle.record_success(keys)
         return LoginOutcome(LoginResult.INACTIVE)
     if not user.email_confirmed:
+        throttle.record_success(keys)
         send_confirmation(user, now)
         return LoginOutcome(LoginResult.UNCONFIRMED)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
+    if user.has_second_factor:
+        # The count goes on until the second step succeeds: entering the password again
+        # must not clear the failures of guessed codes.
+        return LoginOutcome(LoginResult.SECOND_FACTOR, user=user)
+    throttle.record_success(keys)
+    user.last_login_at = now
+    return LoginOutcome(LoginResult.OK, user=user)
+
+
+def complete_second_factor(
+    user: User,
+    code: str,
+    client: str,
+    device: throttle.Device | None = None,
+    now: datetime | None = None,
+) -> LoginOutcome:
+    """The second step of a login whose password was right: throttled and audited like it."""
+    now = now or utcnow()
+    keys = throttle.keys_for(normalise_email(user.email or ""), client, device, user)
+    wait = throttle.seconds_blocked(keys, now)
+    if wait:
+        audit.record("account.login_throttled", subject=user)
+        return LoginOutcome(LoginResult.THROTTLED, retry_after=wait)
+    if not second_factor.verify(user, code, now):
+        throttle.record_failure(keys, now)
+        audit.record("account.second_factor_failed", subject=user)
+        return LoginOutcome(LoginResult.INVALID)
+    throttle.record_success(keys)
     user.last_login_at = now
     return LoginOutcome(LoginResult.OK, user=user)
 
@@ -93,9 +122,35 @@ def request_password_reset(email: str, now: datetime | None = None) -> None:
     notify_password_reset(user, raw, key)
 
 
+def request_unlock(email: str, now: datetime | None = None) -> None:
+    """Mails a link that lets one browser past the login throttling of its network (a
+    stranger there may have caused it), if the address has an active account with a password.
+    The caller shows the same page either way."""
+    now = now or utcnow()
+    user = find_by_email(email)
+    if user is None or not user.active or not user.has_password:
+        return
+    key = f"unlock-login:{user.id}:{now:%Y%m%d%H}{now.minute // 10}"
+    if already_queued(key):
+        return
+    raw = tokens.issue(TokenPurpose.UNLOCK_LOGIN, user=user, now=now)
+    notify_unlock_login(user, raw, key)
+
+
+def unlock(raw_token: str, now: datetime | None = None) -> User | None:
+    """The owner opened the link: the caller marks this browser as theirs (a device cookie)."""
+    token = tokens.redeem(TokenPurpose.UNLOCK_LOGIN, raw_token, now or utcnow())
+    if token is None or token.user is None or not token.user.active:
+        return None
+    audit.record("account.device_unlocked", actor=token.user, subject=token.user)
+    return token.user
+
+
 def _set_password(user: User, new_password: str) -> None:
+    ensure_strong(new_password, user_inputs=(user.email, user.given_name, user.family_name))
     user.password_hash = hash_password(new_password)
     user.end_all_sessions()
+    tokens.revoke_account_links(user)
     notify_password_changed(user)
 
 
@@ -105,7 +160,6 @@ def reset_password(raw_token: str, new_password: str, now: datetime | None = Non
     if token is None or token.user is None or not token.user.active:
         return None
     user = token.user
-    tokens.revoke_unused(TokenPurpose.RESET_PASSWORD, user, now)
     if user.email_confirmed_at is None:
         # The link reached this mailbox: the address is confirmed too.
         user.email_confirmed_at = now

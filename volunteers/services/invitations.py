@@ -24,7 +24,7 @@ from ..notifications.events import notify_invitation
 from ..permissions import can_manage_members, membership
 from . import ServiceError, audit, tokens
 from .accounts import create_account, find_by_email, normalise_email
-from .passwords import hash_password
+from .passwords import ensure_strong, hash_password
 from .privacy import record_consent
 
 #: Invitations one person may send in 24 hours: mail to strangers must not become a spam channel.
@@ -213,6 +213,7 @@ def take_over(
     user = find_by_email(invitation.email)
     if invitation.role is not InvitationRole.VOLUNTEER or user is None or user.has_password:
         raise ServiceError(_l("This invitation has expired or has already been used. Ask for a new one."))
+    ensure_strong(password, user_inputs=(user.email, given_name, family_name))
     user.password_hash = hash_password(password)
     user.given_name = given_name.strip()
     user.family_name = family_name.strip()

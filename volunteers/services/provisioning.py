@@ -8,9 +8,10 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..models import Membership, Organisation, OrganisationStatus, Place, User
 from ..permissions import membership
+from . import ServiceError
 from .accounts import create_account, find_by_email
 from .organisations import name_key
-from .passwords import MIN_PASSWORD_LENGTH, hash_password
+from .passwords import MIN_PASSWORD_LENGTH, ensure_strong, hash_password
 from .privacy import record_consent
 from .volunteers import ensure_profile
 
@@ -50,8 +51,13 @@ def provision_user(
     """Creates the account (or adds roles to it). Returns (user, created)."""
     user = find_by_email(email)
     created = user is None
+    if password:
+        try:
+            ensure_strong(password, user_inputs=(email, given_name, family_name))
+        except ServiceError as error:
+            raise ValueError(str(error.message)) from error
     if user is None:
-        if not password or len(password) < MIN_PASSWORD_LENGTH:
+        if not password:
             raise ValueError(f"the password needs at least {MIN_PASSWORD_LENGTH} characters")
         local = email.split("@")[0]
         user = create_account(

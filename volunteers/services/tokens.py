@@ -19,7 +19,14 @@ LIFETIMES = {
     TokenPurpose.RESET_PASSWORD: timedelta(hours=1),
     TokenPurpose.INVITATION: timedelta(days=14),
     TokenPurpose.OFFER_RESPONSE: timedelta(days=2),
+    # Outlives the change it stops by a week, so a confirmed change can still be undone.
+    TokenPurpose.STOP_EMAIL_CHANGE: timedelta(days=14),
+    TokenPurpose.UNLOCK_LOGIN: timedelta(hours=1),
 }
+
+#: The links that act on an account and die when its password is changed or reset: whoever
+#: asked for them may have been someone who had no right to.
+ACCOUNT_LINKS = (TokenPurpose.CHANGE_EMAIL, TokenPurpose.RESET_PASSWORD, TokenPurpose.UNLOCK_LOGIN)
 
 
 def digest(raw: str) -> str:
@@ -33,6 +40,7 @@ def issue(
     invitation: Invitation | None = None,
     offer: Offer | None = None,
     new_email: str | None = None,
+    sent_to: str | None = None,
     expires_at: datetime | None = None,
     now: datetime | None = None,
 ) -> str:
@@ -46,6 +54,7 @@ def issue(
             invitation=invitation,
             offer=offer,
             new_email=new_email,
+            sent_to=sent_to,
             created_at=now,
             expires_at=expires_at or now + LIFETIMES[purpose],
         )
@@ -97,6 +106,12 @@ def revoke_unused(purpose: TokenPurpose, user: User, now: datetime | None = None
         .values(used_at=now or utcnow())
         .execution_options(synchronize_session=False)
     )
+
+
+def revoke_account_links(user: User, now: datetime | None = None) -> None:
+    """Ends the open address-change, reset and unlock links of the account."""
+    for purpose in ACCOUNT_LINKS:
+        revoke_unused(purpose, user, now)
 
 
 def revoke_offer_links(offer: Offer, now: datetime | None = None) -> None:

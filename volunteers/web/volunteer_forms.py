@@ -13,6 +13,7 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
+    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -275,6 +276,12 @@ class TrainingForm(FlaskForm):
 
 class EmailChangeForm(FlaskForm):
     new_email = email_field(_l("New email address"))
+    current_password = PasswordField(
+        _l("Your current password"),
+        description=_l("So that nobody who finds your account open can move it to another address."),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
 
 
 class StatusForm(FlaskForm):

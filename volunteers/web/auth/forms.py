@@ -42,7 +42,10 @@ class LoginForm(FlaskForm):
         validators=[DataRequired(message=_l("Enter your password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )
-    remember = BooleanField(_l("Stay logged in on this device for 30 days"))
+    remember = BooleanField(
+        _l("Stay logged in on this device"),
+        description=_l("Only on your own device, never on a shared computer."),
+    )
     next = HiddenField()
 
 
@@ -118,3 +121,33 @@ class InvitationAccountForm(FlaskForm):
     password, password_repeat = new_password_fields()
     locale = _locale_field()
     privacy = _privacy_field()
+
+
+class SecondFactorCodeForm(FlaskForm):
+    """The second step of the login."""
+
+    code = StringField(
+        _l("Code"),
+        description=_l("The 6 digits your authenticator app shows now, or one of your recovery codes."),
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "spellcheck": "false", "autocapitalize": "none"},
+    )
+
+
+class SecondFactorSetupForm(FlaskForm):
+    code = StringField(
+        _l("Code from the app"),
+        description=_l("The 6 digits the app shows for this account after you have added it."),
+        validators=[DataRequired(message=_l("Enter the code.")), Length(max=40)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class PasswordConfirmForm(FlaskForm):
+    """A change to the second factor asks for the password again (use a prefix per form on a page)."""
+
+    current_password = PasswordField(
+        _l("Your current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )

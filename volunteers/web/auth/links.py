@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import request
 
 _TOKEN_PATH = re.compile(
-    r"((?:/|%2F)(?:confirm|email(?:/|%2F)confirm|password(?:/|%2F)reset|invitation|offer)(?:/|%2F))[A-Za-z0-9_\-]{8,}",
+    r"((?:/|%2F)(?:confirm|email(?:/|%2F)(?:confirm|stop)|password(?:/|%2F)reset|invitation|offer|login(?:/|%2F)unlock)(?:/|%2F))[A-Za-z0-9_\-]{8,}",
     re.IGNORECASE,
 )
 

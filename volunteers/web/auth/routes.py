@@ -1,43 +1,38 @@
-"""Sign-in, registration, mail links (confirmation, reset, invitation) and password change."""
+"""Sign-in, logout, password reset and change, confirming a new address, invitations."""
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_babel import ngettext
+from flask_login import current_user, login_required
 
 from ...extensions import db
 from ...models import InvitationRole, TokenPurpose
 from ...permissions import home_endpoint
-from ...services import ServiceError, accounts, auth, invitations, organisations, throttle, tokens
+from ...services import ServiceError, accounts, auth, invitations, throttle, tokens
 from ...services.auth import LoginResult
+from ...services.rate_limits import Action
+from .. import sessions
 from ..forms import ConfirmForm
-from ..places import get_place
+from ..rate_limit import over_limit, replayed, too_many
 from ..service_errors import commit_or_flash, show_on_form
+from .blueprint import bp, go_home
 from .forms import (
-    BecomeVolunteerForm,
     ChangePasswordForm,
     ForgotPasswordForm,
     InvitationAccountForm,
     LoginForm,
-    OrganisationFields,
-    OrganisationRegistrationForm,
     ResetPasswordForm,
-    VolunteerRegistrationForm,
 )
 from .links import client_address, safe_next
-
-bp = Blueprint("auth", __name__)
-
-
-def _home():
-    return redirect(url_for(home_endpoint(current_user)))
+from .recovery import remember_device
+from .second_factor import begin_second_step
 
 
 @bp.route("/home")
 def home():
-    return _home()
+    return go_home()
 
 
 @bp.route("/no-role")
@@ -48,7 +43,7 @@ def no_role():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
-        return _home()
+        return go_home()
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         device = throttle.read_device_token(request.cookies.get(throttle.DEVICE_COOKIE))
@@ -64,13 +59,16 @@ def login():
                     outcome.retry_after,
                 )
             )
-            page = render_template("auth/login.html", form=form)
+            page = render_template("auth/login.html", form=form, throttled=True)
             return page, 429, {"Retry-After": str(outcome.retry_after)}
+        if outcome.result is LoginResult.SECOND_FACTOR:
+            assert outcome.user is not None
+            return begin_second_step(outcome.user, form.remember.data, form.next.data)
         if outcome.result is LoginResult.OK:
             assert outcome.user is not None
-            login_user(outcome.user, remember=form.remember.data)
+            sessions.begin(outcome.user, remember=form.remember.data)
             response = redirect(safe_next(form.next.data) or url_for(home_endpoint(outcome.user)))
-            _remember_device(response, outcome.user)
+            remember_device(response, outcome.user)
             return response
         messages = {
             LoginResult.INVALID: _("The email address or the password is not correct."),
@@ -85,133 +83,18 @@ def login():
     return render_template("auth/login.html", form=form)
 
 
-def _remember_device(response, user) -> None:
-    """Marks this browser as one the account's owner uses (see services/throttle.py)."""
-    response.set_cookie(
-        throttle.DEVICE_COOKIE,
-        throttle.issue_device_token(user),
-        max_age=int(throttle.DEVICE_LIFETIME.total_seconds()),
-        httponly=True,
-        samesite="Lax",
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
-    )
-
-
 @bp.post("/logout")
 def logout():
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("Logging out did not work: the form had expired. Please try again."), "error")
-        return _home()
+        return go_home()
     # Raising the session version ends this and every other session, remember-me included.
     current_user.end_all_sessions()
     db.session.commit()
-    logout_user()
+    sessions.end()
     flash(_("You have been logged out."), "success")
     return redirect(url_for("auth.login"))
-
-
-@bp.route("/register")
-def register():
-    return render_template("auth/register.html")
-
-
-@bp.route("/register/volunteer", methods=["GET", "POST"])
-def register_volunteer():
-    if current_user.is_authenticated:
-        return _become_volunteer()
-    form = VolunteerRegistrationForm(locale=str(get_locale()))
-    if form.validate_on_submit():
-        accounts.register_volunteer(
-            email=form.email.data,
-            given_name=form.given_name.data,
-            family_name=form.family_name.data,
-            password=form.password.data,
-            locale=form.locale.data,
-        )
-        db.session.commit()
-        return redirect(url_for("auth.registered"))
-    return render_template("auth/register_volunteer.html", form=form)
-
-
-def _become_volunteer():
-    if current_user.is_volunteer:
-        return redirect(url_for("volunteer.home"))
-    form = BecomeVolunteerForm()
-    if form.validate_on_submit():
-        try:
-            accounts.add_volunteer_role(current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-            return _home()
-        db.session.commit()
-        flash(_("You are now registered as a volunteer as well."), "success")
-        return redirect(url_for("volunteer.home"))
-    return render_template("auth/become_volunteer.html", form=form)
-
-
-@bp.route("/register/organisation", methods=["GET", "POST"])
-def register_organisation():
-    if current_user.is_authenticated:
-        return _add_organisation()
-    form = OrganisationRegistrationForm(locale=str(get_locale()))
-    if form.validate_on_submit():
-        try:
-            accounts.register_organisation(
-                organisation_name=form.organisation_name.data,
-                place=get_place(form.place.data),
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("auth.registered"))
-    return render_template("auth/register_organisation.html", form=form)
-
-
-def _add_organisation():
-    form = OrganisationFields()
-    if form.validate_on_submit():
-        try:
-            organisation = organisations.create_organisation(
-                current_user, form.organisation_name.data, get_place(form.place.data)
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("The organisation is registered. A coordinator will check and approve it."), "success")
-            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
-    return render_template("auth/add_organisation.html", form=form)
-
-
-@bp.route("/registered")
-def registered():
-    return render_template("auth/registered.html")
-
-
-@bp.route("/confirm/<token>", methods=["GET", "POST"])
-def confirm_email(token: str):
-    # Mail scanners open links: only this page's POST uses the token.
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        user = accounts.confirm_email(token)
-        if user is not None:
-            db.session.commit()
-            flash(_("Thank you: your email address is confirmed."), "success")
-            if current_user.is_authenticated:
-                return _home()
-            flash(_("You can log in now."), "info")
-            return redirect(url_for("auth.login"))
-        db.session.rollback()
-    valid = tokens.peek(TokenPurpose.CONFIRM_EMAIL, token) is not None
-    return render_template("auth/confirm_email.html", form=form, valid=valid), (200 if valid else 410)
 
 
 @bp.route("/email/confirm/<token>", methods=["GET", "POST"])
@@ -227,7 +110,7 @@ def confirm_email_change(token: str):
         if user is not None:
             db.session.commit()
             flash(_("Your new email address is confirmed; use it to log in from now on."), "success")
-            return _home() if current_user.is_authenticated else redirect(url_for("auth.login"))
+            return go_home() if current_user.is_authenticated else redirect(url_for("auth.login"))
         db.session.rollback()
     valid = tokens.peek(TokenPurpose.CHANGE_EMAIL, token) is not None
     return render_template("auth/confirm_email_change.html", form=form, valid=valid), (200 if valid else 410)
@@ -237,6 +120,10 @@ def confirm_email_change(token: str):
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
+        if replayed(form):
+            return render_template("auth/forgot_password.html", form=form), 400
+        if wait := over_limit(Action.MAIL_LINK):
+            return too_many(form, "auth/forgot_password.html", wait)
         auth.request_password_reset(form.email.data)
         db.session.commit()
         return render_template("auth/forgot_password_sent.html")
@@ -247,13 +134,22 @@ def forgot_password():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        user = auth.reset_password(token, form.password.data)
-        if user is not None:
-            db.session.commit()
-            logout_user()
-            flash(_("Your password has been changed. Please log in with the new password."), "success")
-            return redirect(url_for("auth.login"))
-        db.session.rollback()
+        if wait := over_limit(Action.NEW_PASSWORD):
+            return too_many(form, "auth/reset_password.html", wait, valid=True)
+        try:
+            user = auth.reset_password(token, form.password.data)
+        except ServiceError as error:
+            show_on_form(form, error)
+        else:
+            if user is not None:
+                db.session.commit()
+                sessions.end()
+                flash(_("Your password has been changed. Please log in with the new password."), "success")
+                response = redirect(url_for("auth.login"))
+                # The link proved the mailbox: this browser is the owner's (services/throttle.py).
+                remember_device(response, user)
+                return response
+            db.session.rollback()
     valid = tokens.peek(TokenPurpose.RESET_PASSWORD, token) is not None
     return render_template("auth/reset_password.html", form=form, valid=valid), (200 if valid else 410)
 
@@ -263,6 +159,8 @@ def reset_password(token: str):
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        if wait := over_limit(Action.PASSWORD_CHECK):
+            return too_many(form, "auth/change_password.html", wait)
         try:
             auth.change_password(current_user, form.current_password.data, form.password.data)
         except ServiceError as error:
@@ -271,10 +169,9 @@ def change_password():
         else:
             db.session.commit()
             # Other sessions ended with the new session version; this one carries on.
-            remembered = request.cookies.get(current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token"))
-            login_user(current_user._get_current_object(), remember=bool(remembered))
+            sessions.renew(current_user._get_current_object())
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
-            return _home()
+            return go_home()
     return render_template("auth/change_password.html", form=form)
 
 
@@ -312,6 +209,8 @@ def _account_form(token, invitation, create, welcome: str, destination):
         given_name=invitation.given_name, family_name=invitation.family_name, locale=invitation.locale
     )
     if form.validate_on_submit():
+        if wait := over_limit(Action.NEW_PASSWORD):
+            return too_many(form, "auth/invitation.html", wait, invitation=invitation, state="new_account")
         try:
             user = create(
                 token,
@@ -324,7 +223,7 @@ def _account_form(token, invitation, create, welcome: str, destination):
             show_on_form(form, error)
         else:
             db.session.commit()
-            login_user(user)
+            sessions.begin(user, remember=False)
             flash(welcome, "success")
             return redirect(destination(user))
     return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
@@ -344,5 +243,5 @@ def _accept_existing(token, invitation, existing):
     if form.validate_on_submit() and commit_or_flash(
         lambda: invitations.accept_as(current_user, token), _("You have accepted the invitation.")
     ):
-        return _home()
+        return go_home()
     return render_template("auth/invitation.html", invitation=invitation, state="accept", form=form)

@@ -27,11 +27,13 @@ from ...models import (
     VolunteerProfile,
 )
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, accounts, audit, expiry, invitations, organisations
+from ...services import ServiceError, accounts, audit, expiry, invitations, organisations, second_factor
+from ...services.rate_limits import Action
 from .. import search as search_terms
 from ..forms import ConfirmForm
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
+from ..rate_limit import over_limit, too_many
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
@@ -214,6 +216,8 @@ def invite_coordinator():
     form = InviteForm(locale=current_user.locale)
     status = 200
     if form.validate_on_submit():
+        if wait := over_limit(Action.INVITATION):
+            return too_many(form, "coordinator/invitations.html", wait, invitations=_open_invitations())
         try:
             invitations.invite(
                 current_user,
@@ -274,6 +278,21 @@ def set_account_active(user_id: int, action: str):
         else _("The account is deactivated and all its sessions have ended."),
     )
     return redirect(url_for("coordinator.accounts_list", page=request.args.get("page", 1, type=int)))
+
+
+@bp.route("/accounts/<int:user_id>/second-factor", methods=["GET", "POST"])
+def reset_second_factor(user_id: int):
+    """For a person who lost the phone and the recovery codes; audited, and the person is told."""
+    user = _get_or_404(User, user_id)
+    if user.id == current_user.id or not user.has_second_factor:
+        abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit() and commit_or_flash(
+        lambda: second_factor.reset(current_user, user),
+        _("Two-step login of %(name)s is off, and all their sessions have ended.", name=user.full_name),
+    ):
+        return redirect(url_for("coordinator.accounts_list"))
+    return render_template("coordinator/reset_second_factor.html", person=user, form=form)
 
 
 @bp.route("/audit")

@@ -15,10 +15,12 @@ from ...models import AuditEvent, Exclusion, VolunteerProfile
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
+from ...services.rate_limits import Action
 from ..downloads import audited_download, spreadsheet_download
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
+from ..rate_limit import over_limit, too_many, too_many_flashed
 from ..search import current as current_search
 from ..search import remember as remember_search
 from ..service_errors import commit_change, commit_or_flash, show_on_form
@@ -119,6 +121,8 @@ def volunteers_export(file_format: str):
 def new_volunteer():
     form = NewVolunteerForm()
     if form.validate_on_submit():
+        if form.invite.data and (wait := over_limit(Action.INVITATION)):
+            return too_many(form, "coordinator/volunteers/new.html", wait)
         try:
             profile = volunteers.create_volunteer(
                 current_user,
@@ -215,6 +219,8 @@ def invite_volunteer(profile_id: int):
     profile = volunteer_or_404(profile_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+    elif wait := over_limit(Action.INVITATION):
+        too_many_flashed(wait)
     else:
         commit_or_flash(
             lambda: invitations.invite_to_take_over(current_user, profile), _("The invitation has been sent.")

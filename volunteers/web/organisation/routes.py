@@ -12,6 +12,8 @@ from ...extensions import db
 from ...models import InvitationRole, Membership, Organisation
 from ...permissions import can_manage_members, can_submit_requests, membership
 from ...services import ServiceError, invitations
+from ...services.rate_limits import Action
+from ..rate_limit import over_limit, wait_message
 from ..service_errors import show_on_form
 from .blueprint import bp
 from .forms import MemberInviteForm
@@ -69,6 +71,10 @@ def invite(organisation_id: int):
         abort(403)
     form = MemberInviteForm()
     if form.validate_on_submit():
+        if wait := over_limit(Action.INVITATION):
+            form.form_errors.append(wait_message(wait))
+            page, status = _render_detail(organisation, form, status=429)
+            return page, status, {"Retry-After": str(wait)}
         try:
             invitations.invite(
                 current_user,

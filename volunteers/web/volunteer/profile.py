@@ -11,7 +11,9 @@ from ...clock import today
 from ...extensions import db
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, accounts, volunteers
+from ...services.rate_limits import Action
 from ..forms import ConfirmForm
+from ..rate_limit import over_limit, wait_message
 from ..service_errors import commit_change, commit_or_flash, show_on_form, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
@@ -60,22 +62,31 @@ def profile():
     ), (400 if form.errors else 200)
 
 
+def _email_form_again(record, form: EmailChangeForm, status: int, headers=None):
+    form.current_password.data = ""
+    page = render_template(
+        "volunteer/profile.html", form=ProfileForm.for_profile(record), profile=record, email_form=form, own=True
+    )
+    return page, status, headers or {}
+
+
 @bp.post("/email")
 def change_email():
     record = own_profile()
     form = EmailChangeForm()
     if form.validate_on_submit():
+        if wait := over_limit(Action.PASSWORD_CHECK):
+            form.form_errors.append(wait_message(wait))
+            return _email_form_again(record, form, 429, {"Retry-After": str(wait)})
         try:
-            accounts.request_email_change(current_user, form.new_email.data)
+            accounts.request_email_change(current_user, form.new_email.data, form.current_password.data)
         except ServiceError as error:
             show_on_form(form, error)
         else:
             db.session.commit()
             flash(_("We have sent a link to the new address. Your address changes once you open it."), "success")
             return redirect(url_for("volunteer.profile"))
-    return render_template(
-        "volunteer/profile.html", form=ProfileForm.for_profile(record), profile=record, email_form=form, own=True
-    ), 400
+    return _email_form_again(record, form, 400)
 
 
 def _availability_page(record, form, absence_form, status=200):

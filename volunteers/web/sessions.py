@@ -132,7 +132,8 @@ def _message(reason: SessionEnd, limits: Limits | None) -> str:
 
 def enforce_limits():
     """Runs before the access gate: ends a session past its limits and says why."""
-    if request.endpoint == "static" or "_user_id" not in session:
+    # The health check answers load balancers, not people: it must not need the account.
+    if request.endpoint in {"static", "public.health"} or "_user_id" not in session:
         return None
     user = current_user._get_current_object()
     if user.is_authenticated:

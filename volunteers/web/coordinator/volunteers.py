@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import AuditEvent, Exclusion, VolunteerProfile
+from ...models import AuditEvent, Exclusion, Offer, SupportRequest, VolunteerProfile
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
@@ -154,6 +154,25 @@ def exclusions_of(profile: VolunteerProfile) -> list[Exclusion]:
     )
 
 
+#: Offers and assignments per page of the volunteer's record.
+ASSIGNMENTS_PER_PAGE = 10
+
+
+def assignments_of(profile: VolunteerProfile):
+    """The volunteer's offers and assignments, the latest appointment first, a page at a time."""
+    query = (
+        select(Offer)
+        .join(Offer.request)
+        .where(Offer.profile_id == profile.id)
+        .options(
+            selectinload(Offer.request).selectinload(SupportRequest.organisation),
+            selectinload(Offer.request).selectinload(SupportRequest.language),
+        )
+        .order_by(SupportRequest.starts_at.desc(), Offer.id.desc())
+    )
+    return db.paginate(query, page=page_number("assignments_page"), per_page=ASSIGNMENTS_PER_PAGE, error_out=False)
+
+
 def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
     day = today()
     history = db.session.scalars(
@@ -180,6 +199,7 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         blank_reject_form=RejectTrainingForm(formdata=None),
         rejecting=forms.get("rejecting"),
         exclusions=exclusions_of(profile),
+        assignments=assignments_of(profile),
         exclusion_form=forms.get("exclusion_form") or ExclusionForm(),
         confirm_form=ConfirmForm(),
         today=day,

@@ -6,6 +6,7 @@ without being listed here."""
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from html.parser import HTMLParser
 
 import pytest
@@ -79,9 +80,10 @@ def _real_values() -> dict[str, list]:
     def ids(model) -> list[int]:
         return list(db.session.scalars(select(model.id).order_by(model.id)))
 
-    from volunteers.models import Qualification
+    from volunteers.models import NOTE_MODELS, Qualification
 
     return {
+        "note_id": sorted({note_id for model in NOTE_MODELS.values() for note_id in ids(model)}),
         "profile_id": ids(VolunteerProfile),
         "organisation_id": ids(Organisation),
         "request_id": ids(SupportRequest),
@@ -140,22 +142,28 @@ def _urls(app, rule: Rule, values: dict[str, list], tokens: dict[str, str]) -> l
         return [url_for(rule.endpoint, **c) for c in combinations]
 
 
-def _walk(app, client) -> dict[str, list[str]]:
+def every_page(app, client) -> Iterator[tuple[str, str]]:
+    """(url, text) of every HTML page the client may open: each GET route with every id of the
+    data in the database (run `seed_demo` first), and the pages behind live mail links."""
     values = _real_values()
     tokens = _tokens()
-    found: dict[str, list[str]] = {}
-    visited = 0
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods:
             continue
         for url in _urls(app, rule, values, tokens):
             response = client.get(url)
-            if response.status_code != 200 or response.mimetype != "text/html":
-                continue
-            visited += 1
-            problems = id_problems(response.get_data(as_text=True))
-            if problems:
-                found[url] = problems
+            if response.status_code == 200 and response.mimetype == "text/html":
+                yield url, response.get_data(as_text=True)
+
+
+def _walk(app, client) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    visited = 0
+    for url, page in every_page(app, client):
+        visited += 1
+        problems = id_problems(page)
+        if problems:
+            found[url] = problems
     return found | ({"(nothing)": ["no page rendered"]} if visited == 0 else {})
 
 

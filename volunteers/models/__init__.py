@@ -24,6 +24,7 @@ from .enums import (
 )
 from .job import JobState
 from .language import Language
+from .note import NOTE_MODELS, NoteKind, OrganisationNote, RequestNote, VolunteerNote
 from .onboarding import Declaration, DeclarationSignature, DeclarationVersion, PoliceCertificate
 from .organisation import Membership, Organisation, OrganisationStatus
 from .outbox import OutboxMessage, OutboxStatus
@@ -38,6 +39,7 @@ from .volunteer import Absence, AvailabilitySlot, StatusChange, VolunteerLanguag
 from .volunteer_import import VolunteerImport
 
 __all__ = [
+    "NOTE_MODELS",
     "Absence",
     "AcceptedType",
     "ActionToken",
@@ -64,9 +66,11 @@ __all__ = [
     "Membership",
     "Mobility",
     "Mode",
+    "NoteKind",
     "Offer",
     "OfferState",
     "Organisation",
+    "OrganisationNote",
     "OrganisationStatus",
     "OutboxMessage",
     "OutboxStatus",
@@ -79,6 +83,7 @@ __all__ = [
     "QualificationStatus",
     "QualificationType",
     "RequestEvent",
+    "RequestNote",
     "RequestState",
     "Requirement",
     "ResponseChannel",
@@ -90,6 +95,7 @@ __all__ = [
     "User",
     "VolunteerImport",
     "VolunteerLanguage",
+    "VolunteerNote",
     "VolunteerProfile",
     "VolunteerStatus",
     "WorkKind",

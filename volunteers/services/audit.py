@@ -38,6 +38,9 @@ ACTIONS = {
     "police_certificate.recorded": _l("Police certificate recorded"),
     "catalogue.changed": _l("Training catalogue changed"),
     "requirement.changed": _l("Requirement changed"),
+    "note.added": _l("Note added"),
+    "note.edited": _l("Note changed"),
+    "note.deleted": _l("Note deleted"),
 }
 
 

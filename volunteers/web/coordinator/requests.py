@@ -27,6 +27,7 @@ from ..request_views import describe, history_of, request_or_404
 from ..service_errors import commit_change, commit_or_flash, submitted_version
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
+from .notes import notes_section
 
 #: The board's tabs: which states each shows.
 BOARD_TABS = {
@@ -59,7 +60,7 @@ def board():
     return render_template("coordinator/requests/board.html", page=page, tab=tab, tabs=list(BOARD_TABS), soon=soon)
 
 
-def render_request(record: SupportRequest, status: int = 200):
+def render_request(record: SupportRequest, status: int = 200, note_form=None):
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
     return render_template(
         "coordinator/requests/request.html",
@@ -69,6 +70,7 @@ def render_request(record: SupportRequest, status: int = 200):
         form=ConfirmForm(),
         cancel_form=CancelRequestForm(),
         may_edit=request_service.may_edit(current_user, record),
+        **notes_section(record, note_form),
     ), status
 
 

@@ -35,6 +35,7 @@ from ..pagination import PER_PAGE, page_number
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
+from .notes import notes_section
 
 
 def _get_or_404(model, object_id: int):
@@ -98,7 +99,9 @@ def organisations_list():
     )
 
 
-def _render_organisation(organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200):
+def render_organisation(
+    organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200, note_form=None
+):
     members = db.session.scalars(
         select(Membership)
         .where(Membership.organisation_id == organisation.id)
@@ -111,12 +114,13 @@ def _render_organisation(organisation: Organisation, reject_form: RejectForm | N
         members=members,
         approve_form=ConfirmForm(),
         reject_form=reject_form or RejectForm(),
+        **notes_section(organisation, note_form),
     ), status
 
 
 @bp.route("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int):
-    return _render_organisation(_get_or_404(Organisation, organisation_id))
+    return render_organisation(_get_or_404(Organisation, organisation_id))
 
 
 @bp.post("/organisations/<int:organisation_id>/approve")
@@ -125,13 +129,13 @@ def approve_organisation(organisation_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
-        return _render_organisation(organisation, status=400)
+        return render_organisation(organisation, status=400)
     try:
         organisations.approve(current_user, organisation)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return _render_organisation(db.session.get(Organisation, organisation_id), status=409)
+        return render_organisation(db.session.get(Organisation, organisation_id), status=409)
     db.session.commit()
     flash(_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name), "success")
     return redirect(url_for("coordinator.organisations_list"))
@@ -142,16 +146,16 @@ def reject_organisation(organisation_id: int):
     organisation = _get_or_404(Organisation, organisation_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        return _render_organisation(organisation, form, status=400)
+        return render_organisation(organisation, form, status=400)
     try:
         organisations.reject(current_user, organisation, form.reason.data)
     except ServiceError as error:
         if error.field:
             show_on_form(form, error)
-            return _render_organisation(organisation, form, status=400)
+            return render_organisation(organisation, form, status=400)
         db.session.rollback()
         flash(str(error.message), "error")
-        return _render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
+        return render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
     db.session.commit()
     flash(
         _("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),

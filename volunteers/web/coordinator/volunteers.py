@@ -26,6 +26,7 @@ from ..volunteer.routes import trainings_of
 from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm
+from .notes import notes_section
 from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
 
 
@@ -200,6 +201,7 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         rejecting=forms.get("rejecting"),
         exclusions=exclusions_of(profile),
         assignments=assignments_of(profile),
+        **notes_section(profile, forms.get("note_form")),
         exclusion_form=forms.get("exclusion_form") or ExclusionForm(),
         confirm_form=ConfirmForm(),
         today=day,

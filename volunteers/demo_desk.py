@@ -1,0 +1,61 @@
+"""Demo data for the coordinators' desk: internal notes on a volunteer, an organisation and a
+request. Loading again adds nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .db_types import utcnow
+from .extensions import db
+from .models import Organisation, OrganisationNote, RequestNote, SupportRequest, User, VolunteerNote
+
+DOMAIN = "wir-vielfalt.example"
+
+
+def _user(local: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == f"{local}@{DOMAIN}"))
+
+
+def seed_notes() -> int:
+    miriam, jonas, amina = _user("koordination"), _user("jonas.becker"), _user("amina.haddad")
+    syrian = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Deutsch-Syrischer Verein Baunatal e.V.")
+    )
+    urgent = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-SY-031"))
+    if not (miriam and jonas and amina and amina.profile and syrian and urgent):
+        return 0
+    if db.session.scalar(select(VolunteerNote.id).where(VolunteerNote.profile_id == amina.profile.id).limit(1)):
+        return 0
+    now = utcnow()
+    db.session.add_all(
+        [
+            VolunteerNote(
+                profile_id=amina.profile.id,
+                author=miriam,
+                body="Bevorzugt Termine am Vormittag; telefonisch ab 16 Uhr gut erreichbar.",
+                created_at=now - timedelta(days=12),
+            ),
+            VolunteerNote(
+                profile_id=amina.profile.id,
+                author=jonas,
+                body="Would like to mentor a family in Baunatal next year; ask her again in January.",
+                created_at=now - timedelta(days=3),
+            ),
+            OrganisationNote(
+                organisation_id=syrian.id,
+                author=miriam,
+                body="Termine stimmt am besten Herr Nasser ab; der Verein zieht im Januar in neue Räume.",
+                created_at=now - timedelta(days=20),
+            ),
+            RequestNote(
+                request_id=urgent.id,
+                author=jonas,
+                body="Asked the practice whether phone interpreting would do; they will call back by noon.",
+                created_at=now - timedelta(hours=2),
+            ),
+        ]
+    )
+    db.session.flush()
+    return 4

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .demo_desk import seed_notes
+from .demo_desk import seed_notes, seed_organisation_details
 from .demo_requests import seed_requests
 from .demo_volunteers import seed_volunteers
 from .extensions import db
@@ -100,4 +100,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     db.session.flush()
     seed_requests()
     seed_notes()
+    seed_organisation_details()
     return logins

@@ -1,5 +1,6 @@
 """Demo data for the coordinators' desk: internal notes on a volunteer, an organisation and a
-request. Loading again adds nothing."""
+request; organisations' details, changed by their administrators so that the history shows
+something. Loading again adds nothing."""
 
 from __future__ import annotations
 
@@ -59,3 +60,53 @@ def seed_notes() -> int:
     )
     db.session.flush()
     return 4
+
+
+def seed_organisation_details() -> int:
+    """The two approved organisations' details, entered by their administrators."""
+    from .models import Place
+    from .services import organisation_details
+
+    done = 0
+    for admin_local, name, details in [
+        (
+            "samir.nasser",
+            "Deutsch-Syrischer Verein Baunatal e.V.",
+            {
+                "street": "Kirchbaunaer Straße 9",
+                "postal_code": "34225",
+                "place": "Baunatal",
+                "phone": "0561 4991230",
+                "email": "kontakt@dsv-baunatal.example",
+                "website": "https://dsv-baunatal.example",
+                "description": "Beratung und Begleitung für Familien aus Syrien, auf Arabisch und Kurmandschi.",
+            },
+        ),
+        (
+            "selam.gebre",
+            "Eritreische Gemeinde Nordhessen e.V.",
+            {
+                "street": "Marktstraße 4",
+                "postal_code": "34369",
+                "place": "Hofgeismar",
+                "phone": "05671 880120",
+                "email": None,
+                "website": None,
+                "description": "Community of families from Eritrea; Tigrinya and Amharic.",
+            },
+        ),
+    ]:
+        admin = _user(admin_local)
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if admin is None or organisation is None or organisation.street:
+            continue
+        place = db.session.scalar(select(Place).where(Place.name == details.pop("place")))
+        organisation_details.update(
+            admin,
+            organisation,
+            organisation_details.Details(place_id=place.id, contact_user_id=organisation.contact_user_id, **details),
+            expected_version=None,
+        )
+        done += 1
+    db.session.flush()
+    return done

@@ -27,6 +27,7 @@ from .language import Language
 from .note import NOTE_MODELS, NoteKind, OrganisationNote, RequestNote, VolunteerNote
 from .onboarding import Declaration, DeclarationSignature, DeclarationVersion, PoliceCertificate
 from .organisation import Membership, Organisation, OrganisationStatus
+from .organisation_change import OrganisationChange
 from .outbox import OutboxMessage, OutboxStatus
 from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
@@ -70,6 +71,7 @@ __all__ = [
     "Offer",
     "OfferState",
     "Organisation",
+    "OrganisationChange",
     "OrganisationNote",
     "OrganisationStatus",
     "OutboxMessage",

@@ -23,6 +23,7 @@ ACTIONS = {
     "organisation.registered": _l("Organisation registered"),
     "organisation.approved": _l("Organisation approved"),
     "organisation.rejected": _l("Organisation rejected"),
+    "organisation.details_changed": _l("Organisation's details changed"),
     "mail.retried": _l("Mail sent again"),
     "volunteer.created": _l("Volunteer recorded by the centre"),
     "volunteer.imported": _l("Volunteers imported"),

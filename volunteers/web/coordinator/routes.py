@@ -36,6 +36,7 @@ from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
 from .notes import notes_section
+from .organisation_details import history_section
 
 
 def _get_or_404(model, object_id: int):
@@ -115,6 +116,7 @@ def render_organisation(
         approve_form=ConfirmForm(),
         reject_form=reject_form or RejectForm(),
         **notes_section(organisation, note_form),
+        **history_section(organisation),
     ), status
 
 

@@ -166,7 +166,9 @@ def new_request():
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 def edit_request(request_id: int):
     record = request_or_404(request_id)
-    form = RequestForm() if request.method == "POST" else RequestForm.for_request(record)
+    form = (
+        RequestForm(held_language=record.language_code) if request.method == "POST" else RequestForm.for_request(record)
+    )
     if form.validate_on_submit() and commit_change(
         form,
         lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),

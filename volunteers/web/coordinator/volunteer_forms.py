@@ -56,7 +56,7 @@ class FilterForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.place.choices = [SelectChoice(0, _l("Any")), *place_choices()]
-        self.language.choices = [_any(), *language_choices()[1:]]
+        self.language.choices = [_any(), *language_choices(everything=True)[1:]]
 
     def validate_qualified_on(self, field) -> None:
         from wtforms import ValidationError

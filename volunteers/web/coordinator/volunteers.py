@@ -21,7 +21,7 @@ from ..places import get_place
 from ..search import current as current_search
 from ..search import remember as remember_search
 from ..service_errors import commit_change, commit_or_flash, show_on_form
-from ..volunteer.profile import save_availability, save_profile
+from ..volunteer.profile import held, save_availability, save_profile
 from ..volunteer.routes import trainings_of
 from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
@@ -250,7 +250,7 @@ def invite_volunteer(profile_id: int):
 @bp.route("/volunteers/<int:profile_id>/edit", methods=["GET", "POST"])
 def edit_volunteer(profile_id: int):
     profile = volunteer_or_404(profile_id)
-    form = ProfileForm() if request.method == "POST" else ProfileForm.for_profile(profile)
+    form = ProfileForm(held_languages=held(profile)) if request.method == "POST" else ProfileForm.for_profile(profile)
     if form.validate_on_submit() and save_profile(current_user, profile, form):
         flash(_("The profile is saved."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id))

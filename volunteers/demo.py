@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .demo_desk import seed_notes, seed_organisation_details
+from .demo_desk import seed_notes, seed_organisation_details, seed_work_queue
 from .demo_requests import seed_requests
 from .demo_volunteers import seed_volunteers
 from .extensions import db
@@ -101,4 +101,5 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_requests()
     seed_notes()
     seed_organisation_details()
+    seed_work_queue()
     return logins

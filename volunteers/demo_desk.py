@@ -110,3 +110,40 @@ def seed_organisation_details() -> int:
         done += 1
     db.session.flush()
     return done
+
+
+def seed_work_queue() -> int:
+    """What the overview's work queue would otherwise lack in the demo: an offer about to run
+    out without an answer, and a reminder the mail server refused."""
+    from .demo_requests import _offer
+    from .models import OutboxMessage, OutboxStatus
+    from .models.enums import OfferState
+    from .notifications.events import notify_expiry_reminder
+
+    done = 0
+    miriam, dawit, reza = _user("koordination"), _user("dawit.tesfaye"), _user("reza.ahmadi")
+    tigrinya = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-ER-014"))
+    if miriam and dawit and dawit.profile and tigrinya and not tigrinya.offers:
+        offer = _offer(tigrinya, dawit.profile, miriam, OfferState.OFFERED)
+        offer.offered_at = utcnow() - timedelta(hours=40)
+        offer.expires_at = utcnow() + timedelta(hours=8)
+        done += 1
+    key = "demo:refused-reminder"
+    if reza and reza.profile and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
+        notify_expiry_reminder(
+            reza.profile,
+            key=key,
+            what="police_certificate",
+            names=("Führungszeugnis", "Police certificate"),
+            until=utcnow().date() + timedelta(days=50),
+            days=50,
+        )
+        db.session.flush()
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+        message.status = OutboxStatus.FAILED
+        message.attempts = 10
+        message.failed_at = utcnow() - timedelta(hours=3)
+        message.last_error = "550 5.1.1 Recipient address rejected: mailbox unavailable"
+        done += 1
+    db.session.flush()
+    return done

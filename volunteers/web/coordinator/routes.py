@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
+from ...db_types import utcnow
 from ...extensions import db
 from ...jobs import job_states
 from ...models import (
@@ -21,13 +22,11 @@ from ...models import (
     OrganisationStatus,
     OutboxMessage,
     OutboxStatus,
-    Qualification,
-    QualificationStatus,
     User,
     VolunteerProfile,
 )
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, accounts, audit, expiry, invitations, organisations
+from ...services import ServiceError, accounts, audit, invitations, organisations
 from .. import search as search_terms
 from ..forms import ConfirmForm
 from ..organisation.forms import InviteForm
@@ -37,6 +36,7 @@ from .blueprint import bp
 from .forms import RejectForm
 from .notes import notes_section
 from .organisation_details import history_section
+from .work_queue import queue_items
 
 
 def _get_or_404(model, object_id: int):
@@ -73,10 +73,7 @@ def home():
         health=outbox_health(),
         jobs=job_states(),
         volunteer_counts=statuses,
-        trainings_to_check=db.session.scalar(
-            select(func.count(Qualification.id)).where(Qualification.status == QualificationStatus.PENDING)
-        ),
-        running_out=len(expiry.endings(today(), 90)),
+        queue=queue_items(utcnow(), today()),
     )
 
 

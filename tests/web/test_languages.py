@@ -328,3 +328,18 @@ def test_the_import_knows_the_new_varieties_and_refuses_a_retired_entry(ctx, cli
     page = client.get(preview).get_data(as_text=True)
     assert "no longer offered" not in row_html(page, 2)
     assert "“che” is no longer offered; choose another entry." in row_html(page, 3)
+
+
+def test_the_volunteer_list_filters_by_a_language_as_matching_does(ctx, client, login):
+    factories.active_volunteer(given_name="Lina", family_name="General", languages={"ara": L.C1})
+    factories.active_volunteer(given_name="Rami", family_name="Levantine", languages={"apc": L.NATIVE})
+    factories.active_volunteer(given_name="Huda", family_name="Iraqi", languages={"acm": L.B2})
+    login(client, factories.coordinator(locale="en"))
+
+    def names(query: str) -> set[str]:
+        page = client.get(f"/coordinator/volunteers?{query}").get_data(as_text=True)
+        return {name for name in ("General", "Levantine", "Iraqi") if f">{name}, " in page}
+
+    assert names("language=ara") == {"General", "Levantine", "Iraqi"}
+    assert names("language=apc") == {"Levantine"}
+    assert names("language=ara&min_level=C1") == {"General", "Levantine"}

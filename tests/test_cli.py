@@ -101,19 +101,19 @@ def test_seed_demo_twice_adds_nothing_the_second_time(ctx, cli):
     first = cli("seed-demo")
     assert first.exit_code == 0, first.output
     assert "koordination@wir-vielfalt.example" in first.output and "Demo-Passwort-2026" in first.output
-    counts = (
-        db.session.scalar(select(func.count(User.id))),
-        db.session.scalar(select(func.count(Organisation.id))),
-        db.session.scalar(select(func.count(OutboxMessage.id))),
-    )
+    from volunteers.models import OrganisationChange, OrganisationNote, RequestNote, VolunteerNote
+
+    counted = (User, Organisation, OutboxMessage, VolunteerNote, OrganisationNote, RequestNote, OrganisationChange)
+
+    def counts() -> list[int]:
+        return [db.session.scalar(select(func.count()).select_from(model)) for model in counted]
+
+    first_counts = counts()
+    assert all(first_counts)
     second = cli("seed-demo")
     assert second.exit_code == 0
     db.session.commit()
-    assert counts == (
-        db.session.scalar(select(func.count(User.id))),
-        db.session.scalar(select(func.count(Organisation.id))),
-        db.session.scalar(select(func.count(OutboxMessage.id))),
-    )
+    assert counts() == first_counts
     roles = {
         role
         for line in first.output.splitlines()[1:]

@@ -47,7 +47,13 @@ def test_reference_data_is_in_place(ctx):
     assert all(p.latitude and p.longitude for p in places if p.kind is not PlaceKind.ELSEWHERE)
     codes = set(db.session.scalars(select(Language.code)))
     assert {"prs", "pes", "ckb", "kmr", "tir", "ara", "ukr", "pus", "bul", "fra"} <= codes
-    assert db.session.scalar(select(func.count(Language.code))) == 21
+    assert db.session.scalar(select(func.count(Language.code))) == 44
+    # The languages the first list lacked, and the varieties of Arabic, matched on their own.
+    assert {"sqi", "pol", "hbs", "bos", "hrv", "srp", "spa", "vie"} <= codes
+    arabic = set(db.session.scalars(select(Language.code).where(Language.parent_code == "ara")))
+    assert arabic == {"apc", "acm", "arz", "afb", "apd", "ary", "arq", "aeb"}
+    assert db.session.get(Language, "pnb").parent_code == "pan"
+    assert db.session.scalar(select(func.count()).where(Language.retired_at.is_not(None))) == 0
 
 
 def test_downgrade_to_nothing_and_up_again(database_url, tmp_path):

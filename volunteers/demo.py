@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from .demo_desk import seed_notes, seed_organisation_details, seed_work_queue
 from .demo_requests import seed_requests
 from .demo_volunteers import seed_volunteers
 from .extensions import db
@@ -98,4 +99,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     logins += [login for login in seed_volunteers(DEMO_PASSWORD) if login[1] != f"samir.nasser@{DOMAIN}"]
     db.session.flush()
     seed_requests()
+    seed_notes()
+    seed_organisation_details()
+    seed_work_queue()
     return logins

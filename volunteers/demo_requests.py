@@ -221,6 +221,21 @@ def seed_requests() -> int:
         **common,
     )
     _move(unmatched, RequestState.UNMATCHED)
+    # Open, for a variety: Levantine Arabic, which Amina speaks natively.
+    _request(
+        syrian,
+        samir,
+        area=Area.LANGUAGE,
+        kind=WorkKind.ACCOMPANYING,
+        language_code="apc",
+        topic=TopicCategory.SOCIAL_COUNSELLING,
+        starts_at=_at(14, 9, weekday=0),
+        place=places["Baunatal"],
+        meeting_point="Rathaus Baunatal, Sozialamt, Zimmer 12",
+        client_reference="DEMO-SY-035",
+        places_needed=1,
+        **common,
+    )
     # By phone, entered by the centre for the Syrian association: a video consultation.
     _request(
         syrian,
@@ -238,4 +253,4 @@ def seed_requests() -> int:
         entered_by_centre=True,
     )
     db.session.flush()
-    return 8
+    return 9

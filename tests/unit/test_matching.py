@@ -15,6 +15,8 @@ from volunteers.services.matching import (
     Candidate,
     RequestFacts,
     Slot,
+    accepted_languages,
+    best_level,
     broken_rules,
     day_parts_needed,
     distance_km,
@@ -212,3 +214,13 @@ def test_broken_rules_names_every_rule_one_candidate_breaks():
     assert broken_rules(GOOD, REQUEST) == []
     tired = replace(GOOD, active=False, max_travel_km=10)
     assert broken_rules(tired, REQUEST) == ["active", "distance"]
+
+
+def test_a_language_in_general_accepts_its_varieties_a_variety_only_itself():
+    varieties = {"ara": ["apc", "acm"]}
+    assert accepted_languages("ara", varieties) == {"ara", "apc", "acm"}
+    assert accepted_languages("apc", varieties) == {"apc"}
+    assert accepted_languages("tir", varieties) == {"tir"}
+    assert best_level({"ara": LanguageLevel.B1, "apc": LanguageLevel.NATIVE}, {"ara", "apc"}) is LanguageLevel.NATIVE
+    assert best_level({"ara": LanguageLevel.B1, "apc": LanguageLevel.NATIVE}, {"apc"}) is LanguageLevel.NATIVE
+    assert best_level({"ara": LanguageLevel.B1}, {"apc"}) is None

@@ -209,17 +209,35 @@ def test_status_changes_need_a_reason_and_follow_the_table(ctx, client, login, d
     login(client, factories.coordinator())
     url = f"/coordinator/volunteers/{account.profile.id}/status"
     page = f"/coordinator/volunteers/{account.profile.id}"
-    no_reason = submit(client, url, {"to_status": "active", "reason": "", "expected_status": "applicant"}, page=page)
+    no_reason = submit(
+        client,
+        url,
+        {"status-to_status": "active", "status-reason": "", "status-expected_status": "applicant"},
+        page=page,
+    )
     assert no_reason.status_code == 400
-    not_allowed = submit(client, url, {"to_status": "paused", "reason": "x", "expected_status": "applicant"}, page=page)
+    not_allowed = submit(
+        client,
+        url,
+        {"status-to_status": "paused", "status-reason": "x", "status-expected_status": "applicant"},
+        page=page,
+    )
     assert not_allowed.status_code == 400
     ok = submit(
-        client, url, {"to_status": "active", "reason": "Training complete", "expected_status": "applicant"}, page=page
+        client,
+        url,
+        {"status-to_status": "active", "status-reason": "Training complete", "status-expected_status": "applicant"},
+        page=page,
     )
     assert ok.status_code == 302
     db.session.expire_all()
     assert db.session.get(VolunteerProfile, account.profile.id).status is VolunteerStatus.ACTIVE
-    stale = submit(client, url, {"to_status": "retired", "reason": "moved", "expected_status": "applicant"}, page=page)
+    stale = submit(
+        client,
+        url,
+        {"status-to_status": "retired", "status-reason": "moved", "status-expected_status": "applicant"},
+        page=page,
+    )
     assert stale.status_code == 409
     deliver()
     [mail] = smtp_server.to(account.email)

@@ -756,7 +756,11 @@ def test_an_exclusion_keeps_a_volunteer_out_of_that_organisations_candidates(ctx
     response = submit(
         client,
         f"/coordinator/volunteers/{pid}/exclusions",
-        {"organisation_id": str(organisation.id), "client_reference": "", "reason": "Conflict of interest"},
+        {
+            "exclusion-organisation_id": str(organisation.id),
+            "exclusion-client_reference": "",
+            "exclusion-reason": "Conflict of interest",
+        },
         page=volunteer_page,
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -771,7 +775,11 @@ def test_an_exclusion_keeps_a_volunteer_out_of_that_organisations_candidates(ctx
     only_client = submit(
         client,
         f"/coordinator/volunteers/{pid}/exclusions",
-        {"organisation_id": str(organisation.id), "client_reference": "K-1", "reason": "Knows the family"},
+        {
+            "exclusion-organisation_id": str(organisation.id),
+            "exclusion-client_reference": "K-1",
+            "exclusion-reason": "Knows the family",
+        },
         page=volunteer_page,
     )
     assert only_client.status_code == 302

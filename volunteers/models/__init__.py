@@ -24,8 +24,10 @@ from .enums import (
 )
 from .job import JobState
 from .language import Language
+from .note import NOTE_MODELS, NoteKind, OrganisationNote, RequestNote, VolunteerNote
 from .onboarding import Declaration, DeclarationSignature, DeclarationVersion, PoliceCertificate
 from .organisation import Membership, Organisation, OrganisationStatus
+from .organisation_change import OrganisationChange
 from .outbox import OutboxMessage, OutboxStatus
 from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
@@ -39,6 +41,7 @@ from .volunteer import Absence, AvailabilitySlot, StatusChange, VolunteerLanguag
 from .volunteer_import import VolunteerImport
 
 __all__ = [
+    "NOTE_MODELS",
     "Absence",
     "AcceptedType",
     "ActionToken",
@@ -65,9 +68,12 @@ __all__ = [
     "Membership",
     "Mobility",
     "Mode",
+    "NoteKind",
     "Offer",
     "OfferState",
     "Organisation",
+    "OrganisationChange",
+    "OrganisationNote",
     "OrganisationStatus",
     "OutboxMessage",
     "OutboxStatus",
@@ -82,6 +88,7 @@ __all__ = [
     "RateLimitCounter",
     "RecoveryCode",
     "RequestEvent",
+    "RequestNote",
     "RequestState",
     "Requirement",
     "ResponseChannel",
@@ -93,6 +100,7 @@ __all__ = [
     "User",
     "VolunteerImport",
     "VolunteerLanguage",
+    "VolunteerNote",
     "VolunteerProfile",
     "VolunteerStatus",
     "WorkKind",

@@ -42,6 +42,19 @@ class Organisation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: Street and house number; the place is `place`.
+    street: Mapped[str | None] = mapped_column(String(120))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    #: The organisation's own phone, email and website (not a member's).
+    phone: Mapped[str | None] = mapped_column(String(40))
+    email: Mapped[str | None] = mapped_column(String(254))
+    website: Mapped[str | None] = mapped_column(String(200))
+    #: What the organisation does, in its own words.
+    description: Mapped[str | None] = mapped_column(Text)
+    #: Raised on every change of the details: an edit made on an older version is refused.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": version}
 
     place: Mapped[Place] = relationship()
     contact: Mapped[User | None] = relationship(foreign_keys=[contact_user_id])

@@ -25,6 +25,7 @@ ACTIONS = {
     "organisation.registered": _l("Organisation registered"),
     "organisation.approved": _l("Organisation approved"),
     "organisation.rejected": _l("Organisation rejected"),
+    "organisation.details_changed": _l("Organisation's details changed"),
     "mail.retried": _l("Mail sent again"),
     "volunteer.created": _l("Volunteer recorded by the centre"),
     "volunteer.imported": _l("Volunteers imported"),
@@ -51,6 +52,14 @@ ACTIONS = {
     # Every download of personal data: who, what (ids and counts), when.
     "proof.downloaded": _l("Proof of training downloaded"),
     "volunteers.exported": _l("Volunteer list downloaded"),
+    "language.added": _l("Language added"),
+    "language.changed": _l("Language changed"),
+    "language.retired": _l("Language retired"),
+    "language.reactivated": _l("Language offered again"),
+    "language.deleted": _l("Language deleted"),
+    "note.added": _l("Note added"),
+    "note.edited": _l("Note changed"),
+    "note.deleted": _l("Note deleted"),
 }
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..models import (
@@ -27,9 +28,10 @@ from ..models import (
     VolunteerLanguage,
     VolunteerProfile,
 )
-from ..models.enums import OfferState, VolunteerStatus
+from ..models.enums import LanguageLevel, OfferState, VolunteerStatus
 from . import eligibility
 from .id_lists import among
+from .languages import accepted_for
 from .matching import (
     BERLIN,
     Candidate,
@@ -54,6 +56,7 @@ def request_facts(request: SupportRequest) -> RequestFacts:
     place = request.place
     coordinates = (place.latitude, place.longitude) if place and place.latitude is not None else None
     return RequestFacts(
+        accepted_languages=accepted_for(request.language_code),
         id=request.id,
         language_code=request.language_code,
         mode=request.mode,
@@ -217,15 +220,27 @@ def _eligibility_facts(request, facts, pool, rulebook) -> list[eligibility.Volun
 
 
 def _speaking(query: Select, facts: RequestFacts) -> Select:
-    """`query` over the volunteers (not retired) who speak the variety, with their accounts."""
-    return (
+    """`query` over the volunteers (not retired) who speak the variety, with their accounts:
+    one row each, with their best level among the accepted languages (matching.accepted_languages)."""
+    accepted = sorted(facts.accepted_languages or {facts.language_code})
+    query = (
         query.select_from(VolunteerLanguage)
         .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
         .join(User, VolunteerProfile.user_id == User.id)
-        .where(
-            VolunteerLanguage.language_code == facts.language_code, VolunteerProfile.status != VolunteerStatus.RETIRED
-        )
+        .where(VolunteerProfile.status != VolunteerStatus.RETIRED)
     )
+    if len(accepted) == 1:
+        return query.where(VolunteerLanguage.language_code == accepted[0])
+    other = aliased(VolunteerLanguage)
+    best = (
+        select(other.id)
+        .where(other.profile_id == VolunteerLanguage.profile_id, other.language_code.in_(accepted))
+        .order_by(case({level.value: level.rank for level in LanguageLevel}, value=other.level).desc(), other.id)
+        .limit(1)
+        .correlate(VolunteerLanguage)
+        .scalar_subquery()
+    )
+    return query.where(VolunteerLanguage.language_code.in_(accepted), VolunteerLanguage.id == best)
 
 
 def _speakers_query(request: SupportRequest, facts: RequestFacts) -> Select:

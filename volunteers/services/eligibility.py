@@ -55,6 +55,7 @@ from ..models.enums import (
 )
 from ..models.qualification import type_includes, type_refreshers
 from .id_lists import among
+from .matching import accepted_languages, best_level
 from .validity import counts_on, earliest, in_good_standing_until, inclusion_closure, version_in_force
 
 # ---------------------------------------------------------------------------------------------
@@ -105,6 +106,8 @@ class Rulebook:
     closure: Mapping[int, frozenset[int]]
     declarations: tuple[DeclarationRule, ...]
     language_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    #: Language code -> the codes of its varieties (matching.accepted_languages).
+    varieties: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
     def relevant_type_ids(self) -> frozenset[int]:
         """The training types the requirement's verdict can depend on: those that count for a
@@ -287,7 +290,7 @@ def evaluate(
 
     minimum = requirement.min_language_level
     if language_code is not None:
-        level = facts.languages.get(language_code)
+        level = best_level(facts.languages, accepted_languages(language_code, rulebook.varieties))
         if level is None or not level.at_least(minimum):
             failures.append(
                 Failure("language", "level", {"code": language_code, "needed": minimum, "has": level}, rulebook)
@@ -470,7 +473,13 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         declarations[row.id] = row
         if row.number is not None:
             versions[row.id].append((row.number, row.effective_from))
-    languages = connection.execute(select(Language.code, Language.name_de, Language.name_en)).all()
+    languages = connection.execute(
+        select(Language.code, Language.name_de, Language.name_en, Language.parent_code)
+    ).all()
+    varieties: dict[str, set[str]] = defaultdict(set)
+    for code, _de, _en, parent in languages:
+        if parent is not None:
+            varieties[parent].add(code)
 
     includes: dict[int, list[int]] = {t.id: [] for t in types}
     refreshers: dict[int, set[int]] = defaultdict(set)
@@ -485,7 +494,8 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         declarations=tuple(
             DeclarationRule(d.id, d.title_de, d.title_en, tuple(versions[d.id])) for d in declarations.values()
         ),
-        language_names={code: (de, en) for code, de, en in languages},
+        language_names={code: (de, en) for code, de, en, _parent in languages},
+        varieties={code: frozenset(codes) for code, codes in varieties.items()},
     )
     books: dict[tuple[Area, WorkKind] | None, Rulebook] = {None: base}
     for requirement_id, row in requirements.items():

@@ -16,12 +16,18 @@ Hard rules, in this order (the funnel counts how many remain after each):
 Ranking of those who pass: a score from distance, fairness (assignments in the last 90 days),
 language level, continuity (helped this client before) and reliability (share of offers
 accepted). Ties are broken by the profile id, so the order never changes by chance.
+
+Varieties (`accepted_languages`): a request for a language that has varieties (Arabic) accepts
+speakers of the language itself and of every variety of it, at the best level they have among
+them; a request for a variety (Levantine Arabic) accepts speakers of that variety only, not of
+the language in general nor of another variety. Varieties are matched on their own; the
+language in general is what an organisation asks for when any variety will do.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -54,6 +60,18 @@ RULES = (
 )
 
 
+def accepted_languages(requested: str, varieties: Mapping[str, Iterable[str]]) -> frozenset[str]:
+    """The languages whose speakers a request for `requested` accepts; `varieties` maps a
+    language to its varieties (see the module's docstring)."""
+    return frozenset({requested, *varieties.get(requested, ())})
+
+
+def best_level(levels: Mapping[str, LanguageLevel], accepted: Iterable[str]) -> LanguageLevel | None:
+    """The volunteer's best level in any of the accepted languages; None if they speak none."""
+    held = [levels[code] for code in accepted if code in levels]
+    return max(held, key=lambda level: level.rank) if held else None
+
+
 @dataclass(frozen=True)
 class Slot:
     starts_at: datetime
@@ -82,6 +100,8 @@ class RequestFacts:
     organisation_id: int
     client_reference: str
     alternative: Slot | None = None
+    #: The language and, if it has any, its varieties (`accepted_languages`).
+    accepted_languages: frozenset[str] = frozenset()
 
 
 # Candidates and their rankings are built by the thousand: slotted, not frozen (frozen dataclasses

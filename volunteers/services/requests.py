@@ -14,10 +14,10 @@ from sqlalchemy import select
 
 from ..db_types import utcnow
 from ..extensions import db
-from ..models import Language, Organisation, Place, SupportRequest, User
+from ..models import Organisation, Place, SupportRequest, User
 from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
 from ..permissions import can_submit_requests, membership
-from . import ServiceError, transitions
+from . import ServiceError, languages, transitions
 from .matching import BERLIN
 from .workdays import earliest_appointment
 
@@ -77,7 +77,7 @@ def can_view(user: User, request: SupportRequest) -> bool:
     return user.is_coordinator or membership(user, request.organisation) is not None
 
 
-def _validate(data: RequestInput, today: date, now: datetime) -> dict:
+def _validate(data: RequestInput, today: date, now: datetime, current_language: str | None = None) -> dict:
     """Checks what needs more than the form's shape; returns the columns to store."""
     if not data.consent_confirmed:
         raise ServiceError(
@@ -96,7 +96,7 @@ def _validate(data: RequestInput, today: date, now: datetime) -> dict:
         )
     if data.urgent and not (data.urgent_reason or "").strip():
         raise ServiceError(_l("Say why it is urgent."), field="urgent_reason")
-    if db.session.get(Language, data.language_code) is None or data.language_code == "deu":
+    if not languages.is_offered(data.language_code, {current_language} if current_language else set()):
         raise ServiceError(_l("Choose a language from the list."), field="language_code")
     place = db.session.get(Place, data.place_id) if data.place_id else None
     if data.mode is Mode.ON_SITE and place is None:
@@ -219,7 +219,7 @@ def edit(
             ),
             field="version",
         )
-    values = _validate(data, today, now)
+    values = _validate(data, today, now, current_language=request.language_code)
     if values["places_needed"] < request.places_filled:
         raise ServiceError(
             ngettext(

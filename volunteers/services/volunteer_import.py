@@ -385,6 +385,7 @@ class LanguageRef:
     code: str
     name_de: str
     name_en: str
+    retired: bool = False
 
     def name(self, locale: str) -> str:
         return self.name_de if locale.startswith("de") else self.name_en
@@ -488,7 +489,7 @@ def _load_reference(emails: set[str]) -> _Reference:
     languages: dict[str, LanguageRef] = {}
     seen: dict[str, set[str]] = {}
     for language in db.session.scalars(select(Language)):
-        reference = LanguageRef(language.code, language.name_de, language.name_en)
+        reference = LanguageRef(language.code, language.name_de, language.name_en, language.retired)
         for language_key in _language_keys(language):
             seen.setdefault(language_key, set()).add(language.code)
             languages[language_key] = reference
@@ -634,6 +635,9 @@ def _parse_languages(row: ImportRow, value: str, reference: _Reference) -> None:
             continue
         if language.code == "deu":
             row.error("languages", _l("German goes in the column german_level, not among the languages."))
+            continue
+        if language.retired:
+            row.error("languages", _l("“%(value)s” is no longer offered; choose another entry.", value=_short(name)))
             continue
         if not level_text:
             row.error(

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..labels import label
 from ..models import Qualification, User, VolunteerLanguage, VolunteerProfile
 from ..models.enums import Area, LanguageLevel, QualificationStatus, VolunteerStatus, WorkKind
-from . import audit, eligibility, expiry, spreadsheets
+from . import audit, eligibility, expiry, languages, spreadsheets
 
 EXPIRING_DAYS = 90
 
@@ -57,7 +57,7 @@ def matching_ids(criteria: Criteria, today: date) -> Select:
         query = query.where(
             exists().where(
                 VolunteerLanguage.profile_id == VolunteerProfile.id,
-                VolunteerLanguage.language_code == criteria.language_code,
+                VolunteerLanguage.language_code.in_(sorted(languages.accepted_for(criteria.language_code))),
                 VolunteerLanguage.level.in_(_levels_at_least(criteria.min_level)),
             )
         )

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from .. import phones
 from ..db_types import utcnow
@@ -152,14 +152,21 @@ class ProfileChanges:
     locale: str = "de"
 
 
-def _validate_languages(languages: list[tuple[str, LanguageLevel]]) -> None:
+def _validate_languages(languages: list[tuple[str, LanguageLevel]], held: set[str]) -> None:
+    """Languages from the list, each once, not German; a retired one only if already held."""
     codes = [code for code, _ in languages]
     if len(codes) != len(set(codes)):
         raise ServiceError(_l("Each language only once, please."), field="languages")
     if "deu" in codes:
         raise ServiceError(_l("German has its own field above; list other languages here."), field="languages")
-    known = set(db.session.scalars(select(Language.code).where(Language.code.in_(codes))))
-    if set(codes) - known:
+    offered = set(
+        db.session.scalars(
+            select(Language.code).where(
+                Language.code.in_(codes), or_(Language.retired_at.is_(None), Language.code.in_(sorted(held)))
+            )
+        )
+    )
+    if set(codes) - offered:
         raise ServiceError(_l("Choose languages from the list."), field="languages")
 
 
@@ -169,7 +176,7 @@ def update_profile(
     """Applies the changes; returns the names of what changed (for the history)."""
     _require_edit(actor, profile)
     _check_version(profile, expected_version)
-    _validate_languages(changes.languages)
+    _validate_languages(changes.languages, {entry.language_code for entry in profile.languages})
     if changes.home_place_id is not None and db.session.get(Place, changes.home_place_id) is None:
         raise ServiceError(_l("Choose a place from the list."), field="home_place")
     phone = _phone(changes.phone)

@@ -15,6 +15,17 @@ class ConfirmForm(FlaskForm):
     """No fields but the CSRF token: for buttons that POST (logout, retry, confirm)."""
 
 
+class PrefixedForm(FlaskForm):
+    """A form shown on a page beside other forms: its field names and ids start with
+    `field_prefix`, so two forms with a field of the same name (a reason) never share an id."""
+
+    field_prefix = ""
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("prefix", self.field_prefix)
+        super().__init__(*args, **kwargs)
+
+
 def email_field(label=None) -> StringField:
     return StringField(
         label or _l("Email address"),

@@ -9,5 +9,6 @@ PER_PAGE = 25
 MAX_PAGE = 100_000
 
 
-def page_number() -> int:
-    return min(max(request.args.get("page", 1, type=int) or 1, 1), MAX_PAGE)
+def page_number(name: str = "page") -> int:
+    """The page asked for; `name` tells apart the lists of a page with several."""
+    return min(max(request.args.get(name, 1, type=int) or 1, 1), MAX_PAGE)

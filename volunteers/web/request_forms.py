@@ -54,9 +54,12 @@ class RequestForm(FlaskForm):
     )
     language_code = SelectField(
         _l("Language"),
-        choices=language_choices,
         validators=[DataRequired(message=_l("Choose the language."))],
-        description=_l("The variety matters: Dari and Farsi, Sorani and Kurmanji are different."),
+        invalid_choice_message=_l("Choose a language from the list."),
+        description=_l(
+            "The variety matters: Dari and Farsi, Sorani and Kurmanji are different. Choose the variety the "
+            "person speaks; a language “in general” finds speakers of any of its varieties too."
+        ),
     )
     topic = SelectField(
         _l("Topic"),
@@ -122,9 +125,11 @@ class RequestForm(FlaskForm):
         )
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, held_language: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.place_id.choices = [SelectChoice(0, _l("Choose a place")), *place_choices()]
+        # A retired language stays on offer for the request that already asks for it.
+        self.language_code.choices = language_choices(keep=[held_language] if held_language else [])
         if not self.day.data and not self.is_submitted():
             self.day.data = today() + timedelta(days=7)
 
@@ -158,6 +163,7 @@ class RequestForm(FlaskForm):
         start = request.starts_at.astimezone(BERLIN)
         alternative = request.alternative_starts_at.astimezone(BERLIN) if request.alternative_starts_at else None
         return cls(
+            held_language=request.language_code,
             data={
                 "version": request.version,
                 "area": request.area.value,
@@ -181,7 +187,7 @@ class RequestForm(FlaskForm):
                 "client_reference": request.client_reference,
                 "consent_confirmed": request.consent_confirmed,
                 "not_excluded_confirmed": request.not_excluded_confirmed,
-            }
+            },
         )
 
 

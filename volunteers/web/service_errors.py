@@ -31,10 +31,11 @@ def submitted_version(form: FlaskForm) -> int | None:
     return int(value) if value.isdigit() else -1
 
 
-def commit_change(form: FlaskForm, change: Callable[[], object], record=None) -> bool:
+def commit_change(form: FlaskForm, change: Callable[[], object], record=None, stale=None) -> bool:
     """Runs a service call and commits once. A refusal, or a record changed by someone else
     in the meantime (its version moved on), is shown on the form with everything typed kept;
-    the form then carries the current version, so saving again is a knowing overwrite."""
+    the form then carries the current version, so saving again is a knowing overwrite.
+    `stale` says what changed in the meantime (a profile, unless told otherwise)."""
     from ..services.volunteers import STALE
 
     try:
@@ -43,7 +44,7 @@ def commit_change(form: FlaskForm, change: Callable[[], object], record=None) ->
     except ServiceError as error:
         show_on_form(form, error)
     except StaleDataError:
-        show_on_form(form, ServiceError(STALE))
+        show_on_form(form, ServiceError(stale or STALE))
     else:
         return True
     if record is not None and "version" in form._fields:

@@ -30,7 +30,17 @@ def _layout_context() -> dict:
     }
 
 
+def first_error(errors) -> str:
+    """The first message of a field's errors; a list of rows (FieldList) holds one per row."""
+    for error in errors.values() if isinstance(errors, dict) else errors:
+        found = error if not isinstance(error, dict | list | tuple) else first_error(error)
+        if found:
+            return str(found)
+    return ""
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.filters["first_error"] = first_error
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["place_label"] = place_label
     app.jinja_env.filters["phone"] = phones.display

@@ -3,6 +3,9 @@ and coordinators use the same ones for records they keep."""
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -65,7 +68,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def language_choices() -> list[SelectChoice]:
+def _sort_key(name: str) -> str:
+    """Alphabetical as people expect it: "Ägyptisch" among the A's."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)).casefold()
+
+
+def language_choices(keep: Iterable[str] = (), everything: bool = False) -> list[SelectChoice]:
+    """The languages to choose from, alphabetically; a language with varieties is a group of
+    its own, the language in general first. Retired entries only if in `keep` (what a profile
+    or request already has) or with `everything` (a search)."""
     from flask_babel import get_locale
     from sqlalchemy import select
 
@@ -73,9 +84,40 @@ def language_choices() -> list[SelectChoice]:
     from ..models import Language
 
     german = str(get_locale() or "de").startswith("de")
-    rows = db.session.execute(select(Language.code, Language.name_de, Language.name_en)).all()
-    options = sorted(((code, de if german else en) for code, de, en in rows if code != "deu"), key=lambda r: r[1])
-    return [SelectChoice("", _l("Choose a language")), *(SelectChoice(code, name) for code, name in options)]
+    keep = set(keep)
+    rows = db.session.execute(
+        select(Language.code, Language.name_de, Language.name_en, Language.parent_code, Language.retired_at)
+    ).all()
+    names = {row.code: row.name_de if german else row.name_en for row in rows}
+    offered = {
+        row.code: row
+        for row in rows
+        if row.code != "deu" and (everything or row.retired_at is None or row.code in keep)
+    }
+
+    def text(code: str) -> str:
+        return (
+            names[code]
+            if offered[code].retired_at is None
+            else _l("%(language)s (no longer offered)", language=names[code])
+        )
+
+    groups: dict[str, list[str]] = {}
+    for row in offered.values():
+        if row.parent_code is not None:
+            groups.setdefault(row.parent_code, []).append(row.code)
+    tops = {code for code, row in offered.items() if row.parent_code is None} | set(groups)
+    choices = [SelectChoice("", _l("Choose a language"))]
+    for top in sorted(tops, key=lambda code: _sort_key(names[code])):
+        if top not in groups:
+            choices.append(SelectChoice(top, text(top)))
+            continue
+        if top in offered:
+            general = _l("%(language)s (in general)", language=text(top))
+            choices.append(SelectChoice(top, general, optgroup=names[top]))
+        for code in sorted(groups[top], key=lambda code: _sort_key(names[code])):
+            choices.append(SelectChoice(code, text(code), optgroup=names[top]))
+    return choices
 
 
 LEVELS = [SelectChoice("", _l("Level")), *_enum_choices(LanguageLevel)]
@@ -87,7 +129,12 @@ class LanguageRow(FlaskForm):
     class Meta:
         csrf = False
 
-    code = SelectField(_l("Language"), choices=language_choices, validate_choice=True)
+    code = SelectField(
+        _l("Language"),
+        choices=language_choices,
+        validate_choice=True,
+        invalid_choice_message=_l("Choose languages from the list."),
+    )
     level = SelectField(_l("Level"), choices=LEVELS, coerce=_to_enum(LanguageLevel), validate_choice=True)
 
     def validate_level(self, field) -> None:
@@ -145,9 +192,16 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a language."))],
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, held_languages: Iterable[str] = (), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.home_place.choices = [SelectChoice(0, _l("Not stated")), *place_choices()]
+        self._languages_offered = language_choices(keep=held_languages)
+        self.offer_languages()
+
+    def offer_languages(self) -> None:
+        """Every row offers the same list (retired entries only if the profile has them)."""
+        for row in self.languages:
+            row.code.choices = self._languages_offered
 
     def changes(self) -> ProfileChanges:
         return ProfileChanges(
@@ -187,10 +241,11 @@ class ProfileForm(FlaskForm):
             "contact_channel": profile.contact_channel.value,
             "locale": user.locale,
         }
-        form = cls(data=data, **kwargs)
+        form = cls(data=data, held_languages=[e.language_code for e in profile.languages], **kwargs)
         # Room for two more languages than recorded.
         while len(form.languages.entries) < max(3, len(profile.languages) + 2):
             form.languages.append_entry()
+        form.offer_languages()
         return form
 
 

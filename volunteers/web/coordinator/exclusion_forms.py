@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ...extensions import db
 from ...models import Organisation, OrganisationStatus
+from ..forms import PrefixedForm
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -36,7 +37,9 @@ class OrganisationChoiceForm(FlaskForm):
         self.organisation_id.choices = _organisation_choices()
 
 
-class ExclusionForm(FlaskForm):
+class ExclusionForm(PrefixedForm):
+    field_prefix = "exclusion"
+
     organisation_id = _organisation_field()
     client_reference = StringField(
         _l("Only for this client reference (optional)"),

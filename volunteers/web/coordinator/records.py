@@ -144,7 +144,15 @@ def pending_trainings():
     )
 
 
+#: How far ahead the list of what runs out can look, in days.
+EXPIRING_WINDOWS = (14, 30, 60, 90)
+
+
 @bp.route("/expiring")
 def expiring():
     day = today()
-    return render_template("coordinator/expiring.html", endings=expiry.endings(day, 90), today=day)
+    days = request.args.get("days", 90, type=int)
+    days = days if days in EXPIRING_WINDOWS else 90
+    return render_template(
+        "coordinator/expiring.html", endings=expiry.endings(day, days), today=day, days=days, windows=EXPIRING_WINDOWS
+    )

@@ -20,6 +20,7 @@ from ...models.enums import RequestState
 from ...services import ServiceError, offers
 from ...services import requests as request_service
 from ...services.candidates import rank
+from ...services.work_queue import request_condition
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..request_forms import CancelRequestForm, RequestForm
@@ -27,6 +28,8 @@ from ..request_views import describe, history_of, request_or_404
 from ..service_errors import commit_change, commit_or_flash, submitted_version
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
+from .notes import notes_section
+from .work_queue import BOARD_FILTERS, board_filter
 
 #: The board's tabs: which states each shows.
 BOARD_TABS = {
@@ -43,6 +46,7 @@ HIGHLIGHT_DAYS = 2
 def board():
     tab = request.args.get("tab", "to_fill")
     states = BOARD_TABS.get(tab, BOARD_TABS["to_fill"])
+    queue = board_filter(request.args.get("queue"))  # a task of the overview's work queue
     query = (
         select(SupportRequest)
         .where(SupportRequest.state.in_(states))
@@ -54,12 +58,22 @@ def board():
         # Urgent first, then the oldest.
         .order_by(case((SupportRequest.urgent.is_(True), 0), else_=1), SupportRequest.created_at, SupportRequest.id)
     )
+    if queue is not None:
+        query = query.where(request_condition(queue, utcnow()))
     page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
     soon = utcnow() + timedelta(days=HIGHLIGHT_DAYS)
-    return render_template("coordinator/requests/board.html", page=page, tab=tab, tabs=list(BOARD_TABS), soon=soon)
+    return render_template(
+        "coordinator/requests/board.html",
+        page=page,
+        tab=tab,
+        tabs=list(BOARD_TABS),
+        soon=soon,
+        queue=queue,
+        queue_name=BOARD_FILTERS.get(queue),
+    )
 
 
-def render_request(record: SupportRequest, status: int = 200):
+def render_request(record: SupportRequest, status: int = 200, note_form=None):
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
     return render_template(
         "coordinator/requests/request.html",
@@ -69,6 +83,7 @@ def render_request(record: SupportRequest, status: int = 200):
         form=ConfirmForm(),
         cancel_form=CancelRequestForm(),
         may_edit=request_service.may_edit(current_user, record),
+        **notes_section(record, note_form),
     ), status
 
 
@@ -164,7 +179,9 @@ def new_request():
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 def edit_request(request_id: int):
     record = request_or_404(request_id)
-    form = RequestForm() if request.method == "POST" else RequestForm.for_request(record)
+    form = (
+        RequestForm(held_language=record.language_code) if request.method == "POST" else RequestForm.for_request(record)
+    )
     if form.validate_on_submit() and commit_change(
         form,
         lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),

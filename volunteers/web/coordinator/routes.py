@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
+from ...db_types import utcnow
 from ...extensions import db
 from ...jobs import job_states
 from ...models import (
@@ -21,13 +22,11 @@ from ...models import (
     OrganisationStatus,
     OutboxMessage,
     OutboxStatus,
-    Qualification,
-    QualificationStatus,
     User,
     VolunteerProfile,
 )
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, accounts, audit, expiry, invitations, organisations, second_factor
+from ...services import ServiceError, accounts, audit, invitations, organisations, second_factor
 from ...services.rate_limits import Action
 from .. import search as search_terms
 from ..forms import ConfirmForm
@@ -37,6 +36,9 @@ from ..rate_limit import over_limit, too_many
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
+from .notes import notes_section
+from .organisation_details import history_section
+from .work_queue import queue_items
 
 
 def _get_or_404(model, object_id: int):
@@ -73,10 +75,7 @@ def home():
         health=outbox_health(),
         jobs=job_states(),
         volunteer_counts=statuses,
-        trainings_to_check=db.session.scalar(
-            select(func.count(Qualification.id)).where(Qualification.status == QualificationStatus.PENDING)
-        ),
-        running_out=len(expiry.endings(today(), 90)),
+        queue=queue_items(utcnow(), today()),
     )
 
 
@@ -100,7 +99,9 @@ def organisations_list():
     )
 
 
-def _render_organisation(organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200):
+def render_organisation(
+    organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200, note_form=None
+):
     members = db.session.scalars(
         select(Membership)
         .where(Membership.organisation_id == organisation.id)
@@ -113,12 +114,14 @@ def _render_organisation(organisation: Organisation, reject_form: RejectForm | N
         members=members,
         approve_form=ConfirmForm(),
         reject_form=reject_form or RejectForm(),
+        **notes_section(organisation, note_form),
+        **history_section(organisation),
     ), status
 
 
 @bp.route("/organisations/<int:organisation_id>")
 def organisation(organisation_id: int):
-    return _render_organisation(_get_or_404(Organisation, organisation_id))
+    return render_organisation(_get_or_404(Organisation, organisation_id))
 
 
 @bp.post("/organisations/<int:organisation_id>/approve")
@@ -127,13 +130,13 @@ def approve_organisation(organisation_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
-        return _render_organisation(organisation, status=400)
+        return render_organisation(organisation, status=400)
     try:
         organisations.approve(current_user, organisation)
     except ServiceError as error:
         db.session.rollback()
         flash(str(error.message), "error")
-        return _render_organisation(db.session.get(Organisation, organisation_id), status=409)
+        return render_organisation(db.session.get(Organisation, organisation_id), status=409)
     db.session.commit()
     flash(_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name), "success")
     return redirect(url_for("coordinator.organisations_list"))
@@ -144,16 +147,16 @@ def reject_organisation(organisation_id: int):
     organisation = _get_or_404(Organisation, organisation_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        return _render_organisation(organisation, form, status=400)
+        return render_organisation(organisation, form, status=400)
     try:
         organisations.reject(current_user, organisation, form.reason.data)
     except ServiceError as error:
         if error.field:
             show_on_form(form, error)
-            return _render_organisation(organisation, form, status=400)
+            return render_organisation(organisation, form, status=400)
         db.session.rollback()
         flash(str(error.message), "error")
-        return _render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
+        return render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
     db.session.commit()
     flash(
         _("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),

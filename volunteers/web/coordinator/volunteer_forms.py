@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from ...labels import label
 from ...models.enums import Area, CertificateKind, CertificateResult, LanguageLevel, VolunteerStatus, WorkKind
 from ..auth.forms import locale_choices
-from ..forms import name_field, phone_field
+from ..forms import PrefixedForm, name_field, phone_field
 from ..places import place_choices
 from ..volunteer_forms import _enum_choices, _to_enum, language_choices
 
@@ -56,7 +56,7 @@ class FilterForm(FlaskForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.place.choices = [SelectChoice(0, _l("Any")), *place_choices()]
-        self.language.choices = [_any(), *language_choices()[1:]]
+        self.language.choices = [_any(), *language_choices(everything=True)[1:]]
 
     def validate_qualified_on(self, field) -> None:
         from wtforms import ValidationError
@@ -127,7 +127,9 @@ class RejectTrainingForm(FlaskForm):
     )
 
 
-class StatusChangeForm(FlaskForm):
+class StatusChangeForm(PrefixedForm):
+    field_prefix = "status"
+
     to_status = SelectField(_l("New status"), coerce=_to_enum(VolunteerStatus))
     expected_status = StringField()
     reason = TextAreaField(

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import AuditEvent, Exclusion, VolunteerProfile
+from ...models import AuditEvent, Exclusion, Offer, SupportRequest, VolunteerProfile
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
@@ -24,11 +24,12 @@ from ..rate_limit import over_limit, too_many, too_many_flashed
 from ..search import current as current_search
 from ..search import remember as remember_search
 from ..service_errors import commit_change, commit_or_flash, show_on_form
-from ..volunteer.profile import save_availability, save_profile
+from ..volunteer.profile import held, save_availability, save_profile
 from ..volunteer.routes import trainings_of
 from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm
+from .notes import notes_section
 from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
 
 
@@ -155,6 +156,25 @@ def exclusions_of(profile: VolunteerProfile) -> list[Exclusion]:
     )
 
 
+#: Offers and assignments per page of the volunteer's record.
+ASSIGNMENTS_PER_PAGE = 10
+
+
+def assignments_of(profile: VolunteerProfile):
+    """The volunteer's offers and assignments, the latest appointment first, a page at a time."""
+    query = (
+        select(Offer)
+        .join(Offer.request)
+        .where(Offer.profile_id == profile.id)
+        .options(
+            selectinload(Offer.request).selectinload(SupportRequest.organisation),
+            selectinload(Offer.request).selectinload(SupportRequest.language),
+        )
+        .order_by(SupportRequest.starts_at.desc(), Offer.id.desc())
+    )
+    return db.paginate(query, page=page_number("assignments_page"), per_page=ASSIGNMENTS_PER_PAGE, error_out=False)
+
+
 def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
     day = today()
     history = db.session.scalars(
@@ -181,6 +201,8 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         blank_reject_form=RejectTrainingForm(formdata=None),
         rejecting=forms.get("rejecting"),
         exclusions=exclusions_of(profile),
+        assignments=assignments_of(profile),
+        **notes_section(profile, forms.get("note_form")),
         exclusion_form=forms.get("exclusion_form") or ExclusionForm(),
         confirm_form=ConfirmForm(),
         today=day,
@@ -231,7 +253,7 @@ def invite_volunteer(profile_id: int):
 @bp.route("/volunteers/<int:profile_id>/edit", methods=["GET", "POST"])
 def edit_volunteer(profile_id: int):
     profile = volunteer_or_404(profile_id)
-    form = ProfileForm() if request.method == "POST" else ProfileForm.for_profile(profile)
+    form = ProfileForm(held_languages=held(profile)) if request.method == "POST" else ProfileForm.for_profile(profile)
     if form.validate_on_submit() and save_profile(current_user, profile, form):
         flash(_("The profile is saved."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id))

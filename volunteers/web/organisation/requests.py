@@ -78,7 +78,9 @@ def edit_request(request_id: int):
     if not request_service.may_edit(current_user, record):
         flash(_("This request can no longer be changed here. Please call the centre."), "error")
         return redirect(url_for("organisation.request", request_id=record.id))
-    form = RequestForm() if request.method == "POST" else RequestForm.for_request(record)
+    form = (
+        RequestForm(held_language=record.language_code) if request.method == "POST" else RequestForm.for_request(record)
+    )
     if form.validate_on_submit() and commit_change(
         form,
         lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),

@@ -55,6 +55,7 @@ def _render_detail(organisation: Organisation, form: MemberInviteForm | None = N
         members=members,
         may_invite=may_invite,
         may_submit=can_submit_requests(current_user, organisation),
+        may_edit_details=bool(item := membership(current_user, organisation)) and item.is_admin,
         form=form,
     ), status
 

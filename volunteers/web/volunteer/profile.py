@@ -50,10 +50,15 @@ def save_availability(actor, profile, form) -> bool:
     )
 
 
+def held(profile) -> list[str]:
+    """The languages a profile has: a retired one stays on offer for it."""
+    return [entry.language_code for entry in profile.languages]
+
+
 @bp.route("/profile", methods=["GET", "POST"])
 def profile():
     record = own_profile()
-    form = ProfileForm() if request.method == "POST" else ProfileForm.for_profile(record)
+    form = ProfileForm(held_languages=held(record)) if request.method == "POST" else ProfileForm.for_profile(record)
     if form.validate_on_submit() and save_profile(current_user, record, form):
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("volunteer.home"))

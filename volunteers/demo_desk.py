@@ -1,0 +1,149 @@
+"""Demo data for the coordinators' desk: internal notes on a volunteer, an organisation and a
+request; organisations' details, changed by their administrators so that the history shows
+something. Loading again adds nothing."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from .db_types import utcnow
+from .extensions import db
+from .models import Organisation, OrganisationNote, RequestNote, SupportRequest, User, VolunteerNote
+
+DOMAIN = "wir-vielfalt.example"
+
+
+def _user(local: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == f"{local}@{DOMAIN}"))
+
+
+def seed_notes() -> int:
+    miriam, jonas, amina = _user("koordination"), _user("jonas.becker"), _user("amina.haddad")
+    syrian = db.session.scalar(
+        select(Organisation).where(Organisation.name == "Deutsch-Syrischer Verein Baunatal e.V.")
+    )
+    urgent = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-SY-031"))
+    if not (miriam and jonas and amina and amina.profile and syrian and urgent):
+        return 0
+    if db.session.scalar(select(VolunteerNote.id).where(VolunteerNote.profile_id == amina.profile.id).limit(1)):
+        return 0
+    now = utcnow()
+    db.session.add_all(
+        [
+            VolunteerNote(
+                profile_id=amina.profile.id,
+                author=miriam,
+                body="Bevorzugt Termine am Vormittag; telefonisch ab 16 Uhr gut erreichbar.",
+                created_at=now - timedelta(days=12),
+            ),
+            VolunteerNote(
+                profile_id=amina.profile.id,
+                author=jonas,
+                body="Would like to mentor a family in Baunatal next year; ask her again in January.",
+                created_at=now - timedelta(days=3),
+            ),
+            OrganisationNote(
+                organisation_id=syrian.id,
+                author=miriam,
+                body="Termine stimmt am besten Herr Nasser ab; der Verein zieht im Januar in neue Räume.",
+                created_at=now - timedelta(days=20),
+            ),
+            RequestNote(
+                request_id=urgent.id,
+                author=jonas,
+                body="Asked the practice whether phone interpreting would do; they will call back by noon.",
+                created_at=now - timedelta(hours=2),
+            ),
+        ]
+    )
+    db.session.flush()
+    return 4
+
+
+def seed_organisation_details() -> int:
+    """The two approved organisations' details, entered by their administrators."""
+    from .models import Place
+    from .services import organisation_details
+
+    done = 0
+    for admin_local, name, details in [
+        (
+            "samir.nasser",
+            "Deutsch-Syrischer Verein Baunatal e.V.",
+            {
+                "street": "Kirchbaunaer Straße 9",
+                "postal_code": "34225",
+                "place": "Baunatal",
+                "phone": "0561 4991230",
+                "email": "kontakt@dsv-baunatal.example",
+                "website": "https://dsv-baunatal.example",
+                "description": "Beratung und Begleitung für Familien aus Syrien, auf Arabisch und Kurmandschi.",
+            },
+        ),
+        (
+            "selam.gebre",
+            "Eritreische Gemeinde Nordhessen e.V.",
+            {
+                "street": "Marktstraße 4",
+                "postal_code": "34369",
+                "place": "Hofgeismar",
+                "phone": "05671 880120",
+                "email": None,
+                "website": None,
+                "description": "Community of families from Eritrea; Tigrinya and Amharic.",
+            },
+        ),
+    ]:
+        admin = _user(admin_local)
+        organisation = db.session.scalar(select(Organisation).where(Organisation.name == name))
+        if admin is None or organisation is None or organisation.street:
+            continue
+        place = db.session.scalar(select(Place).where(Place.name == details.pop("place")))
+        organisation_details.update(
+            admin,
+            organisation,
+            organisation_details.Details(place_id=place.id, contact_user_id=organisation.contact_user_id, **details),
+            expected_version=None,
+        )
+        done += 1
+    db.session.flush()
+    return done
+
+
+def seed_work_queue() -> int:
+    """What the overview's work queue would otherwise lack in the demo: an offer about to run
+    out without an answer, and a reminder the mail server refused."""
+    from .demo_requests import _offer
+    from .models import OutboxMessage, OutboxStatus
+    from .models.enums import OfferState
+    from .notifications.events import notify_expiry_reminder
+
+    done = 0
+    miriam, dawit, reza = _user("koordination"), _user("dawit.tesfaye"), _user("reza.ahmadi")
+    tigrinya = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-ER-014"))
+    if miriam and dawit and dawit.profile and tigrinya and not tigrinya.offers:
+        offer = _offer(tigrinya, dawit.profile, miriam, OfferState.OFFERED)
+        offer.offered_at = utcnow() - timedelta(hours=40)
+        offer.expires_at = utcnow() + timedelta(hours=8)
+        done += 1
+    key = "demo:refused-reminder"
+    if reza and reza.profile and db.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key)) is None:
+        notify_expiry_reminder(
+            reza.profile,
+            key=key,
+            what="police_certificate",
+            names=("Führungszeugnis", "Police certificate"),
+            until=utcnow().date() + timedelta(days=50),
+            days=50,
+        )
+        db.session.flush()
+        message = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+        message.status = OutboxStatus.FAILED
+        message.attempts = 10
+        message.failed_at = utcnow() - timedelta(hours=3)
+        message.last_error = "550 5.1.1 Recipient address rejected: mailbox unavailable"
+        done += 1
+    db.session.flush()
+    return done

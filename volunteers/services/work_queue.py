@@ -1,0 +1,193 @@
+"""The coordinators' work queue: what needs a decision now, each a count, the most pressing
+first. Everything is counted in the database, in a fixed number of queries however much there
+is; the request filters are the same the board applies when a count's link is followed."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+
+from ..extensions import db
+from ..models import (
+    Language,
+    Offer,
+    Organisation,
+    OrganisationStatus,
+    OutboxMessage,
+    OutboxStatus,
+    PoliceCertificate,
+    Qualification,
+    QualificationStatus,
+    SupportRequest,
+    User,
+    VolunteerLanguage,
+    VolunteerProfile,
+)
+from ..models.enums import OfferState, RequestState, VolunteerStatus
+
+#: A request still open this close to its appointment is due soon.
+SOON = timedelta(days=2)
+#: An offer unanswered this close to its expiry is about to expire.
+OFFER_WARNING = timedelta(hours=12)
+#: Trainings and police certificates running out within this many days.
+RUNNING_OUT_DAYS = 30
+
+
+class Task(enum.Enum):
+    """One kind of work, in the order of urgency the overview shows them."""
+
+    URGENT = "urgent"
+    SOON = "soon"
+    NO_SPEAKER = "no_speaker"
+    OFFERS_EXPIRING = "offers_expiring"
+    UNASKED = "unasked"
+    OFFERS_WAITING = "offers_waiting"
+    FAILED_MAIL = "failed_mail"
+    ORGANISATIONS = "organisations"
+    TRAININGS = "trainings"
+    RUNNING_OUT = "running_out"
+    APPLICANTS = "applicants"
+
+    @property
+    def pressing(self) -> bool:
+        """Whether it cannot wait until tomorrow (shown as an alert)."""
+        return self in {Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.OFFERS_EXPIRING, Task.FAILED_MAIL}
+
+
+#: The tasks the board can show as a filtered list of requests.
+REQUEST_TASKS = (Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.OFFERS_EXPIRING, Task.UNASKED, Task.OFFERS_WAITING)
+
+_OPEN = (RequestState.OPEN, RequestState.PARTLY_FILLED)
+
+
+def _offered(now: datetime, within: timedelta | None = None) -> ColumnElement[bool]:
+    """The request has an offer waiting for an answer (expiring within `within`, if given)."""
+    conditions = [Offer.request_id == SupportRequest.id, Offer.state == OfferState.OFFERED, Offer.expires_at > now]
+    if within is not None:
+        conditions.append(Offer.expires_at <= now + within)
+    return exists().where(*conditions)
+
+
+def _someone_speaks() -> ColumnElement[bool]:
+    """An active volunteer speaks the request's language, or a variety of it
+    (matching.accepted_languages)."""
+    return exists(
+        select(VolunteerLanguage.id)
+        .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
+        .join(User, VolunteerProfile.user_id == User.id)
+        .join(Language, Language.code == VolunteerLanguage.language_code)
+        .where(
+            VolunteerProfile.status == VolunteerStatus.ACTIVE,
+            User.active.is_(True),
+            or_(
+                VolunteerLanguage.language_code == SupportRequest.language_code,
+                Language.parent_code == SupportRequest.language_code,
+            ),
+        )
+        .correlate(SupportRequest)
+    )
+
+
+def request_condition(task: Task, now: datetime) -> ColumnElement[bool]:
+    """Which requests a task is about: all still to fill, with their appointment ahead."""
+    still_open = and_(SupportRequest.state.in_(_OPEN), SupportRequest.starts_at > now)
+    specific = {
+        Task.URGENT: SupportRequest.urgent.is_(True),
+        Task.SOON: SupportRequest.starts_at <= now + SOON,
+        Task.NO_SPEAKER: ~_someone_speaks(),
+        Task.OFFERS_EXPIRING: _offered(now, OFFER_WARNING),
+        Task.UNASKED: ~_offered(now),
+        Task.OFFERS_WAITING: _offered(now),
+    }[task]
+    return and_(still_open, specific)
+
+
+def _count_if(condition: ColumnElement[bool]):
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def _request_counts(now: datetime) -> dict[Task, int]:
+    still_open = and_(SupportRequest.state.in_(_OPEN), SupportRequest.starts_at > now)
+    tasks = (Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.UNASKED)
+    row = db.session.execute(
+        select(*(_count_if(request_condition(task, now)) for task in tasks)).where(still_open)
+    ).one()
+    return {task: int(value) for task, value in zip(tasks, row, strict=True)}
+
+
+def _offer_counts(now: datetime) -> dict[Task, int]:
+    waiting, expiring = db.session.execute(
+        select(func.count(Offer.id), _count_if(Offer.expires_at <= now + OFFER_WARNING)).where(
+            Offer.state == OfferState.OFFERED, Offer.expires_at > now
+        )
+    ).one()
+    return {Task.OFFERS_WAITING: int(waiting), Task.OFFERS_EXPIRING: int(expiring)}
+
+
+def _other_counts() -> dict[Task, int]:
+    def counted(model, *conditions):
+        return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
+
+    row = db.session.execute(
+        select(
+            counted(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED),
+            counted(Organisation, Organisation.status == OrganisationStatus.PENDING),
+            counted(Qualification, Qualification.status == QualificationStatus.PENDING),
+            counted(VolunteerProfile, VolunteerProfile.status == VolunteerStatus.APPLICANT),
+        )
+    ).one()
+    tasks = (Task.FAILED_MAIL, Task.ORGANISATIONS, Task.TRAININGS, Task.APPLICANTS)
+    return {task: int(value) for task, value in zip(tasks, row, strict=True)}
+
+
+def _running_out(today: date) -> int:
+    """Trainings (per volunteer and kind, the one that counts longest) and police certificates
+    (the latest per volunteer) whose last valid day falls within the next RUNNING_OUT_DAYS, of
+    volunteers who have not retired."""
+    horizon = today + timedelta(days=RUNNING_OUT_DAYS)
+    not_retired = select(VolunteerProfile.id).where(VolunteerProfile.status != VolunteerStatus.RETIRED)
+    trainings = (
+        select(Qualification.profile_id, Qualification.type_id)
+        .where(
+            Qualification.status == QualificationStatus.VERIFIED,
+            Qualification.type_id.is_not(None),
+            Qualification.profile_id.in_(not_retired),
+        )
+        .group_by(Qualification.profile_id, Qualification.type_id)
+        # A training without an end makes the kind last; otherwise the latest end counts.
+        .having(
+            func.count(Qualification.valid_until) == func.count(),
+            func.max(Qualification.valid_until).between(today, horizon),
+        )
+        .subquery()
+    )
+    latest_shown = (
+        select(func.max(PoliceCertificate.shown_on))
+        .where(PoliceCertificate.profile_id == VolunteerProfile.id)
+        .correlate(VolunteerProfile)
+        .scalar_subquery()
+    )
+    certificates = (
+        select(func.count(func.distinct(PoliceCertificate.profile_id)))
+        .join(VolunteerProfile, PoliceCertificate.profile_id == VolunteerProfile.id)
+        .where(
+            VolunteerProfile.status != VolunteerStatus.RETIRED,
+            PoliceCertificate.shown_on == latest_shown,
+            # The certificate counts until the day before it is due again.
+            PoliceCertificate.next_due_on.between(today + timedelta(days=1), horizon + timedelta(days=1)),
+        )
+        .scalar_subquery()
+    )
+    ending_trainings = select(func.count()).select_from(trainings).scalar_subquery()
+    return sum(int(value) for value in db.session.execute(select(ending_trainings, certificates)).one())
+
+
+def counts(now: datetime, today: date) -> dict[Task, int]:
+    """How many of each task there are, in the order of Task."""
+    found = {**_request_counts(now), **_offer_counts(now), **_other_counts(), Task.RUNNING_OUT: _running_out(today)}
+    return {task: found[task] for task in Task}
+
+
+__all__ = ["OFFER_WARNING", "REQUEST_TASKS", "RUNNING_OUT_DAYS", "SOON", "Task", "counts", "request_condition"]

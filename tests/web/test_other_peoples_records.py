@@ -13,7 +13,16 @@ from tests import factories
 from tests.conftest import csrf_token
 from volunteers.clock import today
 from volunteers.extensions import db
-from volunteers.models import Absence, Invitation, Offer, ProofFile, Qualification, SupportRequest, VolunteerImport
+from volunteers.models import (
+    Absence,
+    Invitation,
+    Offer,
+    Organisation,
+    ProofFile,
+    Qualification,
+    SupportRequest,
+    VolunteerImport,
+)
 from volunteers.models.enums import OfferState, RequestState
 from volunteers.services import offers
 
@@ -79,6 +88,7 @@ def _unchanged(others: Others) -> None:
     assert db.session.get(SupportRequest, others.request_id).state is RequestState.OPEN
     assert db.session.get(VolunteerImport, others.import_id).imported_at is None
     assert db.session.query(Invitation).count() == 0
+    assert db.session.get(Organisation, others.organisation_id).street is None
 
 
 #: (endpoint, method, path, form data) for every route that takes another person's record.
@@ -97,6 +107,13 @@ def _attempts(others: Others) -> list[tuple[str, str, str, dict]]:
             "POST",
             f"/organisation/{others.organisation_id}/invite",
             {"email": "new@example.org", "given_name": "Neu", "family_name": "Person", "locale": "de"},
+        ),
+        ("organisation.edit_details", "GET", f"/organisation/{others.organisation_id}/edit", {}),
+        (
+            "organisation.edit_details",
+            "POST",
+            f"/organisation/{others.organisation_id}/edit",
+            {"version": "1", "street": "Fremde Straße 1", "postal_code": "34117", "place_id": "1"},
         ),
         ("organisation.new_request", "GET", f"/organisation/{others.organisation_id}/requests/new", {}),
         ("organisation.new_request", "POST", f"/organisation/{others.organisation_id}/requests/new", request_form),

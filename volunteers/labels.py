@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 
+from .formatting import format_weekday
 from .models.enums import (
     Area,
     CertificateKind,
@@ -98,7 +100,8 @@ LABELS: dict[enum.Enum, object] = {
     TopicCategory.OTHER: _l("Other"),
 }
 
-WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+#: Monday first; named by Babel in the reader's language (volunteers/formatting.py).
+WEEKDAYS = [LazyString(format_weekday, weekday) for weekday in range(7)]
 
 
 def label(member: enum.Enum | None) -> object:

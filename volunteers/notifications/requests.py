@@ -3,9 +3,10 @@ portal link: never the topic or the client reference, which stay in the portal."
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
+from ..formatting import format_datetime
 from ..labels import label
 from ..models import Offer, SupportRequest, User
 from ..models.enums import ContactChannel, Mode
@@ -31,7 +32,7 @@ class Appointment:
 
     @property
     def when(self) -> str:
-        return f"{format_date(self.request.starts_at, 'full')}, {format_time(self.request.starts_at, 'short')}"
+        return format_datetime(self.request.starts_at, "long", weekday=True)
 
     @property
     def duration(self) -> int:

@@ -6,6 +6,7 @@ from flask import Flask, current_app, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 
+from ..formatting import FILTERS as DATE_FILTERS
 from ..i18n import language_name, supported_locales, text_direction
 from ..labels import WEEKDAYS, label
 from ..models.enums import DayPart, VolunteerStatus
@@ -31,6 +32,7 @@ def _layout_context() -> dict:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(DATE_FILTERS)
     app.jinja_env.globals["place_label"] = place_label
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS

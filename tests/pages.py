@@ -25,7 +25,7 @@ class _Reader(HTMLParser):
         self.attributes.append((tag, dict(attrs)))
         if tag in _SILENT:
             self._silent += 1
-        if tag in {"br", "p", "li", "td", "th", "dt", "dd", "div", "tr", "h1", "h2", "h3", "label", "legend"}:
+        if tag in {"br", "p", "li", "td", "th", "dt", "dd", "div", "tr", "h1", "h2", "h3", "label", "legend", "option"}:
             self.parts.append("\n")
 
     def handle_startendtag(self, tag, attrs) -> None:

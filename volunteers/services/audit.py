@@ -41,6 +41,26 @@ ACTIONS = {
 }
 
 
+def describe(event: AuditEvent) -> str:
+    """How the log reads an entry: the action's label, with the role or status it concerns,
+    labelled too ("Account registered (Volunteer)")."""
+    from ..labels import label
+    from ..models.enums import VolunteerStatus
+    from ..permissions import Role
+
+    text = str(ACTIONS.get(event.action, _l("Other event")))
+    details = event.details or {}
+    concerning = None
+    try:
+        if details.get("role"):
+            concerning = label(Role(details["role"]))
+        elif details.get("status") and event.action == "volunteer.status_changed":
+            concerning = label(VolunteerStatus(details["status"]))
+    except ValueError:  # a value no longer known: the action alone
+        concerning = None
+    return f"{text} ({concerning})" if concerning else text
+
+
 def record(
     action: str,
     *,

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import AuditEvent, Exclusion, VolunteerProfile
+from ...models import AuditEvent, Exclusion, VolunteerLanguage, VolunteerProfile
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
+from ...services import ServiceError, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
@@ -35,7 +35,7 @@ def volunteer_or_404(profile_id: int) -> VolunteerProfile:
         .where(VolunteerProfile.id == profile_id)
         .options(
             selectinload(VolunteerProfile.user),
-            selectinload(VolunteerProfile.languages),
+            selectinload(VolunteerProfile.languages).selectinload(VolunteerLanguage.language),
             selectinload(VolunteerProfile.home_place),
             selectinload(VolunteerProfile.availability),
             selectinload(VolunteerProfile.absences),
@@ -174,7 +174,6 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         certificates=certificates_of(profile),
         status_history=volunteers.status_history(profile),
         history=history,
-        actions=audit.ACTIONS,
         status_form=status_form.offer(transitions),
         reject_form=forms.get("reject_form") or RejectTrainingForm(),
         blank_reject_form=RejectTrainingForm(formdata=None),

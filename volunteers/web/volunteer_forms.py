@@ -133,7 +133,7 @@ class ProfileForm(FlaskForm):
         description=_l("Used only when a request explicitly asks for a woman or a man."),
         validators=[InputRequired(message=_l("Choose one option, or “not stated”."))],
     )
-    gender_self_description = StringField(_l("Self-description (optional)"), validators=[Optional(), Length(max=100)])
+    gender_self_description = StringField(_l("Self-description"), validators=[Optional(), Length(max=100)])
     contact_channel = RadioField(
         _l("What may an organisation see of you after you accepted an assignment?"),
         choices=_enum_choices(ContactChannel),
@@ -255,12 +255,12 @@ class TrainingForm(FlaskForm):
         _l("Completed on"), validators=[InputRequired(message=_l("Enter the date of completion."))]
     )
     teaching_units = IntegerField(
-        _l("Teaching units of 45 minutes (optional)"),
+        _l("Teaching units of 45 minutes"),
         validators=[Optional(), NumberRange(min=0, max=2000, message=_l("Enter a number between 0 and 2000."))],
         render_kw={"inputmode": "numeric"},
     )
     proof = FileField(
-        _l("Proof (optional): certificate as PDF, JPEG or PNG, at most 5 MB"),
+        _l("Proof: certificate as PDF, JPEG or PNG, at most 5 MB"),
         description=_l("Only you and the centre's coordinators can open it."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
     )

@@ -134,6 +134,15 @@ def build(locale: str = "de") -> World:
         family_name="Schäfer",
         locale=locale,
     )
+    invitations.invite(
+        staff,
+        role=InvitationRole.ORGANISATION,
+        organisation=organisation,
+        email="colleague@example.org",
+        given_name="Samira",
+        family_name="Haddad",
+        locale=locale,
+    )
     db.session.commit()
 
     open_request = factories.support_request(

@@ -13,7 +13,12 @@ from babel.messages.pofile import read_po
 
 from tests import factories
 from tests import world as worlds
+from tests.conftest import submit
+from tests.mailbox import path_of_link
 from tests.pages import tree, visible_text, visit_all
+from tests.smtp import body_html, body_text
+from volunteers.extensions import db
+from volunteers.models.enums import ContactChannel
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOGUE = ROOT / "volunteers" / "translations" / "de" / "LC_MESSAGES" / "messages.po"
@@ -112,3 +117,98 @@ def test_optional_is_said_by_the_form_macro_only():
                 labelled.append(name)
                 assert not OPTIONAL.search(text), f"{form.__name__}.{name}: {text}"
     assert len(labelled) > 50
+
+
+DOUBLED_PERIOD = re.compile(r"[^.\s]\.\.(?!\.)")
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+def test_no_sentence_ends_in_a_doubled_period_after_a_name(ctx, app, login, deliver, smtp_server, monkeypatch, locale):
+    """Names that end in an abbreviation ("… e.V.") close a sentence without a second period:
+    organisations' names, and the centre's, on every page and in every mail."""
+    monkeypatch.setitem(app.config, "CENTRE_NAME", "WIR-Vielfaltszentrum Landkreis Kassel e.V.")
+    world = worlds.build(locale)
+    found = []
+    for role, path, html in visit_all(app, login, world, locale):
+        found += [(role, path, line) for line in visible_text(html).splitlines() if DOUBLED_PERIOD.search(line)]
+    deliver()
+    invitation = smtp_server.to("colleague@example.org")[-1]
+    for path in (path_of_link(invitation, "/invitation/"), "/privacy"):
+        page = visible_text(app.test_client().get(path).get_data(as_text=True))
+        found += [("visitor", path, line) for line in page.splitlines() if DOUBLED_PERIOD.search(line)]
+    for mail in smtp_server.messages:
+        for body in (body_text(mail), visible_text(body_html(mail))):
+            found += [("mail", mail["Subject"], line) for line in body.splitlines() if DOUBLED_PERIOD.search(line)]
+    assert not found, "\n".join(map(str, found))
+    assert "e.V." in body_text(invitation)
+
+
+def _labels(html: str) -> list[str]:
+    """What a form and its page say about the person: labels, legends, captions, headings."""
+    root = tree(html)
+    return [
+        " ".join(node.text().split())
+        for node in root.iter()
+        if node.tag in {"label", "legend", "caption", "h1", "h2", "h3", "dt", "dd"}
+    ]
+
+
+ADDRESSED = {
+    "de": re.compile(r"\b(Sie|Ihr|Ihre|Ihren|Ihrem|Ihrer|Ihres|Ihnen|mich|mir|mein\w*|Mein\w*)\b"),
+    "en": re.compile(r"\b(you|your|You|Your|me|my|My)\b"),
+}
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+def test_a_coordinator_reads_about_the_volunteer_not_about_themselves(ctx, app, client, login, locale):
+    account = factories.active_volunteer()
+    account.profile.contact_channel = ContactChannel.PHONE
+    db.session.commit()
+    login(client, factories.coordinator(locale=locale))
+    profile_id = account.profile.id
+    wrong = []
+    for path in (
+        f"/coordinator/volunteers/{profile_id}",
+        f"/coordinator/volunteers/{profile_id}/edit",
+        f"/coordinator/volunteers/{profile_id}/availability",
+        f"/coordinator/volunteers/{profile_id}/trainings/new",
+    ):
+        html = client.get(path).get_data(as_text=True)
+        wrong += [(path, text) for text in _labels(html) if ADDRESSED[locale].search(text)]
+        hints = [" ".join(n.text().split()) for n in tree(html).iter() if n.attrs.get("class") == "hint"]
+        wrong += [(path, hint) for hint in hints if re.search(r"\b(Nur Sie|Only you)\b", hint)]
+        for name in ("given_name", "family_name", "phone"):
+            control = next((n for n in tree(html).iter() if n.attrs.get("id") == name), None)
+            if control is not None and control.attrs.get("autocomplete") != "off":
+                wrong.append((path, f"{name} offers the coordinator's own {control.attrs.get('autocomplete')}"))
+    assert not wrong, "\n".join(map(str, wrong))
+
+    # The volunteer is still spoken to on their own pages.
+    own, volunteer_client = factories.active_volunteer(locale=locale), app.test_client()
+    login(volunteer_client, own)
+    profile = " ".join(_labels(volunteer_client.get("/volunteer/profile").get_data(as_text=True)))
+    assert ADDRESSED[locale].search(profile)
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+def test_a_colleagues_missing_address_is_not_called_yours(ctx, app, client, login, locale):
+    staff, organisation = factories.organisation_user(locale=locale)
+    login(client, staff)
+    url = f"/organisation/{organisation.id}"
+    response = submit(client, f"{url}/invite", {"given_name": "Samira", "family_name": "Haddad", "email": ""}, page=url)
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    error = " ".join(next(n for n in tree(html).iter() if n.attrs.get("id") == "email-error").text().split())
+    assert error.endswith("Bitte geben Sie die E-Mail-Adresse ein." if locale == "de" else "Enter the email address.")
+    control = next(n for n in tree(html).iter() if n.attrs.get("id") == "email")
+    assert control.attrs.get("autocomplete") == "off"
+
+    desk = app.test_client()
+    login(desk, factories.coordinator(locale=locale))
+    response = submit(desk, "/coordinator/invitations", {"given_name": "Mira", "family_name": "Schäfer", "email": ""})
+    error = " ".join(
+        next(n for n in tree(response.get_data(as_text=True)).iter() if n.attrs.get("id") == "email-error")
+        .text()
+        .split()
+    )
+    assert "Ihre" not in error and "your" not in error

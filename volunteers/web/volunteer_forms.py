@@ -95,6 +95,20 @@ class LanguageRow(FlaskForm):
             raise ValidationError(_l("Choose the language for this level."))
 
 
+#: The volunteer's own form speaks to them; a coordinator keeping the record reads about them.
+OWN_CONTACT_CHOICES = {
+    ContactChannel.NONE: _l("None: the organisation contacts me through the centre"),
+    ContactChannel.PHONE: _l("My phone number"),
+    ContactChannel.EMAIL: _l("My email address"),
+}
+ABOUT_THE_VOLUNTEER = {
+    "mobility": _l("How does the volunteer travel to appointments?"),
+    "max_travel_km": _l("How far does the volunteer travel (km, straight line)?"),
+    "german_level": _l("Level of German"),
+    "contact_channel": _l("What may an organisation see of the volunteer after an accepted assignment?"),
+}
+
+
 class ProfileForm(FlaskForm):
     version = HiddenField()
     given_name = name_field(_l("Given name"), "given-name", _l("Enter the given name."))
@@ -147,9 +161,16 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a language."))],
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, for_self: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.home_place.choices = [SelectChoice(0, _l("Not stated")), *place_choices()]
+        if for_self:
+            self.contact_channel.choices = [SelectChoice(m.value, text) for m, text in OWN_CONTACT_CHOICES.items()]
+            return
+        for name, text in ABOUT_THE_VOLUNTEER.items():
+            self[name].label.text = text
+        for name in ("given_name", "family_name", "phone"):  # not the coordinator's own details
+            self[name].render_kw = {**(self[name].render_kw or {}), "autocomplete": "off"}
 
     def changes(self) -> ProfileChanges:
         return ProfileChanges(
@@ -265,8 +286,10 @@ class TrainingForm(FlaskForm):
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
     )
 
-    def __init__(self, *args, types=(), **kwargs) -> None:
+    def __init__(self, *args, types=(), for_self: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not for_self:
+            self.proof.description = _l("Only the volunteer and the centre's coordinators can open it.")
         from flask_babel import get_locale
 
         locale = str(get_locale() or "de")

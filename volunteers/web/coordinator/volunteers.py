@@ -227,7 +227,7 @@ def invite_volunteer(profile_id: int):
 @bp.route("/volunteers/<int:profile_id>/edit", methods=["GET", "POST"])
 def edit_volunteer(profile_id: int):
     profile = volunteer_or_404(profile_id)
-    form = ProfileForm() if request.method == "POST" else ProfileForm.for_profile(profile)
+    form = ProfileForm(for_self=False) if request.method == "POST" else ProfileForm.for_profile(profile, for_self=False)
     if form.validate_on_submit() and save_profile(current_user, profile, form):
         flash(_("The profile is saved."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id))

@@ -32,6 +32,7 @@ from volunteers.models.token import InvitationRole
 from volunteers.services import audit, invitations, offers, qualifications, transitions, volunteers
 from volunteers.services import requests as request_service
 from volunteers.services.matching import BERLIN
+from volunteers.services.organisations import name_key
 
 ORGANISATION_NAME = "Deutsch-Syrischer Verein Baunatal e.V."
 
@@ -106,7 +107,7 @@ def build(locale: str = "de") -> World:
     second = factories.available_volunteer(languages={"prs": LanguageLevel.C1}, place_name="Kassel", locale=locale)
     applicant = factories.volunteer(given_name="Farid", locale=locale)
     staff, organisation = factories.organisation_user(email="lina@example.org", given_name="Lina", locale=locale)
-    organisation.name = ORGANISATION_NAME
+    organisation.name, organisation.name_key = ORGANISATION_NAME, name_key(ORGANISATION_NAME)
     factories.organisation(name="Wartender Verein e.V.", status=OrganisationStatus.PENDING, admin=factories.user())
     audit.record("account.registered", subject=applicant, role="volunteer")
     audit.record("account.registered", subject=staff, role="organisation")

@@ -31,6 +31,7 @@ from .models.enums import (
     WorkKind,
 )
 from .permissions import Role
+from .services.board import BoardSort
 
 LABELS: dict[enum.Enum, object] = {
     Area.LANGUAGE: _l("Language support"),
@@ -101,6 +102,9 @@ LABELS: dict[enum.Enum, object] = {
     TopicCategory.INFORMATION_EVENT: _l("Information event"),
     TopicCategory.EVERYDAY_LIFE: _l("Everyday life"),
     TopicCategory.OTHER: _l("Other"),
+    BoardSort.DATE: _l("Appointment, soonest first"),
+    BoardSort.SUBMITTED: _l("Submitted, newest first"),
+    BoardSort.ORGANISATION: _l("Organisation, A to Z"),
     Role.COORDINATOR: _l("Coordinator"),
     Role.VOLUNTEER: _l("Volunteer"),
     Role.ORGANISATION: _l("Organisation"),

@@ -9,9 +9,11 @@ import io
 import re
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.pages import visible_text
+from volunteers.extensions import db
 from volunteers.models.enums import LanguageLevel
 
 SPOKEN = {"pes": LanguageLevel.C1, "prs": LanguageLevel.NATIVE, "ckb": LanguageLevel.B2}
@@ -57,3 +59,21 @@ def test_language_names_cost_no_query_per_volunteer(ctx, client, login, count_qu
         page = client.get("/coordinator/volunteers").get_data(as_text=True)
     assert "Amharisch: C1" in visible_text(page)
     assert len(many) == len(few)
+
+
+@pytest.mark.parametrize("locale", ["de", "en"])
+def test_the_exported_languages_import_again(ctx, client, login, locale):
+    """The CSV's language cell is in the form the volunteer import reads."""
+    from tests.web.test_volunteer_import import confirm, csv_file, uploaded
+    from volunteers.models import User
+
+    factories.active_volunteer(languages=SPOKEN)
+    login(client, factories.coordinator(locale=locale))
+    body = client.get("/coordinator/volunteers.csv").get_data(as_text=True).lstrip("\ufeff")
+    languages = list(csv.reader(io.StringIO(body), delimiter=";"))[1][5]
+    assert (
+        confirm(client, uploaded(client, csv_file(f'Neu;Person;neu@example.org;;;"{languages}";;;;;;;'))).status_code
+        == 302
+    )
+    imported = db.session.scalar(select(User).where(User.email == "neu@example.org"))
+    assert {(e.language_code, e.level) for e in imported.profile.languages} == set(SPOKEN.items())

@@ -144,6 +144,17 @@ def label(member: enum.Enum | None) -> object:
     return LABELS.get(member, member.value)
 
 
+def place_label(place) -> object:
+    """A place as people read it: "elsewhere" translated, the city marked, the rest proper names."""
+    from .models import PlaceKind
+
+    if place.kind is PlaceKind.ELSEWHERE:
+        return _l("Elsewhere")
+    if place.kind is PlaceKind.CITY:
+        return _l("%(name)s (city)", name=place.name)
+    return place.name
+
+
 def languages_spoken(entries) -> str:
     """ "Dari: Muttersprache; Persisch (Farsi): C1": each language by its name in the reader's
     language, with its level's label (the volunteer import reads this form back)."""

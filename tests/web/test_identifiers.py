@@ -131,3 +131,33 @@ def test_every_field_a_request_edit_can_change_has_a_label(ctx):
     world = worlds.build()
     editable = request_service._validate(worlds._request_input(world.open_request), today(), utcnow())
     assert set(editable) <= set(REQUEST_FIELDS)
+
+
+def test_mails_and_calendar_entries_name_places_as_the_pages_do(ctx, deliver, smtp_server):
+    """The place "elsewhere" is stored under its German name; an English mail says "Elsewhere"."""
+    from sqlalchemy import select
+
+    from tests import factories
+    from volunteers.extensions import db
+    from volunteers.models import Place, PlaceKind
+    from volunteers.services import offers
+
+    elsewhere = db.session.scalar(select(Place).where(Place.kind == PlaceKind.ELSEWHERE))
+    coordinator = factories.coordinator(locale="en")
+    volunteer = factories.available_volunteer(locale="en", place_name="Kassel")
+    volunteer.profile.max_travel_km = None  # no distance to an unknown place
+    _, organisation = factories.organisation_user()
+    record = factories.support_request(organisation)
+    record.place = elsewhere
+    db.session.commit()
+    [offer] = offers.make_offers(coordinator, record, [volunteer.profile.id])
+    offers.accept_offer(offer, volunteer, "volunteer", enums.ResponseChannel.PORTAL)
+    db.session.commit()
+    deliver()
+    mails = smtp_server.to(volunteer.email)
+    assert mails
+    for mail in mails:
+        text = body_text(mail)
+        assert "Elsewhere" in text and elsewhere.name not in text, text
+    calendar = next(part for mail in mails for part in mail.walk() if part.get_content_type() == "text/calendar")
+    assert "LOCATION:Elsewhere" in calendar.get_content()

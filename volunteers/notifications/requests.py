@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from ..formatting import format_datetime
-from ..labels import label
+from ..labels import label, place_label
 from ..models import Offer, SupportRequest, User
 from ..models.enums import ContactChannel, Mode
 from . import calendar
@@ -43,7 +43,7 @@ class Appointment:
         request = self.request
         if request.mode is not Mode.ON_SITE or request.place is None:
             return str(label(request.mode))
-        return ", ".join([request.place.name] + ([request.meeting_point] if request.meeting_point else []))
+        return ", ".join([str(place_label(request.place))] + ([request.meeting_point] if request.meeting_point else []))
 
 
 def appointment(request: SupportRequest) -> Appointment:

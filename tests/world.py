@@ -33,8 +33,10 @@ from volunteers.services import audit, invitations, offers, qualifications, tran
 from volunteers.services import requests as request_service
 from volunteers.services.matching import BERLIN
 from volunteers.services.organisations import name_key
+from volunteers.services.proofs import check_proof
 
 ORGANISATION_NAME = "Deutsch-Syrischer Verein Baunatal e.V."
+PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
 
 
 def ambiguous_day(after: date) -> date:
@@ -124,7 +126,7 @@ def build(locale: str = "de") -> World:
         provider="AOK Hessen",
         completed_on=ambiguous_day(today() - timedelta(days=120)),
         teaching_units=36,
-        proof=None,
+        proof=check_proof("zertifikat.pdf", PDF),
         today=today(),
     )
     invitations.invite(

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, text, update
 
 from .db_types import upsert, utcnow
@@ -22,9 +23,11 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Job:
+    #: Stable, in the database; people read `label`.
     name: str
     interval: timedelta
     run: Callable[[datetime], str]
+    label: object = None
 
 
 def purge_expired(now: datetime) -> str:
@@ -76,11 +79,19 @@ def planner_statistics(now: datetime) -> str:
 
 
 JOBS: tuple[Job, ...] = (
-    Job("purge-expired", timedelta(hours=1), purge_expired),
-    Job("planner-statistics", timedelta(days=1), planner_statistics),
-    Job("remind", timedelta(hours=6), send_reminders),
-    Job("requests", timedelta(minutes=10), follow_requests),
+    Job("purge-expired", timedelta(hours=1), purge_expired, _l("Deleting expired links and records")),
+    Job("planner-statistics", timedelta(days=1), planner_statistics, _l("Database statistics")),
+    Job("remind", timedelta(hours=6), send_reminders, _l("Reminders of what runs out")),
+    Job("requests", timedelta(minutes=10), follow_requests, _l("Following up requests and offers")),
 )
+
+
+def job_label(name: str) -> object:
+    """What the coordinators' overview calls a job."""
+    for job in JOBS:
+        if job.name == name:
+            return job.label or _l("Scheduled job")
+    return _l("A job that no longer runs")
 
 
 def _ensure_states(now: datetime) -> None:

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
+from flask_babel.speaklater import LazyString
 
+from .formatting import format_weekday
 from .models.enums import (
     Area,
     CertificateKind,
@@ -26,6 +30,8 @@ from .models.enums import (
     VolunteerStatus,
     WorkKind,
 )
+from .permissions import Role
+from .services.board import BoardSort
 
 LABELS: dict[enum.Enum, object] = {
     Area.LANGUAGE: _l("Language support"),
@@ -44,9 +50,9 @@ LABELS: dict[enum.Enum, object] = {
     Gender.MALE: _l("Male"),
     Gender.DIVERSE: _l("Diverse"),
     Gender.NOT_STATED: _l("Not stated"),
-    ContactChannel.NONE: _l("None: the organisation contacts me through the centre"),
-    ContactChannel.PHONE: _l("My phone number"),
-    ContactChannel.EMAIL: _l("My email address"),
+    ContactChannel.NONE: _l("None: organisations reach the volunteer through the centre"),
+    ContactChannel.PHONE: _l("Phone number"),
+    ContactChannel.EMAIL: _l("Email address"),
     VolunteerStatus.APPLICANT: _l("Applicant"),
     VolunteerStatus.ACTIVE: _l("Active"),
     VolunteerStatus.PAUSED: _l("Paused"),
@@ -96,9 +102,39 @@ LABELS: dict[enum.Enum, object] = {
     TopicCategory.INFORMATION_EVENT: _l("Information event"),
     TopicCategory.EVERYDAY_LIFE: _l("Everyday life"),
     TopicCategory.OTHER: _l("Other"),
+    BoardSort.DATE: _l("Appointment, soonest first"),
+    BoardSort.SUBMITTED: _l("Submitted, newest first"),
+    BoardSort.ORGANISATION: _l("Organisation, A to Z"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.ORGANISATION: _l("Organisation"),
 }
 
-WEEKDAYS = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"), _l("Saturday"), _l("Sunday")]
+#: A request's fields as its history names them ("Request changed: Area, Kind of work").
+REQUEST_FIELDS = {
+    "area": _l("Area"),
+    "kind": _l("Kind of work"),
+    "places_needed": _l("Volunteers needed"),
+    "language_code": _l("Language"),
+    "topic": _l("Topic"),
+    "mode": _l("On site, by phone or by video"),
+    "starts_at": _l("Date and time"),
+    "duration_minutes": _l("Estimated duration (minutes)"),
+    "alternative_starts_at": _l("Alternative date and time"),
+    "place_id": _lp("location", "Place"),
+    "meeting_point": _l("Meeting point"),
+    "contact_on_site": _l("Contact on site"),
+    "gender_preference": _l("Gender of the volunteer"),
+    "minors_involved": _l("Minors"),
+    "urgent": _l("Urgent"),
+    "urgent_reason": _l("Reason for the urgency"),
+    "client_reference": _l("Client reference"),
+    "consent_confirmed": _l("Confirmations"),
+    "not_excluded_confirmed": _l("Confirmations"),
+}
+
+#: Monday first; named by Babel in the reader's language (volunteers/formatting.py).
+WEEKDAYS = [LazyString(format_weekday, weekday) for weekday in range(7)]
 
 
 def label(member: enum.Enum | None) -> object:
@@ -106,6 +142,30 @@ def label(member: enum.Enum | None) -> object:
     if member is None:
         return "–"
     return LABELS.get(member, member.value)
+
+
+def place_label(place) -> object:
+    """A place as people read it: "elsewhere" translated, the city marked, the rest proper names."""
+    from .models import PlaceKind
+
+    if place.kind is PlaceKind.ELSEWHERE:
+        return _l("Elsewhere")
+    if place.kind is PlaceKind.CITY:
+        return _l("%(name)s (city)", name=place.name)
+    return place.name
+
+
+def languages_spoken(entries) -> str:
+    """ "Dari: Muttersprache; Persisch (Farsi): C1": each language by its name in the reader's
+    language, with its level's label (the volunteer import reads this form back)."""
+    locale = str(get_locale() or "de")
+    return "; ".join(f"{entry.language.name(locale)}: {label(entry.level)}" for entry in entries)
+
+
+def field_names(names: list[str]) -> str:
+    """ "Area, Kind of work": the labels of a request's fields, each once, never their names."""
+    labels = dict.fromkeys(str(REQUEST_FIELDS.get(name, _l("Other details"))) for name in names)
+    return ", ".join(labels)
 
 
 def choices(enum_cls: type[enum.Enum]) -> list[tuple[str, object]]:

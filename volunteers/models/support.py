@@ -27,6 +27,13 @@ from .retention import Retention
 from .user import User
 from .volunteer import VolunteerProfile
 
+#: The requests the board's tab "to fill" shows, as its partial indexes say it (services/board.py).
+TO_FILL = "state IN ('open', 'partly_filled')"
+
+
+def _to_fill_index(name: str, *columns: str) -> Index:
+    return Index(name, *columns, sqlite_where=text(TO_FILL), postgresql_where=text(TO_FILL))
+
 
 class SupportRequest(db.Model):
     """A migrant organisation asks for volunteers for a person, who stays pseudonymous."""
@@ -35,6 +42,12 @@ class SupportRequest(db.Model):
     __retention__ = Retention.REQUEST
     __table_args__ = (
         Index("ix_support_requests_state_starts", "state", "starts_at"),
+        # The board's orders (services/board.py): by the other tabs' state, and for "to fill".
+        Index("ix_support_requests_state_created", "state", "created_at"),
+        Index("ix_support_requests_organisation_state_starts", "organisation_id", "state", "starts_at"),
+        _to_fill_index("ix_support_requests_to_fill_starts", "starts_at", "id"),
+        _to_fill_index("ix_support_requests_to_fill_created", "created_at", "id"),
+        _to_fill_index("ix_support_requests_to_fill_organisation", "organisation_id", "starts_at", "id"),
         CheckConstraint("places_filled >= 0 AND places_filled <= places_needed", name="places_filled_in_range"),
     )
 

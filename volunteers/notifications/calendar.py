@@ -12,7 +12,7 @@ from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
 from ..db_types import utcnow
-from ..labels import label
+from ..labels import label, place_label
 from ..models import Offer
 from ..services.matching import BERLIN
 from .links import mail_domain, portal_url
@@ -26,7 +26,7 @@ def where(offer: Offer, locale: str) -> str:
     request = offer.request
     if request.place is None:
         return str(label(request.mode))
-    parts = [request.place.name] + ([request.meeting_point] if request.meeting_point else [])
+    parts = [str(place_label(request.place))] + ([request.meeting_point] if request.meeting_point else [])
     return ", ".join(parts)
 
 

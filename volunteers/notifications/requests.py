@@ -3,11 +3,12 @@ portal link: never the topic or the client reference, which stay in the portal."
 
 from __future__ import annotations
 
-from flask_babel import format_date, format_time, get_locale
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from .. import phones
-from ..labels import label
+from ..formatting import format_datetime
+from ..labels import label, place_label
 from ..models import Offer, SupportRequest, User
 from ..models.enums import ContactChannel, Mode
 from . import calendar
@@ -32,7 +33,7 @@ class Appointment:
 
     @property
     def when(self) -> str:
-        return f"{format_date(self.request.starts_at, 'full')}, {format_time(self.request.starts_at, 'short')}"
+        return format_datetime(self.request.starts_at, "long", weekday=True)
 
     @property
     def duration(self) -> int:
@@ -43,7 +44,7 @@ class Appointment:
         request = self.request
         if request.mode is not Mode.ON_SITE or request.place is None:
             return str(label(request.mode))
-        return ", ".join([request.place.name] + ([request.meeting_point] if request.meeting_point else []))
+        return ", ".join([str(place_label(request.place))] + ([request.meeting_point] if request.meeting_point else []))
 
 
 def appointment(request: SupportRequest) -> Appointment:

@@ -85,14 +85,25 @@ def record(
 
 
 def describe(event: AuditEvent) -> str:
-    """How the coordinators' list names an entry: the action, and its non-personal details."""
-    text = str(ACTIONS.get(event.action, event.action))
+    """How the log reads an entry: the action's label, with the role or status it concerns
+    labelled too, and a download's format and count ("Volunteer list downloaded (CSV, 2
+    volunteers)"); never personal details."""
+    from ..labels import label
+    from ..models.enums import VolunteerStatus
+    from ..permissions import Role
+
+    text = str(ACTIONS.get(event.action, _l("Other event")))
     details = event.details or {}
     extras = []
-    if details.get("role"):
-        extras.append(str(details["role"]))
+    try:
+        if details.get("role"):
+            extras.append(label(Role(details["role"])))
+        elif details.get("status") and event.action == "volunteer.status_changed":
+            extras.append(label(VolunteerStatus(details["status"])))
+    except ValueError:  # a value no longer known: the action alone
+        pass
     if details.get("format"):
         extras.append(str(details["format"]).upper())
     if isinstance(details.get("count"), int):
         extras.append(ngettext("%(num)d volunteer", "%(num)d volunteers", details["count"]))
-    return f"{text} ({', '.join(extras)})" if extras else text
+    return f"{text} ({', '.join(str(extra) for extra in extras)})" if extras else text

@@ -25,11 +25,12 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, false, literal, select, true
 
 from ..extensions import db
+from ..formatting import format_date
 from ..labels import label
 from ..models import (
     AcceptedType,
@@ -327,7 +328,7 @@ def evaluate(
 
 
 def _date(value: date) -> str:
-    return format_date(value, "medium")
+    return format_date(value)
 
 
 def _type_name(failure: Failure, type_id: int) -> str:

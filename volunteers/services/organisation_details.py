@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy import Select, exists, select
 from sqlalchemy.orm import selectinload
 
@@ -24,7 +25,7 @@ DETAILS = {
     "name": _l("Name"),
     "street": _l("Street and number"),
     "postal_code": _l("Postal code"),
-    "place": _l("Place"),
+    "place": _lp("location", "Place"),
     "contact": _l("Contact person"),
     "phone": _l("Phone"),
     "email": _l("Email address"),

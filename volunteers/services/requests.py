@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from flask import current_app
-from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import select
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..formatting import format_date
 from ..models import Organisation, Place, SupportRequest, User
 from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
 from ..permissions import can_submit_requests, membership

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from .. import phones
 from ..extensions import db
-from ..labels import label
+from ..labels import label, languages_spoken
 from ..models import Qualification, User, VolunteerLanguage, VolunteerProfile
 from ..models.enums import Area, LanguageLevel, QualificationStatus, VolunteerStatus, WorkKind
 from . import audit, eligibility, expiry, languages, spreadsheets
@@ -85,7 +85,7 @@ def listing(criteria: Criteria, today: date) -> Select:
         .options(
             selectinload(VolunteerProfile.user),
             selectinload(VolunteerProfile.home_place),
-            selectinload(VolunteerProfile.languages),
+            selectinload(VolunteerProfile.languages).selectinload(VolunteerLanguage.language),
         )
         .order_by(func.lower(User.family_name), func.lower(User.given_name), VolunteerProfile.id)
     )
@@ -122,8 +122,8 @@ def export(
                 user.email or "",
                 phones.display(profile.phone),
                 profile.home_place.name if profile.home_place else "",
-                "; ".join(f"{entry.language_code}:{entry.level.value}" for entry in profile.languages),
-                profile.german_level.value if profile.german_level else "",
+                languages_spoken(profile.languages),
+                str(label(profile.german_level)) if profile.german_level else "",
                 ", ".join(str(label(area)) for area in eligibility.offered_areas(profile)),
                 ", ".join(str(label(kind)) for kind in eligibility.offered_kinds(profile)),
                 str(label(profile.status)),

@@ -26,15 +26,17 @@ class PrefixedForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
 
-def email_field(label=None) -> StringField:
+def email_field(label=None, *, own: bool = True) -> StringField:
+    """The user's own address, or (`own=False`) someone else's: then the message says "the
+    email address", and the browser does not offer to fill in the user's own."""
     return StringField(
         label or _l("Email address"),
         validators=[
-            DataRequired(message=_l("Enter your email address.")),
+            DataRequired(message=_l("Enter your email address.") if own else _l("Enter the email address.")),
             Length(max=254, message=_l("The email address is too long.")),
             Email(message=_l("Enter an email address like name@example.org."), check_deliverability=False),
         ],
-        render_kw={"autocomplete": "email", "inputmode": "email", "spellcheck": "false"},
+        render_kw={"autocomplete": "email" if own else "off", "inputmode": "email", "spellcheck": "false"},
     )
 
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..extensions import db
-from ..models import Place, PlaceKind
-
-
-def place_label(place: Place):
-    if place.kind is PlaceKind.ELSEWHERE:
-        return _l("Elsewhere")
-    if place.kind is PlaceKind.CITY:
-        return _l("%(name)s (city)", name=place.name)
-    return place.name
+from ..labels import place_label
+from ..models import Place
 
 
 def place_choices() -> list[SelectChoice]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import current_app, flash, g, render_template, request, session
-from flask_babel import format_time, format_timedelta
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +15,7 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..formatting import format_time
 from ..services import rate_limits
 from ..services.rate_limits import Action
 from .auth.links import client_address
@@ -36,7 +37,7 @@ def wait_message(wait: int) -> str:
     until = utcnow() + timedelta(seconds=wait)
     return _(
         "Too many attempts from your network or account. Please try again at %(time)s (in %(wait)s).",
-        time=format_time(until, "short"),
+        time=format_time(until),
         wait=format_timedelta(timedelta(seconds=wait), add_direction=False, threshold=1.1),
     )
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -89,7 +90,7 @@ class RequestForm(FlaskForm):
     alternative_day = DateField(_l("Alternative date"), validators=[Optional()])
     alternative_start = TimeField(_l("Alternative start time"), validators=[Optional()])
     place_id = SelectField(
-        _l("Place"), coerce=int, validators=[Optional()], description=_l("For appointments on site.")
+        _lp("location", "Place"), coerce=int, validators=[Optional()], description=_l("For appointments on site.")
     )
     meeting_point = StringField(
         _l("Meeting point"),
@@ -193,7 +194,7 @@ class RequestForm(FlaskForm):
 
 class CancelRequestForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason (optional)"),
+        _l("Reason"),
         validators=[Optional(), Length(max=500)],
         description=_l("Volunteers already asked are told that it is cancelled, not why."),
     )

@@ -11,6 +11,9 @@ from ..extensions import db
 from ..models import Offer, RequestEvent, SupportRequest, VolunteerProfile
 from ..services import requests as request_service
 
+#: How a request's history notes an edit: "changed: area, kind" (field names, shown as labels).
+CHANGED = "changed: "
+
 
 def request_or_404(request_id: int) -> SupportRequest:
     """The request if the current user may see it; 404 otherwise (no hint that it exists)."""
@@ -40,12 +43,16 @@ def history_of(request: SupportRequest) -> list[RequestEvent]:
     )
 
 
+def _changed_fields(note: str | None) -> list[str]:
+    return note[len(CHANGED) :].split(", ") if note and note.startswith(CHANGED) else []
+
+
 def describe(events: list[RequestEvent], record: SupportRequest, for_centre: bool) -> list[tuple[RequestEvent, str]]:
     """Each history entry as a sentence. Organisations do not see who was asked, only what
     happened; the centre sees names."""
     from flask_babel import gettext as _
 
-    from ..labels import label
+    from ..labels import field_names, label
     from ..models.enums import OfferState, RequestState
 
     names = {offer.id: offer.profile.user.full_name for offer in record.offers}
@@ -55,8 +62,11 @@ def describe(events: list[RequestEvent], record: SupportRequest, for_centre: boo
             if event.from_state is None:
                 text = _("Request submitted")
             elif event.from_state == event.to_state:
-                text = _("Request changed") + (
-                    f" ({event.note[9:]})" if event.note and event.note.startswith("changed: ") else ""
+                changed = (
+                    event.note[len(CHANGED) :].split(", ") if event.note and event.note.startswith(CHANGED) else []
+                )
+                text = (
+                    _("Request changed: %(fields)s", fields=field_names(changed)) if changed else _("Request changed")
                 )
             else:
                 text = _("Request: %(state)s", state=label(RequestState(event.to_state)))

@@ -7,10 +7,14 @@ from flask_babel import get_locale
 from flask_login import current_user
 
 from .. import phones
+from ..formatting import FILTERS as DATE_FILTERS
 from ..i18n import language_name, supported_locales, text_direction
-from ..labels import WEEKDAYS, label
+from ..jobs import job_label
+from ..labels import WEEKDAYS, label, languages_spoken
 from ..models.enums import DayPart, VolunteerStatus
+from ..notifications.problems import delivery_problem
 from ..permissions import Role, roles_of
+from ..services import audit
 from ..services.eligibility import offered_areas, offered_kinds
 from .places import place_label
 
@@ -42,10 +46,15 @@ def first_error(errors) -> str:
 def init_app(app: Flask) -> None:
     app.jinja_env.filters["first_error"] = first_error
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.filters.update(DATE_FILTERS)
     app.jinja_env.globals["place_label"] = place_label
     app.jinja_env.filters["phone"] = phones.display
     app.jinja_env.filters["tel_uri"] = phones.tel_uri
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["languages_spoken"] = languages_spoken
+    app.jinja_env.globals["describe_audit"] = audit.describe
+    app.jinja_env.globals["job_label"] = job_label
+    app.jinja_env.globals["delivery_problem"] = delivery_problem
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
     app.jinja_env.globals["DayPart"] = DayPart
     app.jinja_env.globals["VolunteerStatus"] = VolunteerStatus

@@ -144,6 +144,20 @@ class LanguageRow(FlaskForm):
             raise ValidationError(_l("Choose the language for this level."))
 
 
+#: The volunteer's own form speaks to them; a coordinator keeping the record reads about them.
+OWN_CONTACT_CHOICES = {
+    ContactChannel.NONE: _l("None: the organisation contacts me through the centre"),
+    ContactChannel.PHONE: _l("My phone number"),
+    ContactChannel.EMAIL: _l("My email address"),
+}
+ABOUT_THE_VOLUNTEER = {
+    "mobility": _l("How does the volunteer travel to appointments?"),
+    "max_travel_km": _l("How far does the volunteer travel (km, straight line)?"),
+    "german_level": _l("Level of German"),
+    "contact_channel": _l("What may an organisation see of the volunteer after an accepted assignment?"),
+}
+
+
 class ProfileForm(FlaskForm):
     version = HiddenField()
     given_name = name_field(_l("Given name"), "given-name", _l("Enter the given name."))
@@ -178,7 +192,7 @@ class ProfileForm(FlaskForm):
         description=_l("Used only when a request explicitly asks for a woman or a man."),
         validators=[InputRequired(message=_l("Choose one option, or “not stated”."))],
     )
-    gender_self_description = StringField(_l("Self-description (optional)"), validators=[Optional(), Length(max=100)])
+    gender_self_description = StringField(_l("Self-description"), validators=[Optional(), Length(max=100)])
     contact_channel = RadioField(
         _l("What may an organisation see of you after you accepted an assignment?"),
         choices=_enum_choices(ContactChannel),
@@ -192,11 +206,18 @@ class ProfileForm(FlaskForm):
         validators=[DataRequired(message=_l("Choose a language."))],
     )
 
-    def __init__(self, *args, held_languages: Iterable[str] = (), **kwargs) -> None:
+    def __init__(self, *args, held_languages: Iterable[str] = (), for_self: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.home_place.choices = [SelectChoice(0, _l("Not stated")), *place_choices()]
         self._languages_offered = language_choices(keep=held_languages)
         self.offer_languages()
+        if for_self:
+            self.contact_channel.choices = [SelectChoice(m.value, text) for m, text in OWN_CONTACT_CHOICES.items()]
+            return
+        for name, text in ABOUT_THE_VOLUNTEER.items():
+            self[name].label.text = text
+        for name in ("given_name", "family_name", "phone"):  # not the coordinator's own details
+            self[name].render_kw = {**(self[name].render_kw or {}), "autocomplete": "off"}
 
     def offer_languages(self) -> None:
         """Every row offers the same list (retired entries only if the profile has them)."""
@@ -308,18 +329,20 @@ class TrainingForm(FlaskForm):
         _l("Completed on"), validators=[InputRequired(message=_l("Enter the date of completion."))]
     )
     teaching_units = IntegerField(
-        _l("Teaching units of 45 minutes (optional)"),
+        _l("Teaching units of 45 minutes"),
         validators=[Optional(), NumberRange(min=0, max=2000, message=_l("Enter a number between 0 and 2000."))],
         render_kw={"inputmode": "numeric"},
     )
     proof = FileField(
-        _l("Proof (optional): certificate as PDF, JPEG or PNG, at most 5 MB"),
+        _l("Proof: certificate as PDF, JPEG or PNG, at most 5 MB"),
         description=_l("Only you and the centre's coordinators can open it."),
         render_kw={"accept": ".pdf,.jpg,.jpeg,.png,application/pdf,image/jpeg,image/png"},
     )
 
-    def __init__(self, *args, types=(), **kwargs) -> None:
+    def __init__(self, *args, types=(), for_self: bool = True, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not for_self:
+            self.proof.description = _l("Only the volunteer and the centre's coordinators can open it.")
         from flask_babel import get_locale
 
         locale = str(get_locale() or "de")

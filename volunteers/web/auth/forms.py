@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
@@ -74,7 +75,7 @@ def _organisation_name_field() -> StringField:
 
 def _place_field() -> SelectField:
     return SelectField(
-        _l("Place"),
+        _lp("location", "Place"),
         coerce=int,
         description=_l("Where the organisation is based."),
         validators=[DataRequired(message=_l("Choose a place."))],

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from ...clock import today
 from ...extensions import db
+from ...formatting import format_date
 from ...models import QualificationType
 from ...models.enums import Area, LanguageLevel, QualificationArea, WorkKind
 from ...services import ServiceError

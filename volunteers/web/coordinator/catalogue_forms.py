@@ -194,7 +194,7 @@ class RequirementForm(FlaskForm):
     )
     group2 = CheckboxesField(
         _l("And also one of these trainings"),
-        description=_l("Optional: choose none if the first group is enough."),
+        description=_l("Choose none if the first group is enough."),
     )
 
 

@@ -42,7 +42,7 @@ class ExclusionForm(PrefixedForm):
 
     organisation_id = _organisation_field()
     client_reference = StringField(
-        _l("Only for this client reference (optional)"),
+        _l("Only for this client reference"),
         validators=[Optional(), Length(max=40)],
         description=_l("Empty: the volunteer is not matched with this organisation at all."),
     )

@@ -92,7 +92,7 @@ def training_proof(qualification_id: int):
 @bp.route("/volunteers/<int:profile_id>/trainings/new", methods=["GET", "POST"])
 def record_training(profile_id: int):
     profile = volunteer_or_404(profile_id)
-    form = TrainingForm(types=qualifications.choosable_types())
+    form = TrainingForm(types=qualifications.choosable_types(), for_self=False)
     if form.validate_on_submit() and read_training_form(current_user, profile, form, verified_by_centre=True):
         flash(_("The training is recorded as verified."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#trainings")

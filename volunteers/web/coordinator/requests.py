@@ -9,7 +9,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import case, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
@@ -18,6 +18,7 @@ from ...extensions import db
 from ...models import Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest, VolunteerProfile
 from ...models.enums import RequestState
 from ...services import ServiceError, offers
+from ...services import board as board_service
 from ...services import requests as request_service
 from ...services.candidates import rank
 from ...services.work_queue import request_condition
@@ -31,43 +32,27 @@ from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
 from .notes import notes_section
 from .work_queue import BOARD_FILTERS, board_filter
 
-#: The board's tabs: which states each shows.
-BOARD_TABS = {
-    "to_fill": (RequestState.OPEN, RequestState.PARTLY_FILLED),
-    "filled": (RequestState.FILLED,),
-    "unmatched": (RequestState.UNMATCHED,),
-    "cancelled": (RequestState.CANCELLED,),
-}
 #: Requests still open this close to their date are highlighted.
 HIGHLIGHT_DAYS = 2
 
 
 @bp.route("/requests", endpoint="board")
 def board():
-    tab = request.args.get("tab", "to_fill")
-    states = BOARD_TABS.get(tab, BOARD_TABS["to_fill"])
+    tab = board_service.parse_tab(request.args.get("tab"))
+    sort = board_service.parse_sort(request.args.get("sort"))
     queue = board_filter(request.args.get("queue"))  # a task of the overview's work queue
-    query = (
-        select(SupportRequest)
-        .where(SupportRequest.state.in_(states))
-        .options(
-            selectinload(SupportRequest.language),
-            selectinload(SupportRequest.organisation),
-            selectinload(SupportRequest.place),
-        )
-        # Urgent first, then the oldest.
-        .order_by(case((SupportRequest.urgent.is_(True), 0), else_=1), SupportRequest.created_at, SupportRequest.id)
-    )
+    query = board_service.board_query(tab, sort)
     if queue is not None:
         query = query.where(request_condition(queue, utcnow()))
     page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
-    soon = utcnow() + timedelta(days=HIGHLIGHT_DAYS)
     return render_template(
         "coordinator/requests/board.html",
         page=page,
         tab=tab,
-        tabs=list(BOARD_TABS),
-        soon=soon,
+        tabs=list(board_service.BOARD_TABS),
+        sort=sort,
+        sorts=list(board_service.BoardSort),
+        soon=utcnow() + timedelta(days=HIGHLIGHT_DAYS),
         queue=queue,
         queue_name=BOARD_FILTERS.get(queue),
     )

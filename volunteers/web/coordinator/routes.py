@@ -310,4 +310,4 @@ def audit_log():
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )
     page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
-    return render_template("coordinator/audit.html", page=page, describe=audit.describe)
+    return render_template("coordinator/audit.html", page=page)

@@ -71,7 +71,7 @@ class NewVolunteerForm(FlaskForm):
     email = StringField(
         _l("Email address"),
         validators=[Optional(), Length(max=254)],
-        description=_l("Optional. With an address, the person can be invited to take over the account."),
+        description=_l("With an address, the person can be invited to take over the account."),
         render_kw={"inputmode": "email", "autocomplete": "off", "spellcheck": "false"},
     )
     phone = phone_field()

@@ -11,9 +11,9 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import AuditEvent, Exclusion, Offer, SupportRequest, VolunteerProfile
+from ...models import AuditEvent, Exclusion, Offer, SupportRequest, VolunteerLanguage, VolunteerProfile
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
+from ...services import ServiceError, eligibility, invitations, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ...services.rate_limits import Action
 from ..downloads import audited_download, spreadsheet_download
@@ -39,7 +39,7 @@ def volunteer_or_404(profile_id: int) -> VolunteerProfile:
         .where(VolunteerProfile.id == profile_id)
         .options(
             selectinload(VolunteerProfile.user),
-            selectinload(VolunteerProfile.languages),
+            selectinload(VolunteerProfile.languages).selectinload(VolunteerLanguage.language),
             selectinload(VolunteerProfile.home_place),
             selectinload(VolunteerProfile.availability),
             selectinload(VolunteerProfile.absences),
@@ -195,7 +195,6 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         certificates=certificates_of(profile),
         status_history=volunteers.status_history(profile),
         history=history,
-        actions=audit.ACTIONS,
         status_form=status_form.offer(transitions),
         reject_form=forms.get("reject_form") or RejectTrainingForm(),
         blank_reject_form=RejectTrainingForm(formdata=None),
@@ -253,7 +252,11 @@ def invite_volunteer(profile_id: int):
 @bp.route("/volunteers/<int:profile_id>/edit", methods=["GET", "POST"])
 def edit_volunteer(profile_id: int):
     profile = volunteer_or_404(profile_id)
-    form = ProfileForm(held_languages=held(profile)) if request.method == "POST" else ProfileForm.for_profile(profile)
+    form = (
+        ProfileForm(held_languages=held(profile), for_self=False)
+        if request.method == "POST"
+        else ProfileForm.for_profile(profile, for_self=False)
+    )
     if form.validate_on_submit() and save_profile(current_user, profile, form):
         flash(_("The profile is saved."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id))

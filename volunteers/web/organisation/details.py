@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
@@ -51,7 +52,9 @@ class DetailsForm(FlaskForm):
         validators=[Optional(), Regexp(r"^\d{5}$", message=_l("Enter the five digits of the postal code."))],
         render_kw={"autocomplete": "postal-code", "inputmode": "numeric"},
     )
-    place_id = SelectField(_l("Place"), coerce=int, validators=[DataRequired(message=_l("Choose a place."))])
+    place_id = SelectField(
+        _lp("location", "Place"), coerce=int, validators=[DataRequired(message=_l("Choose a place."))]
+    )
     contact_user_id = SelectField(
         _l("Contact person"),
         coerce=int,

@@ -11,7 +11,7 @@ from ..forms import email_field, name_field
 class InviteForm(FlaskForm):
     given_name = name_field(_l("Given name"), "off", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "off", _l("Enter the family name."))
-    email = email_field()
+    email = email_field(own=False)
     locale = RadioField(_l("Language of the invitation mail"), choices=locale_choices, default="de")
 
 

@@ -3,9 +3,11 @@
 from .audit import AuditEvent
 from .consent import Consent
 from .enums import (
+    Actor,
     Area,
     CertificateKind,
     CertificateResult,
+    Channel,
     ContactChannel,
     DayPart,
     Gender,
@@ -41,11 +43,13 @@ __all__ = [
     "Absence",
     "AcceptedType",
     "ActionToken",
+    "Actor",
     "Area",
     "AuditEvent",
     "AvailabilitySlot",
     "CertificateKind",
     "CertificateResult",
+    "Channel",
     "Consent",
     "ContactChannel",
     "DayPart",

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Language, Organisation, Place, SupportRequest, User
-from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+from ..models.enums import Area, Channel, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, transitions
 from .matching import BERLIN
@@ -176,8 +176,13 @@ def submit(
     )
     db.session.add(request)
     db.session.flush()
-    who = transitions.COORDINATOR if by_centre else transitions.ORGANISATION
-    transitions.created(request, who, actor, note="entered by the centre" if by_centre else None)
+    # Entered by the centre: the organisation asked by phone.
+    by = (
+        transitions.By(transitions.COORDINATOR, actor, Channel.PHONE)
+        if by_centre
+        else transitions.By(transitions.ORGANISATION, actor)
+    )
+    transitions.created(request, by, note="entered by the centre" if by_centre else None)
     notify_new_request(request)
     return request
 
@@ -235,10 +240,11 @@ def edit(
     if not changed:
         return changed
     request.updated_at = now
-    transitions.history(request, actor, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
+    by = _by(actor)
+    transitions.history(request, by, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
     if set(changed) & set(MATCHING_FIELDS):
         offers.after_request_changed(actor, request)
-    offers.settle_request_state(actor, request)
+    offers.settle_request_state(by.following(), request)
     return changed
 
 
@@ -251,14 +257,18 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     if not can_view(actor, request):
         raise ServiceError(_l("You may not do this."))
     offers.lock_request(request)  # an acceptance a moment ago is seen, and withdrawn as such
-    who = transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION
-    transitions.move(request, RequestState.CANCELLED, who, actor)
+    by = _by(actor)
     request.cancel_reason = (reason or "").strip() or None
+    transitions.move(request, RequestState.CANCELLED, by, reason=request.cancel_reason)
     for offer in list(request.offers):
         if offer.state in (OfferState.OFFERED, OfferState.ACCEPTED):
-            offers.withdraw(offer, actor, who, because="cancelled")
-    if who == transitions.COORDINATOR and membership(actor, request.organisation) is None:
+            offers.withdraw(offer, by, because="cancelled")
+    if by.role is transitions.COORDINATOR and membership(actor, request.organisation) is None:
         notify_request_cancelled_by_centre(request)
+
+
+def _by(actor: User) -> transitions.By:
+    return transitions.By(transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION, actor)
 
 
 def visible_to(user: User):

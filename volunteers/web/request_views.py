@@ -40,9 +40,47 @@ def history_of(request: SupportRequest) -> list[RequestEvent]:
     )
 
 
-def describe(events: list[RequestEvent], record: SupportRequest, for_centre: bool) -> list[tuple[RequestEvent, str]]:
-    """Each history entry as a sentence. Organisations do not see who was asked, only what
-    happened; the centre sees names."""
+def by_whom(event: RequestEvent, for_centre: bool) -> str:
+    """Who did it and how, for the history and the offers table. The centre sees names; an
+    organisation sees its own members' names, and otherwise a role: volunteers' names are
+    given to organisations only once they are confirmed (with the contact they allow), and
+    coordinators act for the centre, not in their own name."""
+    from flask_babel import gettext as _
+
+    from ..labels import label
+    from ..models.enums import Actor, Channel
+
+    how = label(event.channel)
+    if event.actor_role is Actor.SYSTEM:
+        return _("System, by the scheduled job") if event.channel is Channel.SCHEDULED_JOB else _("Automatically")
+    name = event.actor.full_name if event.actor is not None else None
+    if for_centre:
+        if event.channel is Channel.PHONE:
+            return _("By phone, recorded by %(name)s", name=name or label(event.actor_role))
+        if name is None:
+            return _("%(role)s (account deleted), %(how)s", role=label(event.actor_role), how=how)
+        return _("%(name)s (%(role)s), %(how)s", name=name, role=label(event.actor_role), how=how)
+    if event.actor_role is Actor.COORDINATOR:
+        return (
+            _("By phone, recorded by the centre")
+            if event.channel is Channel.PHONE
+            else _("The centre, %(how)s", how=how)
+        )
+    if event.actor_role is Actor.VOLUNTEER:
+        return _("The volunteer, %(how)s", how=how)
+    return _("%(name)s, %(how)s", name=name or _("your organisation"), how=how)
+
+
+def last_moves(history: list[tuple[RequestEvent, str, str]]) -> dict[int, tuple[RequestEvent, str]]:
+    """Each offer's latest entry and who made it: what the offers table shows."""
+    return {event.offer_id: (event, by) for event, _text, by in history if event.offer_id is not None}
+
+
+def describe(
+    events: list[RequestEvent], record: SupportRequest, for_centre: bool
+) -> list[tuple[RequestEvent, str, str]]:
+    """Each history entry as a sentence, with who did it and how. Organisations do not see who
+    was asked, only what happened; the centre sees names."""
     from flask_babel import gettext as _
 
     from ..labels import label
@@ -72,5 +110,5 @@ def describe(events: list[RequestEvent], record: SupportRequest, for_centre: boo
                 OfferState.CANCELLED_BY_VOLUNTEER: _("Cancelled by the volunteer: %(who)s", who=who),
             }
             text = texts[target]
-        described.append((event, text))
+        described.append((event, text, by_whom(event, for_centre)))
     return described

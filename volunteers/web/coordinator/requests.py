@@ -23,7 +23,7 @@ from ...services.candidates import rank
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..request_forms import CancelRequestForm, RequestForm
-from ..request_views import describe, history_of, request_or_404
+from ..request_views import describe, history_of, last_moves, request_or_404
 from ..service_errors import commit_change, commit_or_flash, submitted_version
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
@@ -61,11 +61,13 @@ def board():
 
 def render_request(record: SupportRequest, status: int = 200):
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    history = describe(history_of(record), record, for_centre=True)
     return render_template(
         "coordinator/requests/request.html",
         record=record,
         ranking=ranking,
-        history=describe(history_of(record), record, for_centre=True),
+        history=history,
+        last_moves=last_moves(history),
         form=ConfirmForm(),
         cancel_form=CancelRequestForm(),
         may_edit=request_service.may_edit(current_user, record),

@@ -182,3 +182,4 @@ class Exclusion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    profile: Mapped[VolunteerProfile] = relationship()

@@ -306,6 +306,26 @@ def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
     return len(waiting)
 
 
+def open_counts(profile: VolunteerProfile) -> tuple[int, int]:
+    """How many offers wait for this volunteer's answer, and how many assignments ahead are
+    confirmed (what pausing or deactivating would touch)."""
+    from sqlalchemy import func
+
+    rows = dict(
+        db.session.execute(
+            select(Offer.state, func.count(Offer.id))
+            .join(SupportRequest, Offer.request_id == SupportRequest.id)
+            .where(
+                Offer.profile_id == profile.id,
+                Offer.state.in_(ACTIVE_OFFER_STATES),
+                SupportRequest.starts_at > utcnow(),
+            )
+            .group_by(Offer.state)
+        ).all()
+    )
+    return rows.get(OfferState.OFFERED, 0), rows.get(OfferState.ACCEPTED, 0)
+
+
 def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None = None, now: datetime | None = None) -> None:
     """The volunteer cannot come (illness): the place opens again, coordinators and the
     organisation are told, and the next candidates are shown on the board. The reason, if

@@ -187,9 +187,9 @@ class RequestForm(FlaskForm):
 
 class CancelRequestForm(FlaskForm):
     reason = TextAreaField(
-        _l("Reason (optional)"),
+        _l("Reason"),
         validators=[Optional(), Length(max=500)],
-        description=_l("Volunteers already asked are told that it is cancelled, not why."),
+        description=_l("Kept with the request; volunteers are told that it is cancelled, not why."),
     )
 
 

@@ -112,3 +112,48 @@ def describe(
             text = texts[target]
         described.append((event, text, by_whom(event, for_centre)))
     return described
+
+
+def cancel_confirmation(record: SupportRequest, by_centre: bool, back_url: str):
+    """What cancelling a request does, and who hears of it."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    from ..models.enums import OfferState
+    from ..notifications.requests import appointment
+    from .confirm import Confirmation
+
+    asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
+    confirmed = sum(offer.state is OfferState.ACCEPTED for offer in record.offers)
+    told = []
+    if confirmed:
+        told.append(
+            ngettext(
+                "The confirmed volunteer, by mail, with the calendar cancellation.",
+                "The %(num)d confirmed volunteers, by mail, with the calendar cancellation.",
+                confirmed,
+            )
+        )
+    if asked:
+        told.append(
+            ngettext(
+                "The volunteer asked, by mail: the offer is withdrawn.",
+                "The %(num)d volunteers asked, by mail: the offer is withdrawn.",
+                asked,
+            )
+        )
+    if by_centre:
+        told.append(_("The organisation, by mail."))
+    what = appointment(record)
+    return Confirmation(
+        title=_("Cancel the request %(reference)s?", reference=record.client_reference),
+        facts=[(_("What:"), what.what), (_("When:"), what.when), (_("Where:"), what.where)],
+        happens=[
+            _("The request is closed: nobody more is asked, and it cannot be opened again."),
+            _("Volunteers are told that it is cancelled, not why."),
+        ],
+        told=told,
+        confirm_label=_("Yes, cancel the request"),
+        back_label=_("No, keep the request"),
+        back_url=back_url,
+    )

@@ -4,6 +4,7 @@ trainings and police certificates; the lists of trainings to check and of what r
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +15,7 @@ from ...extensions import db
 from ...models import Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
 from ...services import ServiceError, expiry, onboarding, qualifications
+from ..confirm import Confirmation, confirm_then
 from ..downloads import send_proof
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
@@ -22,7 +24,7 @@ from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
 from .blueprint import bp
 from .volunteer_forms import CertificateForm, RejectTrainingForm
-from .volunteers import render_volunteer, volunteer_or_404
+from .volunteers import volunteer_or_404
 
 
 def _training_or_404(qualification_id: int) -> Qualification:
@@ -57,25 +59,45 @@ def verify_training(qualification_id: int):
     return _back(training)
 
 
-@bp.post("/trainings/<int:qualification_id>/reject")
+def training_facts(training: Qualification) -> list[tuple[object, object]]:
+    name = training.type.name(str(get_locale())) if training.type else training.other_description
+    return [
+        (_("Volunteer"), training.profile.user.full_name),
+        (_("Training"), name),
+        (_("Completed on"), format_date(training.completed_on, "long")),
+        (_("Provider"), training.provider),
+    ]
+
+
+@bp.route("/trainings/<int:qualification_id>/reject", methods=["GET", "POST"])
 def reject_training(qualification_id: int):
     training = _training_or_404(qualification_id)
+    back = url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+    if training.status is not QualificationStatus.PENDING:
+        flash(_("This training has already been decided on. The page shows the current state."), "error")
+        return redirect(back)
     form = RejectTrainingForm()
-    if form.validate_on_submit():
-        try:
-            qualifications.reject(current_user, training, form.reason.data)
-        except ServiceError as error:
-            if error.field:
-                show_on_form(form, error)
-            else:
-                db.session.rollback()
-                flash(str(error.message), "error")
-                return _back(training)
-        else:
-            db.session.commit()
-            flash(_("The training is rejected; the volunteer has been told the reason by mail."), "success")
-            return _back(training)
-    return render_volunteer(volunteer_or_404(training.profile_id), 400, reject_form=form, rejecting=training.id)
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Reject this training?"),
+            facts=training_facts(training),
+            happens=[
+                _("The training does not count; the volunteer may log it again with a proof."),
+                _("A coordinator can reopen the rejection later, with a reason."),
+            ],
+            told=[_("%(name)s, by mail, with your reason.", name=training.profile.user.full_name)],
+            confirm_label=_("Yes, reject the training"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        form,
+        lambda: qualifications.reject(current_user, training, form.reason.data),
+        _("The training is rejected; the volunteer has been told the reason by mail."),
+        back,
+    )
 
 
 @bp.route("/trainings/<int:qualification_id>/proof")

@@ -15,16 +15,17 @@ from sqlalchemy.orm import selectinload
 from ...clock import today
 from ...db_types import utcnow
 from ...extensions import db
-from ...models import Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest, VolunteerProfile
+from ...models import Exclusion, Organisation, OrganisationStatus, SupportRequest
 from ...models.enums import RequestState
 from ...services import ServiceError, offers
 from ...services import requests as request_service
 from ...services.candidates import rank
+from ..confirm import Confirmation, confirm_then, no_longer_possible
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..request_forms import CancelRequestForm, RequestForm
-from ..request_views import describe, history_of, last_moves, request_or_404
-from ..service_errors import commit_change, commit_or_flash, submitted_version
+from ..request_views import cancel_confirmation, describe, history_of, last_moves, request_or_404
+from ..service_errors import commit_change, submitted_version
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
 
@@ -69,7 +70,6 @@ def render_request(record: SupportRequest, status: int = 200):
         history=history,
         last_moves=last_moves(history),
         form=ConfirmForm(),
-        cancel_form=CancelRequestForm(),
         may_edit=request_service.may_edit(current_user, record),
     ), status
 
@@ -108,40 +108,6 @@ def make_offers(request_id: int):
     return redirect(url_for("coordinator.request", request_id=record.id) + "#offers")
 
 
-def _offer_or_404(offer_id: int) -> Offer:
-    found = db.session.scalar(
-        select(Offer)
-        .where(Offer.id == offer_id)
-        .options(selectinload(Offer.request), selectinload(Offer.profile).selectinload(VolunteerProfile.user))
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
-@bp.post("/offers/<int:offer_id>/<any(accept, decline, withdraw, cancel):action>")
-def answer_offer(offer_id: int, action: str):
-    """Answers given by phone, and withdrawing an offer."""
-    offer = _offer_or_404(offer_id)
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
-    changes = {
-        "accept": lambda: offers.answer_in_portal(current_user, offer, accept=True),
-        "decline": lambda: offers.answer_in_portal(current_user, offer, accept=False),
-        "withdraw": lambda: offers.withdraw_by_coordinator(current_user, offer),
-        "cancel": lambda: offers.cancel_by_volunteer(current_user, offer),
-    }
-    done = {
-        "accept": _("The acceptance is recorded; the volunteer and the organisation have been told."),
-        "decline": _("The decline is recorded."),
-        "withdraw": _("The offer is withdrawn; the volunteer has been told."),
-        "cancel": _("The cancellation is recorded; the place is free again."),
-    }
-    commit_or_flash(changes[action], done[action])
-    return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
-
-
 @bp.route("/requests/new", methods=["GET", "POST"])
 def new_request():
     """A request taken by phone, entered on the organisation's behalf."""
@@ -177,18 +143,21 @@ def edit_request(request_id: int):
     return render_template("coordinator/requests/edit.html", form=form, record=record), (400 if form.errors else 200)
 
 
-@bp.post("/requests/<int:request_id>/cancel")
+@bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
 def cancel_request(request_id: int):
     record = request_or_404(request_id)
+    back = url_for("coordinator.request", request_id=record.id)
+    if (message := no_longer_possible(record, RequestState.CANCELLED)) is not None:
+        flash(message, "error")
+        return redirect(back)
     form = CancelRequestForm()
-    if form.validate_on_submit() and commit_change(
-        form, lambda: request_service.cancel(current_user, record, form.reason.data)
-    ):
-        flash(_("The request is cancelled; volunteers already asked or confirmed have been told."), "success")
-    else:
-        for message in form.form_errors:
-            flash(str(message), "error")
-    return redirect(url_for("coordinator.request", request_id=record.id))
+    return confirm_then(
+        lambda: cancel_confirmation(record, current_user.is_coordinator, back),
+        form,
+        lambda: request_service.cancel(current_user, record, form.reason.data),
+        _("The request is cancelled; volunteers already asked or confirmed have been told."),
+        back,
+    )
 
 
 @bp.post("/volunteers/<int:profile_id>/exclusions")
@@ -214,17 +183,36 @@ def add_exclusion(profile_id: int):
     return render_volunteer(profile, 400, exclusion_form=form)
 
 
-@bp.post("/exclusions/<int:exclusion_id>/remove")
+@bp.route("/exclusions/<int:exclusion_id>/remove", methods=["GET", "POST"])
 def remove_exclusion(exclusion_id: int):
     exclusion = db.session.get(Exclusion, exclusion_id)
     if exclusion is None:
         abort(404)
-    profile_id = exclusion.profile_id
-    if ConfirmForm().validate_on_submit():
+    profile = exclusion.profile
+    back = url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions"
+
+    def confirmation() -> Confirmation:
+        scope = (
+            _(
+                "%(organisation)s, client %(reference)s",
+                organisation=exclusion.organisation.name,
+                reference=exclusion.client_reference,
+            )
+            if exclusion.client_reference
+            else exclusion.organisation.name
+        )
+        return Confirmation(
+            title=_("Remove this exclusion of %(name)s?", name=profile.user.full_name),
+            facts=[(_("Excluded from"), scope), (_("Reason"), exclusion.reason)],
+            happens=[_("Matching may propose %(name)s for this organisation again.", name=profile.user.given_name)],
+            confirm_label=_("Yes, remove the exclusion"),
+            back_url=back,
+        )
+
+    def remove() -> None:
         db.session.delete(exclusion)
-        db.session.commit()
-        flash(_("The exclusion is removed."), "success")
-    return redirect(url_for("coordinator.volunteer", profile_id=profile_id) + "#exclusions")
+
+    return confirm_then(confirmation, ConfirmForm(), remove, _("The exclusion is removed."), back)
 
 
 def approved_organisations() -> list[Organisation]:

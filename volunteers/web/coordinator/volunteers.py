@@ -5,16 +5,19 @@ from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
+from ...labels import label
 from ...models import AuditEvent, Exclusion, VolunteerProfile
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, audit, eligibility, invitations, volunteer_search, volunteers
+from ...services import ServiceError, audit, eligibility, invitations, offers, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
+from ..confirm import Confirmation, render_confirmation
 from ..forms import ConfirmForm
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
@@ -26,7 +29,7 @@ from ..volunteer.routes import trainings_of
 from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm
-from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
+from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, StatusChangeForm
 
 
 def volunteer_or_404(profile_id: int) -> VolunteerProfile:
@@ -176,9 +179,6 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         history=history,
         actions=audit.ACTIONS,
         status_form=status_form.offer(transitions),
-        reject_form=forms.get("reject_form") or RejectTrainingForm(),
-        blank_reject_form=RejectTrainingForm(formdata=None),
-        rejecting=forms.get("rejecting"),
         exclusions=exclusions_of(profile),
         exclusion_form=forms.get("exclusion_form") or ExclusionForm(),
         confirm_form=ConfirmForm(),
@@ -198,6 +198,14 @@ def change_volunteer_status(profile_id: int):
     if not form.validate_on_submit():
         return render_volunteer(profile, 400, status_form=form)
     statuses = {status.value: status for status in VolunteerStatus}
+    expected = statuses.get(form.expected_status.data or "")
+    if form.to_status.data is not VolunteerStatus.ACTIVE and request.form.get("confirmed") != "yes":
+        try:
+            volunteers.check_status_change(current_user, profile, form.to_status.data, form.reason.data, expected)
+        except ServiceError as error:
+            show_on_form(form, error)
+            return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
+        return render_confirmation(_status_confirmation(profile, form.to_status.data, form.expected_status.data), form)
     if not commit_change(
         form,
         lambda: volunteers.change_status(
@@ -205,12 +213,48 @@ def change_volunteer_status(profile_id: int):
             profile,
             form.to_status.data,
             form.reason.data,
-            expected_status=statuses.get(form.expected_status.data or ""),
+            expected_status=expected,
         ),
     ):
         return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
     flash(_("The status is changed; the volunteer has been told by mail."), "success")
     return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+
+
+def _status_confirmation(profile: VolunteerProfile, to_status: VolunteerStatus, expected: str | None) -> Confirmation:
+    """Pausing or retiring someone, asked first; the reason typed is kept on the page."""
+    name = profile.user.full_name
+    waiting, confirmed = offers.open_counts(profile)
+    happens = [_("Matching no longer proposes %(name)s.", name=name)]
+    if waiting:
+        happens.append(
+            ngettext(
+                "The offer waiting for an answer is withdrawn.",
+                "The %(num)d offers waiting for an answer are withdrawn.",
+                waiting,
+            )
+        )
+    if confirmed:
+        happens.append(
+            ngettext(
+                "The confirmed assignment stays: cancel it on its request page if needed.",
+                "The %(num)d confirmed assignments stay: cancel them on their request pages if needed.",
+                confirmed,
+            )
+        )
+    return Confirmation(
+        title=_("Change the status of %(name)s to “%(status)s”?", name=name, status=label(to_status)),
+        facts=[(_("Status now"), label(profile.status)), (_("New status"), label(to_status))],
+        happens=happens,
+        told=[_("%(name)s, by mail, with your reason.", name=name)],
+        confirm_label=_("Yes, change the status"),
+        back_url=url_for("coordinator.volunteer", profile_id=profile.id),
+        hidden=[
+            ("to_status", to_status.value),
+            ("expected_status", expected or ""),
+            ("confirmed", "yes"),
+        ],
+    )
 
 
 @bp.post("/volunteers/<int:profile_id>/invite")

@@ -3,14 +3,16 @@ may pause."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...clock import today
 from ...extensions import db
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, accounts, volunteers
+from ...services import ServiceError, accounts, offers, volunteers
+from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
 from ..service_errors import commit_change, show_on_form, submitted_version
 from ..volunteer_forms import (
@@ -84,7 +86,6 @@ def _availability_page(record, form, absence_form, status=200):
         form=form,
         absence_form=absence_form,
         profile=record,
-        remove_form=ConfirmForm(),
         today=today(),
     ), status
 
@@ -117,14 +118,33 @@ def add_absence():
     return _availability_page(record, availability_form(record), form, 400)
 
 
-@bp.post("/absences/<int:absence_id>/remove")
+@bp.route("/absences/<int:absence_id>/remove", methods=["GET", "POST"])
 def remove_absence(absence_id: int):
     record = own_profile()
-    if ConfirmForm().validate_on_submit():
-        volunteers.remove_absence(current_user, record, absence_id)
-        db.session.commit()
-        flash(_("The absence is removed."), "success")
-    return redirect(url_for("volunteer.availability"))
+    absence = next((a for a in record.absences if a.id == absence_id), None)
+    if absence is None:
+        abort(404)
+    back = url_for("volunteer.availability") + "#absences"
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Remove this absence?"),
+            facts=[
+                (_("From"), format_date(absence.starts_on, "long")),
+                (_("To"), format_date(absence.ends_on, "long")),
+            ],
+            happens=[_("The centre may ask you for assignments on these days again.")],
+            confirm_label=_("Yes, remove the absence"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: volunteers.remove_absence(current_user, record, absence.id),
+        _("The absence is removed."),
+        back,
+    )
 
 
 @bp.route("/pause", methods=["GET", "POST"])
@@ -145,4 +165,7 @@ def pause():
             )
             return redirect(url_for("volunteer.home"))
     may_pause = VolunteerStatus.PAUSED in volunteers.allowed_transitions(current_user, record)
-    return render_template("volunteer/pause.html", form=form, profile=record, may_pause=may_pause)
+    waiting, confirmed = offers.open_counts(record)
+    return render_template(
+        "volunteer/pause.html", form=form, profile=record, may_pause=may_pause, waiting=waiting, confirmed=confirmed
+    )

@@ -204,11 +204,27 @@ def without_csrf_tokens(page: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
 
 
+SUBMISSION_KEY_PATTERN = re.compile(r'name="submission_key" value="([^"]+)"')
+
+
 def submit(client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-    """POST a form the way a browser does: with the CSRF token of the page it came from."""
+    """POST a form the way a browser does: with the CSRF token of the page it came from, and
+    the one-time key of its create form, if it has one (web/once.py)."""
     payload = dict(data or {})
-    payload.setdefault("csrf_token", csrf_token(client, page or url))
+    if "csrf_token" not in payload:
+        payload = {**form_tokens(client, page or url), **payload}
     return client.post(url, data=payload, **kwargs)
+
+
+def form_tokens(client: FlaskClient, page: str) -> dict[str, str]:
+    """The hidden values a browser sends from `page`: the CSRF token, and the one-time key of
+    its create form if it has one."""
+    response = client.get(page)
+    html = response.get_data(as_text=True)
+    match = CSRF_PATTERN.search(html)
+    assert match, f"no CSRF token on {page} (status {response.status_code})"
+    key = SUBMISSION_KEY_PATTERN.search(html)
+    return {"csrf_token": match.group(1), **({"submission_key": key.group(1)} if key else {})}
 
 
 @pytest.fixture

@@ -32,6 +32,7 @@ from .outbox import OutboxMessage, OutboxStatus
 from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
+from .submission import CreatedRecord, FormSubmission
 from .support import Exclusion, Offer, RequestEvent, SupportRequest
 from .throttle import LoginThrottle
 from .token import ActionToken, Invitation, InvitationRole, TokenPurpose
@@ -52,11 +53,13 @@ __all__ = [
     "Channel",
     "Consent",
     "ContactChannel",
+    "CreatedRecord",
     "DayPart",
     "Declaration",
     "DeclarationSignature",
     "DeclarationVersion",
     "Exclusion",
+    "FormSubmission",
     "Gender",
     "GenderPreference",
     "Invitation",

@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import format_date, ngettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -19,6 +19,7 @@ from ..models.enums import Area, Channel, GenderPreference, Mode, OfferState, Re
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, transitions
 from .matching import BERLIN
+from .submissions import AlreadySubmitted
 from .workdays import earliest_appointment
 
 CLIENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
@@ -165,6 +166,8 @@ def submit(
     by_centre = actor.is_coordinator and membership(actor, organisation) is None
     if not (by_centre and organisation.is_approved) and not can_submit_requests(actor, organisation):
         raise ServiceError(_l("Only members of an approved organisation submit requests."))
+    values = _validate(data, today, now)
+    _refuse_the_same_again(organisation, values)
     request = SupportRequest(
         organisation=organisation,
         created_by_id=actor.id,
@@ -172,7 +175,7 @@ def submit(
         state=RequestState.OPEN,
         created_at=now,
         places_filled=0,
-        **_validate(data, today, now),
+        **values,
     )
     db.session.add(request)
     db.session.flush()
@@ -185,6 +188,33 @@ def submit(
     transitions.created(request, by, note="entered by the centre" if by_centre else None)
     notify_new_request(request)
     return request
+
+
+def _refuse_the_same_again(organisation: Organisation, values: dict) -> None:
+    """The same request (client, time, language, kind) sent again, from a second tab: the
+    first stays, nothing is added. The organisation's row lock makes two at once take turns."""
+    db.session.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
+    existing = db.session.scalar(
+        select(SupportRequest.id)
+        .where(
+            SupportRequest.organisation_id == organisation.id,
+            func.lower(SupportRequest.client_reference) == values["client_reference"].lower(),
+            SupportRequest.starts_at == values["starts_at"],
+            SupportRequest.language_code == values["language_code"],
+            SupportRequest.kind == values["kind"],
+            SupportRequest.state != RequestState.CANCELLED,
+        )
+        .limit(1)
+    )
+    if existing is not None:
+        raise AlreadySubmitted(
+            existing,
+            _l(
+                "The same request (client %(reference)s, the same time) had been submitted already, so nothing "
+                "was saved twice. Here it is.",
+                reference=values["client_reference"],
+            ),
+        )
 
 
 def may_edit(user: User, request: SupportRequest) -> bool:

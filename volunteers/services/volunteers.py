@@ -233,6 +233,7 @@ def add_absence(actor: User, profile: VolunteerProfile, starts_on: date, ends_on
         raise ServiceError(_l("This absence is already over."), field="ends_on")
     absence = Absence(starts_on=starts_on, ends_on=ends_on)
     profile.absences.append(absence)
+    db.session.flush()
     return absence
 
 

@@ -57,6 +57,21 @@ class Confirmation:
     hidden: Sequence[tuple[str, str]] = ()
     #: Where the POST goes; the page's own address when None.
     action: str | None = None
+    #: False for a step that undoes harm (reopening a rejection): the button is a safe one.
+    danger: bool = True
+
+
+def training_facts(training) -> list[tuple[object, object]]:
+    from flask_babel import format_date, get_locale
+    from flask_babel import gettext as _
+
+    name = training.type.name(str(get_locale())) if training.type else training.other_description
+    return [
+        (_("Volunteer"), training.profile.user.full_name),
+        (_("Training"), name),
+        (_("Completed on"), format_date(training.completed_on, "long")),
+        (_("Provider"), training.provider),
+    ]
 
 
 def render_confirmation(confirmation: Confirmation, form: FlaskForm, status: int = 200):

@@ -24,11 +24,12 @@ from ..clock import today
 from ..models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
 from ..services.matching import BERLIN
 from ..services.requests import RequestInput
+from .once import OnceForm
 from .places import place_choices
 from .volunteer_forms import _enum_choices, _to_enum, language_choices
 
 
-class RequestForm(FlaskForm):
+class RequestForm(OnceForm):
     version = HiddenField()
     area = RadioField(
         _l("Area"),
@@ -193,5 +194,5 @@ class CancelRequestForm(FlaskForm):
     )
 
 
-class OfferForm(FlaskForm):
+class OfferForm(OnceForm):
     """The shortlist: the ranked candidates' checkboxes (their names are `profile_ids`)."""

@@ -8,11 +8,12 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from ...extensions import db
-from ...models import InvitationRole, TokenPurpose
+from ...models import CreatedRecord, InvitationRole, TokenPurpose
 from ...permissions import home_endpoint
 from ...services import ServiceError, accounts, auth, invitations, organisations, throttle, tokens
 from ...services.auth import LoginResult
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..places import get_place
 from ..service_errors import commit_or_flash, show_on_form
 from .forms import (
@@ -121,7 +122,8 @@ def register_volunteer():
     if current_user.is_authenticated:
         return _become_volunteer()
     form = VolunteerRegistrationForm(locale=str(get_locale()))
-    if form.validate_on_submit():
+
+    def register() -> None:  # the page says the same whether the address was known: no id to show
         accounts.register_volunteer(
             email=form.email.data,
             given_name=form.given_name.data,
@@ -129,7 +131,8 @@ def register_volunteer():
             password=form.password.data,
             locale=form.locale.data,
         )
-        db.session.commit()
+
+    if form.validate_on_submit() and create_once(form, CreatedRecord.REGISTRATION, register):
         return redirect(url_for("auth.registered"))
     return render_template("auth/register_volunteer.html", form=form)
 
@@ -156,38 +159,37 @@ def register_organisation():
     if current_user.is_authenticated:
         return _add_organisation()
     form = OrganisationRegistrationForm(locale=str(get_locale()))
-    if form.validate_on_submit():
-        try:
-            accounts.register_organisation(
-                organisation_name=form.organisation_name.data,
-                place=get_place(form.place.data),
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            return redirect(url_for("auth.registered"))
+
+    def register() -> None:  # as for volunteers: no id to show
+        accounts.register_organisation(
+            organisation_name=form.organisation_name.data,
+            place=get_place(form.place.data),
+            email=form.email.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+        )
+
+    if form.validate_on_submit() and create_once(form, CreatedRecord.REGISTRATION, register):
+        return redirect(url_for("auth.registered"))
     return render_template("auth/register_organisation.html", form=form)
 
 
 def _add_organisation():
     form = OrganisationFields()
-    if form.validate_on_submit():
-        try:
-            organisation = organisations.create_organisation(
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.ORGANISATION,
+            lambda: organisations.create_organisation(
                 current_user, form.organisation_name.data, get_place(form.place.data)
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+    ):
+        if not created.again:
             flash(_("The organisation is registered. A coordinator will check and approve it."), "success")
-            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
+        return redirect(url_for("organisation.detail", organisation_id=created.record_id))
     return render_template("auth/add_organisation.html", form=form)
 
 

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from ...extensions import db
 from ...models import Organisation, OrganisationStatus
+from ..once import OnceForm
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -36,7 +37,7 @@ class OrganisationChoiceForm(FlaskForm):
         self.organisation_id.choices = _organisation_choices()
 
 
-class ExclusionForm(FlaskForm):
+class ExclusionForm(OnceForm):
     organisation_id = _organisation_field()
     client_reference = StringField(
         _l("Only for this client reference (optional)"),

@@ -15,15 +15,16 @@ from sqlalchemy.orm import selectinload
 from ...clock import today
 from ...db_types import utcnow
 from ...extensions import db
-from ...models import Exclusion, Organisation, OrganisationStatus, SupportRequest
+from ...models import CreatedRecord, Exclusion, Organisation, OrganisationStatus, SupportRequest
 from ...models.enums import RequestState
-from ...services import ServiceError, offers
+from ...services import exclusions, offers
 from ...services import requests as request_service
 from ...services.candidates import rank
 from ..confirm import Confirmation, confirm_then, no_longer_possible
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
-from ..request_forms import CancelRequestForm, RequestForm
+from ..request_forms import CancelRequestForm, OfferForm, RequestForm
 from ..request_views import cancel_confirmation, describe, history_of, last_moves, request_or_404
 from ..service_errors import commit_change, submitted_version
 from .blueprint import bp
@@ -70,6 +71,7 @@ def render_request(record: SupportRequest, status: int = 200):
         history=history,
         last_moves=last_moves(history),
         form=ConfirmForm(),
+        offer_form=OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
     ), status
 
@@ -82,7 +84,7 @@ def show_request(request_id: int):
 @bp.post("/requests/<int:request_id>/offers")
 def make_offers(request_id: int):
     record = request_or_404(request_id)
-    form = ConfirmForm()
+    form = OfferForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("coordinator.request", request_id=record.id))
@@ -90,21 +92,26 @@ def make_offers(request_id: int):
         chosen = [int(value) for value in request.form.getlist("profile_ids")]
     except ValueError:
         abort(400)
-    try:
-        made = offers.make_offers(current_user, record, chosen)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    made = []
+
+    def offer():
+        made.extend(offers.make_offers(current_user, record, chosen))
+        return record.id
+
+    created = create_once(form, CreatedRecord.OFFERS, offer)
+    if created is None:
+        for message in form.form_errors:
+            flash(str(message), "error")
         return render_request(request_or_404(request_id), 409)
-    db.session.commit()
-    flash(
-        ngettext(
-            "Offered to %(num)d volunteer; they have been asked by mail.",
-            "Offered to %(num)d volunteers; they have been asked by mail.",
-            len(made),
-        ),
-        "success",
-    )
+    if not created.again:
+        flash(
+            ngettext(
+                "Offered to %(num)d volunteer; they have been asked by mail.",
+                "Offered to %(num)d volunteers; they have been asked by mail.",
+                len(made),
+            ),
+            "success",
+        )
     return redirect(url_for("coordinator.request", request_id=record.id) + "#offers")
 
 
@@ -113,17 +120,17 @@ def new_request():
     """A request taken by phone, entered on the organisation's behalf."""
     chooser = OrganisationChoiceForm()
     form = RequestForm()
-    created = {}
     if request.method == "POST" and chooser.validate() and form.validate_on_submit():
         organisation = db.session.get(Organisation, chooser.organisation_id.data)
-        if commit_change(
+        created = create_once(
             form,
-            lambda: created.setdefault(
-                "request", request_service.submit(current_user, organisation, form.data_for_service(), today())
-            ),
-        ):
-            flash(_("The request is entered on the organisation's behalf."), "success")
-            return redirect(url_for("coordinator.request", request_id=created["request"].id))
+            CreatedRecord.REQUEST,
+            lambda: request_service.submit(current_user, organisation, form.data_for_service(), today()),
+        )
+        if created:
+            if not created.again:
+                flash(_("The request is entered on the organisation's behalf."), "success")
+            return redirect(url_for("coordinator.request", request_id=created.record_id))
     return render_template("coordinator/requests/new.html", form=form, chooser=chooser), (
         400 if form.errors or chooser.errors else 200
     )
@@ -166,21 +173,23 @@ def add_exclusion(profile_id: int):
 
     profile = volunteer_or_404(profile_id)
     form = ExclusionForm()
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data)
-        db.session.add(
-            Exclusion(
-                profile_id=profile.id,
-                organisation=organisation,
-                client_reference=(form.client_reference.data or "").strip() or None,
-                reason=form.reason.data.strip(),
-                created_by_id=current_user.id,
-            )
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.EXCLUSION,
+            lambda: exclusions.add(
+                current_user,
+                profile,
+                db.session.get(Organisation, form.organisation_id.data),
+                form.client_reference.data,
+                form.reason.data,
+            ),
         )
-        db.session.commit()
-        flash(_("The exclusion is recorded; matching respects it from now on."), "success")
+    ):
+        if not created.again:
+            flash(_("The exclusion is recorded; matching respects it from now on."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions")
-    return render_volunteer(profile, 400, exclusion_form=form)
+    return render_volunteer(volunteer_or_404(profile_id), 400, exclusion_form=form)
 
 
 @bp.route("/exclusions/<int:exclusion_id>/remove", methods=["GET", "POST"])
@@ -209,10 +218,13 @@ def remove_exclusion(exclusion_id: int):
             back_url=back,
         )
 
-    def remove() -> None:
-        db.session.delete(exclusion)
-
-    return confirm_then(confirmation, ConfirmForm(), remove, _("The exclusion is removed."), back)
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: exclusions.remove(current_user, exclusion),
+        _("The exclusion is removed."),
+        back,
+    )
 
 
 def approved_organisations() -> list[Organisation]:

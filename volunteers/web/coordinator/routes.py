@@ -14,6 +14,7 @@ from ...extensions import db
 from ...jobs import job_states
 from ...models import (
     AuditEvent,
+    CreatedRecord,
     Invitation,
     InvitationRole,
     Membership,
@@ -31,6 +32,7 @@ from ...services import ServiceError, accounts, audit, expiry, invitations, orga
 from .. import search as search_terms
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
 from ..service_errors import commit_or_flash, show_on_form
@@ -215,22 +217,23 @@ def invite_coordinator():
     form = InviteForm(locale=current_user.locale)
     status = 200
     if form.validate_on_submit():
-        try:
-            invitations.invite(
+        created = create_once(
+            form,
+            CreatedRecord.INVITATION,
+            lambda: invitations.invite(
                 current_user,
                 role=InvitationRole.COORDINATOR,
                 email=form.email.data,
                 given_name=form.given_name.data,
                 family_name=form.family_name.data,
                 locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent."), "success")
+            ),
+        )
+        if created:
+            if not created.again:
+                flash(_("The invitation has been sent."), "success")
             return redirect(url_for("coordinator.invite_coordinator"))
+        status = 400
     elif form.is_submitted():
         status = 400
     return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), status

@@ -13,12 +13,13 @@ from sqlalchemy.orm import selectinload
 from ...clock import today
 from ...extensions import db
 from ...labels import label
-from ...models import AuditEvent, Exclusion, VolunteerProfile
+from ...models import AuditEvent, CreatedRecord, Exclusion, VolunteerProfile
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, audit, eligibility, invitations, offers, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ..confirm import Confirmation, render_confirmation
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
 from ..search import current as current_search
@@ -124,25 +125,25 @@ def volunteers_export():
 @bp.route("/volunteers/new", methods=["GET", "POST"])
 def new_volunteer():
     form = NewVolunteerForm()
-    if form.validate_on_submit():
-        try:
-            profile = volunteers.create_volunteer(
-                current_user,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                email=form.email.data or None,
-                phone=form.phone.data or None,
-                home_place=get_place(form.home_place.data),
-                locale=form.locale.data,
-            )
-            if form.invite.data:
-                invitations.invite_to_take_over(current_user, profile)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+
+    def create():
+        profile = volunteers.create_volunteer(
+            current_user,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            email=form.email.data or None,
+            phone=form.phone.data or None,
+            home_place=get_place(form.home_place.data),
+            locale=form.locale.data,
+        )
+        if form.invite.data:
+            invitations.invite_to_take_over(current_user, profile)
+        return profile
+
+    if form.validate_on_submit() and (created := create_once(form, CreatedRecord.VOLUNTEER, create)):
+        if not created.again:
             flash(_("The volunteer is recorded."), "success")
-            return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+        return redirect(url_for("coordinator.volunteer", profile_id=created.record_id))
     return render_template("coordinator/volunteers/new.html", form=form), (400 if form.errors else 200)
 
 

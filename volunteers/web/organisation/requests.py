@@ -9,11 +9,12 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import Offer, Organisation, SupportRequest
+from ...models import CreatedRecord, Offer, Organisation, SupportRequest
 from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests, membership
 from ...services import requests as request_service
 from ..confirm import confirm_then, no_longer_possible
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..request_forms import CancelRequestForm, RequestForm
 from ..request_views import cancel_confirmation, describe, history_of, request_or_404
@@ -42,15 +43,16 @@ def new_request(organisation_id: int):
         flash(_("Requests can be submitted once the centre has approved the organisation."), "error")
         return redirect(url_for("organisation.detail", organisation_id=organisation.id))
     form = RequestForm()
-    created = {}
-    if form.validate_on_submit() and commit_change(
-        form,
-        lambda: created.setdefault(
-            "request", request_service.submit(current_user, organisation, form.data_for_service(), today())
-        ),
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.REQUEST,
+            lambda: request_service.submit(current_user, organisation, form.data_for_service(), today()),
+        )
     ):
-        flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
-        return redirect(url_for("organisation.request", request_id=created["request"].id))
+        if not created.again:
+            flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
+        return redirect(url_for("organisation.request", request_id=created.record_id))
     return render_template("organisation/request_form.html", form=form, organisation=organisation, record=None), (
         400 if form.errors else 200
     )

@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import InvitationRole, Membership, Organisation
+from ...models import CreatedRecord, InvitationRole, Membership, Organisation
 from ...permissions import can_manage_members, can_submit_requests, membership
-from ...services import ServiceError, invitations
-from ..service_errors import show_on_form
+from ...services import invitations
+from ..once import create_once
 from .blueprint import bp
 from .forms import MemberInviteForm
 
@@ -68,9 +68,11 @@ def invite(organisation_id: int):
     if not can_manage_members(current_user, organisation):
         abort(403)
     form = MemberInviteForm()
-    if form.validate_on_submit():
-        try:
-            invitations.invite(
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.INVITATION,
+            lambda: invitations.invite(
                 current_user,
                 role=InvitationRole.ORGANISATION,
                 organisation=organisation,
@@ -79,11 +81,10 @@ def invite(organisation_id: int):
                 family_name=form.family_name.data,
                 locale=form.locale.data,
                 make_admin=form.make_admin.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+    ):
+        if not created.again:
             flash(_("The invitation has been sent."), "success")
-            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
-    return _render_detail(organisation, form, status=400)
+        return redirect(url_for("organisation.detail", organisation_id=organisation.id))
+    return _render_detail(_own_organisation(organisation_id), form, status=400)

@@ -10,10 +10,12 @@ from flask_login import current_user
 
 from ...clock import today
 from ...extensions import db
+from ...models import CreatedRecord
 from ...models.enums import VolunteerStatus
 from ...services import ServiceError, accounts, offers, volunteers
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..service_errors import commit_change, show_on_form, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
@@ -106,15 +108,17 @@ def availability():
 def add_absence():
     record = own_profile()
     form = AbsenceForm()
-    if form.validate_on_submit():
-        try:
-            volunteers.add_absence(current_user, record, form.starts_on.data, form.ends_on.data, today())
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.ABSENCE,
+            lambda: volunteers.add_absence(current_user, record, form.starts_on.data, form.ends_on.data, today()),
+        )
+    ):
+        if not created.again:
             flash(_("The absence is saved."), "success")
-            return redirect(url_for("volunteer.availability"))
+        return redirect(url_for("volunteer.availability") + "#absences")
+    record = own_profile()
     return _availability_page(record, availability_form(record), form, 400)
 
 

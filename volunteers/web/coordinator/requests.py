@@ -19,7 +19,7 @@ from ...models import CreatedRecord, Exclusion, Organisation, OrganisationStatus
 from ...models.enums import RequestState
 from ...services import exclusions, offers
 from ...services import requests as request_service
-from ...services.candidates import rank
+from ...services.candidates import near_misses, rank
 from ..confirm import Confirmation, confirm_then, no_longer_possible
 from ..forms import ConfirmForm
 from ..once import create_once
@@ -64,12 +64,14 @@ def board():
 def render_request(record: SupportRequest, status: int = 200):
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
     history = describe(history_of(record), record, for_centre=True)
+    almost = near_misses(record, ranking) if ranking is not None else ()
     return render_template(
         "coordinator/requests/request.html",
         record=record,
         ranking=ranking,
         history=history,
         last_moves=last_moves(history),
+        near_misses=almost,
         form=ConfirmForm(),
         offer_form=OfferForm(),
         may_edit=request_service.may_edit(current_user, record),

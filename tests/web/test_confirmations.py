@@ -300,3 +300,43 @@ def test_pausing_or_retiring_a_volunteer_asks_first_and_keeps_the_reason(ctx, cl
     assert submit(client, url, {**sent, "confirmed": "yes"}, page=page).status_code == 302
     db.session.expire_all()
     assert db.session.get(VolunteerProfile, person.profile.id).status is VolunteerStatus.RETIRED
+
+
+def test_removing_a_language_from_the_profile_asks_first(ctx, client, login):
+    from tests.web.test_request_pages import form_values
+    from volunteers.models import VolunteerLanguage
+    from volunteers.models.enums import LanguageLevel
+
+    person = factories.available_volunteer(
+        locale="en", languages={"tir": LanguageLevel.NATIVE, "amh": LanguageLevel.C1}
+    )
+    login(client, person)
+    url = "/volunteer/profile"
+    sent = form_values(client.get(url).get_data(as_text=True), url)
+    for name in [n for n in sent if n.endswith("-level")]:
+        sent.setdefault(name.replace("-level", "-code"), "")  # a browser sends an empty choice too
+    row = next(name[: -len("-code")] for name, value in sent.items() if name.endswith("-code") and value == "amh")
+    sent[f"{row}-code"] = ""
+    sent[f"{row}-level"] = ""
+
+    asked = client.post(url, data=sent, headers=ENGLISH)
+    assert asked.status_code == 200
+    text = _text(asked)
+    assert "Remove Amharic?" in text and "Save and remove Amharic" in text
+    assert 'class="button button--danger"' in asked.get_data(as_text=True)
+
+    def codes() -> set[str]:
+        db.session.expire_all()
+        return set(
+            db.session.scalars(
+                select(VolunteerLanguage.language_code).where(VolunteerLanguage.profile_id == person.profile.id)
+            )
+        )
+
+    assert codes() == {"tir", "amh"}
+    again = form_values(asked.get_data(as_text=True), url)
+    for name in [n for n in again if n.endswith("-level")]:
+        again.setdefault(name.replace("-level", "-code"), "")
+    assert again["confirm_removal"] == "amh"
+    assert client.post(url, data=again).status_code == 302
+    assert codes() == {"tir"}

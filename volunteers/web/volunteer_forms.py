@@ -98,6 +98,10 @@ class LanguageRow(FlaskForm):
 
 class ProfileForm(FlaskForm):
     version = HiddenField()
+    #: The languages whose removal the person has seen explained (codes, comma-separated).
+    confirm_removal = HiddenField()
+    #: Set when the form comes back to explain a removal: the languages' names.
+    removing: list[str] = []
     given_name = name_field(_l("Given name"), "given-name", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "family-name", _l("Enter the family name."))
     phone = StringField(

@@ -4,7 +4,7 @@ may pause."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -31,9 +31,25 @@ from .routes import own_profile
 _STATUS_VALUES = {status.value for status in VolunteerStatus}
 
 
+def _asks_before_removing_languages(profile, form: ProfileForm) -> bool:
+    """A language row left empty removes the language: the form comes back once, saying what
+    that means, and the second save (carrying the same removal) does it."""
+    kept = {row.code.data for row in form.languages if row.code.data}
+    removed = sorted(entry.language_code for entry in profile.languages if entry.language_code not in kept)
+    token = ",".join(removed)
+    if not removed or form.confirm_removal.data == token:
+        return False
+    form.confirm_removal.data = token
+    locale = str(get_locale() or "de")
+    form.removing = [entry.language.name(locale) for entry in profile.languages if entry.language_code in removed]
+    return True
+
+
 def save_profile(actor, profile, form: ProfileForm) -> bool:
-    """Applies a submitted profile form; False (with the message on the form) if refused.
-    Used by the coordinators' page too."""
+    """Applies a submitted profile form; False (with the message on the form) if refused, or
+    if it removes a language and has not yet said so. Used by the coordinators' page too."""
+    if _asks_before_removing_languages(profile, form):
+        return False
     return commit_change(
         form,
         lambda: volunteers.update_profile(actor, profile, form.changes(), submitted_version(form)),

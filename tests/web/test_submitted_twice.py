@@ -345,8 +345,13 @@ def test_a_key_is_the_senders_own(ctx, app, client, login):
     login(other, second)
     stolen = {**payload, "csrf_token": form_tokens(other, url)["csrf_token"]}
     response = other.post(url, data=stolen, headers=ENGLISH)
-    assert response.status_code == 400 and "This form is out of date." in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400 and "This form is out of date." in page
     assert _count(Qualification) == 1
+    fresh_key = re.search(r'name="submission_key" value="([^"]+)"', page).group(1)
+    assert fresh_key != payload["submission_key"]
+    assert other.post(url, data={**stolen, "submission_key": fresh_key}).status_code == 302
+    assert _count(Qualification) == 2  # the other person's own training
 
 
 def test_two_sendings_racing_on_two_connections_create_one_request(ctx, app, login, monkeypatch):

@@ -59,6 +59,15 @@ def create_once(form: OnceForm, kind: CreatedRecord, create: Callable[[], object
     key = _sent_key(form)
     try:
         submission = submissions.claim(key, kind, current_user)
+    except submissions.AlreadySubmitted as earlier:
+        db.session.rollback()
+        flash(str(earlier.message or SENT_BEFORE), "info")
+        return Created(earlier.record_id, again=True)
+    except ServiceError as error:  # no key, or not this person's: the form comes back with a new one
+        show_on_form(form, error)
+        form.submission_key.data = submissions.new_key()
+        return None
+    try:
         record = create()
         db.session.flush()
         record_id = record if isinstance(record, int) or record is None else record.id

@@ -21,6 +21,12 @@ from volunteers.services import offers
 pytestmark = pytest.mark.browser
 
 PHONE = {"viewport": {"width": 375, "height": 812}, "is_mobile": True, "has_touch": True}
+RED, WHITE, TEAL = "rgb(164, 0, 29)", "rgb(255, 255, 255)", "rgb(11, 85, 99)"
+
+
+def _looks(locator) -> tuple[str, str]:
+    """Background and text colour as the browser paints them."""
+    return tuple(locator.evaluate("e => [getComputedStyle(e).backgroundColor, getComputedStyle(e).color]"))
 
 
 def _fits(page) -> None:
@@ -46,6 +52,7 @@ def test_the_volunteer_cancels_an_assignment_on_a_phone(ctx, new_page, locale):
     _fits(page)
     cancel = page.locator(f"a[href='/volunteer/offers/{offer.id}/cancel']")
     expect(cancel).to_have_class(re.compile(r"button--danger-outline"))
+    assert _looks(cancel) == (WHITE, RED)
 
     cancel.click()
     expect(page).to_have_url(re.compile(rf"/volunteer/offers/{offer.id}/cancel$"))
@@ -62,6 +69,8 @@ def test_the_volunteer_cancels_an_assignment_on_a_phone(ctx, new_page, locale):
     page.fill("#reason", "Fieber")
     confirm = page.locator("main form button[type=submit]")
     expect(confirm).to_have_class(re.compile(r"button--danger"))
+    assert _looks(confirm) == (RED, WHITE)
+    assert _looks(page.locator("main form .actions a"))[0] == WHITE  # the way back: a plain link button
     confirm.click()
     expect(page).to_have_url(re.compile(r"/volunteer/assignments$"))
     expect(page.locator(".flash--success")).to_be_visible()
@@ -105,6 +114,9 @@ def test_every_confirmation_page_passes_axe(ctx, new_page, deliver, smtp_server,
 
     visitor = new_page(locale, **PHONE)
     visitor.goto(link)
+    # "Yes, I will come" and "No, I cannot" look different: filled teal against outlined red.
+    assert _looks(visitor.locator("button[value=accept]")) == (TEAL, WHITE)
+    assert _looks(visitor.locator("button[value=decline]")) == (WHITE, RED)
     visitor.locator("button[value=decline]").click()
     expect(visitor.locator("input[name=confirmed]")).to_have_count(1)
     audit(visitor)

@@ -209,11 +209,28 @@ def without_csrf_tokens(page: str) -> str:
     return re.sub(r'name="csrf_token" value="[^"]*"', 'name="csrf_token"', page)
 
 
+SUBMISSION_KEY_PATTERN = re.compile(r'name="((?:[a-z_]+-)?submission_key)" value="([^"]+)"')
+
+
 def submit(client: FlaskClient, url: str, data: dict | None = None, page: str | None = None, **kwargs):
-    """POST a form the way a browser does: with the CSRF token of the page it came from."""
+    """POST a form the way a browser does: with the CSRF token of the page it came from, and
+    the one-time key of its create form, if it has one (web/once.py)."""
     payload = dict(data or {})
-    payload.setdefault("csrf_token", csrf_token(client, page or url))
+    if "csrf_token" not in payload:
+        payload = {**form_tokens(client, page or url), **payload}
     return client.post(url, data=payload, **kwargs)
+
+
+def form_tokens(client: FlaskClient, page: str) -> dict[str, str]:
+    """The hidden values a browser sends from `page`: the CSRF token, and the one-time keys of
+    its create forms if it has any (the first form's wins where two share a name)."""
+    response = client.get(page)
+    html = response.get_data(as_text=True)
+    match = CSRF_PATTERN.search(html)
+    assert match, f"no CSRF token on {page} (status {response.status_code})"
+    # Every create form's key (a page may hold several, each under its form's prefix).
+    keys = dict(reversed(SUBMISSION_KEY_PATTERN.findall(html)))
+    return {"csrf_token": match.group(1), **keys}
 
 
 @pytest.fixture

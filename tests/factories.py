@@ -201,7 +201,7 @@ def next_weekday(weekday: int, hour: int, minute: int = 0, weeks: int = 1):
 def support_request(organisation: Organisation, **values):
     """A request as an organisation submitted it (open), Tuesday 9:00 in a week or two."""
     from volunteers.models import SupportRequest
-    from volunteers.models.enums import Area, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
+    from volunteers.models.enums import Actor, Area, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
     from volunteers.services import transitions
 
     record = SupportRequest(
@@ -226,7 +226,7 @@ def support_request(organisation: Organisation, **values):
     )
     db.session.add(record)
     db.session.flush()
-    transitions.history(record, None, None, RequestState.OPEN)
+    transitions.history(record, transitions.By(Actor.ORGANISATION, record.created_by), None, RequestState.OPEN)
     db.session.commit()
     return record
 

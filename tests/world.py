@@ -19,21 +19,23 @@ from volunteers.clock import today
 from volunteers.extensions import db
 from volunteers.models import Declaration, Organisation, OrganisationStatus, OutboxMessage, SupportRequest, User
 from volunteers.models.enums import (
+    Actor,
     Area,
+    Channel,
     GenderPreference,
     LanguageLevel,
     Mode,
-    ResponseChannel,
     VolunteerStatus,
     WorkKind,
 )
 from volunteers.models.outbox import OutboxStatus
 from volunteers.models.token import InvitationRole
-from volunteers.services import audit, invitations, offers, qualifications, transitions, volunteers
+from volunteers.services import audit, invitations, offers, qualifications, volunteers
 from volunteers.services import requests as request_service
 from volunteers.services.matching import BERLIN
 from volunteers.services.organisations import name_key
 from volunteers.services.proofs import check_proof
+from volunteers.services.transitions import By
 
 ORGANISATION_NAME = "Deutsch-Syrischer Verein Baunatal e.V."
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
@@ -162,7 +164,7 @@ def build(locale: str = "de") -> World:
         organisation, created_by_id=staff.id, language_code="prs", starts_at=_at(day + timedelta(days=1), 14)
     )
     [offer] = offers.make_offers(coordinator, filled, [volunteer.profile.id])
-    offers.accept_offer(offer, volunteer, transitions.VOLUNTEER, ResponseChannel.PORTAL)
+    offers.accept_offer(offer, By(Actor.VOLUNTEER, volunteer, Channel.PORTAL))
     db.session.commit()
     edited = factories.support_request(
         organisation,

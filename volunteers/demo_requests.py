@@ -13,7 +13,9 @@ from .db_types import utcnow
 from .extensions import db
 from .models import Offer, Organisation, Place, SupportRequest, User
 from .models.enums import (
+    Actor,
     Area,
+    Channel,
     GenderPreference,
     Mode,
     OfferState,
@@ -24,6 +26,10 @@ from .models.enums import (
 )
 from .services import transitions
 from .services.matching import BERLIN
+from .services.transitions import By
+
+#: Requests filled as a consequence of an acceptance.
+AUTOMATIC = By(Actor.SYSTEM, None, Channel.AUTOMATIC)
 
 SYRIAN = "Deutsch-Syrischer Verein Baunatal e.V."
 ERITREAN = "Eritreische Gemeinde Nordhessen e.V."
@@ -54,7 +60,7 @@ def _request(organisation: Organisation, creator: User | None, **values) -> Supp
     )
     db.session.add(record)
     db.session.flush()
-    transitions.history(record, creator, None, RequestState.OPEN)
+    transitions.history(record, By(Actor.ORGANISATION, creator), None, RequestState.OPEN)
     return record
 
 
@@ -70,19 +76,20 @@ def _offer(record: SupportRequest, profile, coordinator: User, state: OfferState
     )
     db.session.add(offer)
     db.session.flush()
-    transitions.history(record, coordinator, None, OfferState.OFFERED, offer=offer)
+    transitions.history(record, By(Actor.COORDINATOR, coordinator), None, OfferState.OFFERED, offer=offer)
     if state is not OfferState.OFFERED:
         offer.state = state
         offer.responded_at = utcnow() - timedelta(hours=20)
         offer.response_channel = ResponseChannel.LINK
-        transitions.history(record, None, OfferState.OFFERED, state, offer=offer, note="link")
+        by = By(Actor.VOLUNTEER, profile.user, Channel.MAIL_LINK)
+        transitions.history(record, by, OfferState.OFFERED, state, offer=offer)
     if state is OfferState.ACCEPTED:
         record.places_filled += 1
     return offer
 
 
-def _move(record: SupportRequest, target: RequestState, actor: User | None = None) -> None:
-    transitions.history(record, actor, record.state, target)
+def _move(record: SupportRequest, target: RequestState, by: By) -> None:
+    transitions.history(record, by, record.state, target)
     record.state = target
 
 
@@ -152,7 +159,7 @@ def seed_requests() -> int:
     amina = _volunteer("amina.haddad@wir-vielfalt.example")
     if amina:
         _offer(partly, amina, coordinator, OfferState.ACCEPTED)
-        _move(partly, RequestState.PARTLY_FILLED)
+        _move(partly, RequestState.PARTLY_FILLED, AUTOMATIC)
     # Filled: Olena mentors a family in Vellmar; another volunteer had declined.
     filled = _request(
         syrian,
@@ -170,7 +177,7 @@ def seed_requests() -> int:
     olena = _volunteer("olena.kovalenko@wir-vielfalt.example")
     if olena:
         _offer(filled, olena, coordinator, OfferState.ACCEPTED)
-        _move(filled, RequestState.FILLED)
+        _move(filled, RequestState.FILLED, AUTOMATIC)
     # Asked, not yet answered: French in Baunatal.
     asked = _request(
         eritrean,
@@ -203,7 +210,7 @@ def seed_requests() -> int:
         places_needed=1,
         **common,
     )
-    _move(cancelled, RequestState.CANCELLED, samir)
+    _move(cancelled, RequestState.CANCELLED, By(Actor.ORGANISATION, samir))
     cancelled.cancel_reason = "Der Vermieter hat den Termin abgesagt."
     # Unmatched: its day came and nobody could go.
     unmatched = _request(
@@ -220,7 +227,7 @@ def seed_requests() -> int:
         created_days_ago=6,
         **common,
     )
-    _move(unmatched, RequestState.UNMATCHED)
+    _move(unmatched, RequestState.UNMATCHED, transitions.SCHEDULED_JOB)
     # Open, for a variety: Levantine Arabic, which Amina speaks natively.
     _request(
         syrian,

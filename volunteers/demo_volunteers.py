@@ -168,6 +168,8 @@ SPECS = [
         extended_certificate=True,
         trainings=[Training("lay-interpreter-basic", 8), Training("health-module-interpreters", 6)],
     ),
+    # The only Pashto speaker: an applicant whose trainings wait to be checked, so the urgent
+    # Pashto request (DEMO-SY-031) names him as the one who almost qualifies.
     Spec(
         f"farid.sultani@{DOMAIN}",
         "Farid",
@@ -175,9 +177,16 @@ SPECS = [
         "Kaufungen",
         {"pus": L.NATIVE, "prs": L.C1},
         L.B1,
+        areas=("language", "health"),
         status=VolunteerStatus.APPLICANT,
+        mobility=Mobility.CAR,
+        max_travel_km=60,
         certificate_months_ago=1,
-        trainings=[Training("lay-interpreter-basic", 0, QualificationStatus.PENDING)],
+        trainings=[
+            Training("lay-interpreter-basic", 0, QualificationStatus.PENDING, proof=True),
+            Training("health-module-interpreters", 0, QualificationStatus.PENDING),
+        ],
+        slots=tuple((day, part) for day in range(7) for part in (DayPart.MORNING, DayPart.AFTERNOON)),
     ),
     Spec(
         f"mariam.osman@{DOMAIN}",

@@ -15,7 +15,7 @@ from sqlalchemy import delete, or_, select, text, update
 
 from .db_types import upsert, utcnow
 from .extensions import db
-from .models import ActionToken, Invitation, JobState, VolunteerImport
+from .models import ActionToken, FormSubmission, Invitation, JobState, VolunteerImport
 from .services import rate_limits, throttle
 
 log = logging.getLogger(__name__)
@@ -33,7 +33,7 @@ class Job:
 def purge_expired(now: datetime) -> str:
     """Mail-link tokens a week after they expired or were used, open invitations a month
     after they expired, throttling records once they are quiet, rate-limit counters once
-    their window has ended, uploads for an import a day on."""
+    their window has ended, uploads for an import a day on, the keys of create forms a month on."""
     week_ago = now - timedelta(days=7)
     tokens = db.session.execute(
         delete(ActionToken).where(or_(ActionToken.expires_at < week_ago, ActionToken.used_at < week_ago))
@@ -45,7 +45,13 @@ def purge_expired(now: datetime) -> str:
     imports = db.session.execute(
         delete(VolunteerImport).where(VolunteerImport.created_at < now - timedelta(days=1))
     ).rowcount
-    return f"{tokens} tokens, {invitations} invitations, {throttles} throttle records, {imports} imports"
+    # A month: long enough that a form left open and sent again late still creates nothing twice.
+    keys = db.session.execute(
+        delete(FormSubmission).where(FormSubmission.created_at < now - timedelta(days=30))
+    ).rowcount
+    return (
+        f"{tokens} tokens, {invitations} invitations, {throttles} throttle records, {imports} imports, {keys} form keys"
+    )
 
 
 def send_reminders(now: datetime) -> str:

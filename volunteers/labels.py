@@ -11,9 +11,11 @@ from flask_babel.speaklater import LazyString
 
 from .formatting import format_weekday
 from .models.enums import (
+    Actor,
     Area,
     CertificateKind,
     CertificateResult,
+    Channel,
     ContactChannel,
     DayPart,
     Gender,
@@ -88,6 +90,15 @@ LABELS: dict[enum.Enum, object] = {
     ResponseChannel.LINK: _l("by the mail link"),
     ResponseChannel.PORTAL: _l("in the portal"),
     ResponseChannel.PHONE: _l("by phone"),
+    Actor.COORDINATOR: _l("coordinator"),
+    Actor.VOLUNTEER: _l("volunteer"),
+    Actor.ORGANISATION: _l("organisation"),
+    Actor.SYSTEM: _l("system"),
+    Channel.PORTAL: _l("in the portal"),
+    Channel.MAIL_LINK: _l("by the link in the mail"),
+    Channel.PHONE: _l("by phone"),
+    Channel.SCHEDULED_JOB: _l("by the scheduled job"),
+    Channel.AUTOMATIC: _l("automatically"),
     TopicCategory.AUTHORITIES: _l("Authorities and offices"),
     TopicCategory.JOB_CENTRE: _l("Job centre and employment agency"),
     TopicCategory.SCHOOL_CHILDCARE: _l("School and childcare"),

@@ -322,7 +322,7 @@ def test_unknown_volunteer_is_404(ctx, client, login):
     )
 
 
-def test_a_refused_rejection_shows_its_error_at_that_training_only(ctx, client, login):
+def test_a_rejection_without_a_reason_is_an_error_on_its_confirmation_page(ctx, client, login):
     account = factories.volunteer()
     kind = factories.qualification_type("health-guide-gkv")
     first, second = (
@@ -340,7 +340,9 @@ def test_a_refused_rejection_shows_its_error_at_that_training_only(ctx, client, 
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert page.count('class="error-summary"') == 1
-    assert f'id="reason-{second.id}-error"' in page and f'id="reason-{first.id}-error"' not in page
+    assert 'id="reason-error"' in page and "VHS" in page and "AOK" not in page
+    db.session.expire_all()
+    assert {q.status for q in (first, second)} == {QualificationStatus.PENDING}
 
 
 def test_invalid_filter_values_are_field_errors_not_500s(ctx, client, login):

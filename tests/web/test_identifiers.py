@@ -20,6 +20,7 @@ from volunteers.models.place import PlaceKind
 from volunteers.models.token import InvitationRole
 from volunteers.permissions import Role
 from volunteers.services.audit import ACTIONS
+from volunteers.services.transitions import By
 
 SNAKE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")  # gender_preference, partly_filled
 EXCEPTION = re.compile(r"\b[A-Z][A-Za-z]*[a-z](?:Error|Exception|Refused|Disconnected|Timeout)\b")
@@ -151,7 +152,7 @@ def test_mails_and_calendar_entries_name_places_as_the_pages_do(ctx, deliver, sm
     record.place = elsewhere
     db.session.commit()
     [offer] = offers.make_offers(coordinator, record, [volunteer.profile.id])
-    offers.accept_offer(offer, volunteer, "volunteer", enums.ResponseChannel.PORTAL)
+    offers.accept_offer(offer, By(enums.Actor.VOLUNTEER, volunteer, enums.Channel.PORTAL))
     db.session.commit()
     deliver()
     mails = smtp_server.to(volunteer.email)

@@ -85,6 +85,7 @@ def _unchanged(others: Others) -> None:
     db.session.expire_all()
     assert db.session.get(Absence, others.absence_id) is not None
     assert db.session.get(Offer, others.offer_id).state is OfferState.OFFERED
+    assert db.session.get(Qualification, others.training_id) is not None
     assert db.session.get(SupportRequest, others.request_id).state is RequestState.OPEN
     assert db.session.get(VolunteerImport, others.import_id).imported_at is None
     assert db.session.query(Invitation).count() == 0
@@ -96,9 +97,18 @@ def _attempts(others: Others) -> list[tuple[str, str, str, dict]]:
     request_form = factories.request_form()
     return [
         ("volunteer.remove_absence", "POST", f"/volunteer/absences/{others.absence_id}/remove", {}),
+        ("volunteer.accept_offer", "POST", f"/volunteer/offers/{others.offer_id}/accept", {}),
         *(
-            ("volunteer.answer", "POST", f"/volunteer/offers/{others.offer_id}/{action}", {})
-            for action in ("accept", "decline", "cancel")
+            ("volunteer.decline_offer", method, f"/volunteer/offers/{others.offer_id}/decline", {})
+            for method in ("GET", "POST")
+        ),
+        *(
+            ("volunteer.cancel_assignment", method, f"/volunteer/offers/{others.offer_id}/cancel", {})
+            for method in ("GET", "POST")
+        ),
+        *(
+            ("volunteer.withdraw_training", method, f"/volunteer/trainings/{others.training_id}/withdraw", {})
+            for method in ("GET", "POST")
         ),
         ("volunteer.proof", "GET", f"/volunteer/trainings/{others.training_id}/proof", {}),
         ("organisation.detail", "GET", f"/organisation/{others.organisation_id}", {}),

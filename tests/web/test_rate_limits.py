@@ -10,7 +10,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import csrf_token, submit
+from tests.conftest import csrf_token, form_tokens, submit
 from tests.smtp import body_html, body_text
 from volunteers.extensions import db
 from volunteers.models import OutboxMessage, User
@@ -114,20 +114,29 @@ def test_a_client_over_its_limit_does_not_use_up_everyone_elses(ctx, app, small_
 
 
 def test_a_captured_registration_cannot_be_replayed(ctx, app, client):
-    token = csrf_token(client, "/register/volunteer")
+    def outbox_count() -> int:
+        db.session.expire_all()
+        return db.session.scalar(select(func.count(OutboxMessage.id)))
+
+    tokens = form_tokens(client, "/register/volunteer")
     cookie = client.get_cookie("session").value
-    first = client.post("/register/volunteer", data={**_registration(1), "csrf_token": token})
+    first = client.post("/register/volunteer", data={**_registration(1), **tokens})
     assert first.status_code == 302
+    mails = outbox_count()
 
     replay = app.test_client()
     replay.set_cookie("session", cookie)  # the cookie as it was when the form was taken
-    again = replay.post(
-        "/register/volunteer", data={**_registration(2), "csrf_token": token}, headers={"Accept-Language": "en"}
-    )
-    assert again.status_code == 400
-    assert "This form had been sent already" in again.get_data(as_text=True)
-    assert 'value="person2@example.org"' in again.get_data(as_text=True)
+    english = {"Accept-Language": "en"}
+    # The captured request again, with another address: its key was spent, nothing is created.
+    again = replay.post("/register/volunteer", data={**_registration(2), **tokens}, headers=english)
+    assert again.status_code == 302 and again.headers["Location"].endswith("/registered")
+    # A key made up by the sender is not one of the server's: the form comes back, typed data kept.
+    forged = {**tokens, "submission_key": "A" * 22 + "." + "B" * 22}
+    made_up = replay.post("/register/volunteer", data={**_registration(3), **forged}, headers=english)
+    assert "This form is out of date" in made_up.get_data(as_text=True)
+    assert 'value="person3@example.org"' in made_up.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == 1
+    assert outbox_count() == mails  # and no mail went out for either
 
 
 def test_confirmation_mails_carry_no_text_a_stranger_typed(ctx, client, deliver, smtp_server):

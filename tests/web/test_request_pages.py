@@ -462,10 +462,18 @@ def test_the_offer_link_answers_without_login_and_a_get_changes_nothing(ctx, app
     assert db.session.get(SupportRequest, record.id).state is RequestState.FILLED
 
 
-def test_declining_by_the_link(ctx, app, deliver, smtp_server):
+def test_declining_by_the_link_asks_first(ctx, app, deliver, smtp_server):
     _person, record, offer, link = _offered(deliver, smtp_server)
     visitor = app.test_client()
-    assert submit(visitor, link, {"answer": "decline"}).status_code == 200
+    asked = submit(visitor, link, {"answer": "decline"}, headers=ENGLISH)
+    assert asked.status_code == 200
+    page = flashed(asked.get_data(as_text=True))
+    assert "Decline this request?" in page and "The centre sees your answer at once" in page
+    assert 'name="confirmed" value="yes"' in page and f'href="{link}"' in page  # the way back
+    assert _offer_state(offer.id) is OfferState.OFFERED
+    assert db.session.scalar(select(ActionToken.used_at).where(ActionToken.offer_id == offer.id)) is None
+
+    assert submit(visitor, link, {"answer": "decline", "confirmed": "yes"}).status_code == 200
     assert _offer_state(offer.id) is OfferState.DECLINED
     assert db.session.get(SupportRequest, record.id).state is RequestState.OPEN
 
@@ -699,9 +707,9 @@ def test_the_volunteer_answers_in_the_portal_and_cancelling_reopens_the_request(
     login(client, person)
     page = client.get("/volunteer/assignments").get_data(as_text=True)
     for offer in (open_offer, to_decline):
-        for action in ("accept", "decline"):
-            assert re.search(rf'<form method="post" action="/volunteer/offers/{offer.id}/{action}"', page), action
-    assert f'action="/volunteer/offers/{accepted.id}/cancel"' in page
+        assert re.search(rf'<form method="post" action="/volunteer/offers/{offer.id}/accept"', page)
+        assert f'href="/volunteer/offers/{offer.id}/decline"' in page  # asks first
+    assert f'href="/volunteer/offers/{accepted.id}/cancel"' in page
     assert "Herr Yilmaz, 0561 2222" in page  # confirmed: the contact on site
     assert "Frau Becker" not in page  # only asked: not yet
     for reference in ("K-ASKED", "K-NO", "K-YES"):

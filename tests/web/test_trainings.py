@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_tokens
 from tests.smtp import body_text
 from volunteers.clock import today
 from volunteers.extensions import db
@@ -26,7 +26,7 @@ def _log(client, proof=None, filename="zertifikat.pdf", **changes):
         "provider": "AOK Hessen",
         "completed_on": (today() - timedelta(days=30)).isoformat(),
         "teaching_units": "36",
-        "csrf_token": csrf_token(client, "/volunteer/trainings/new"),
+        **form_tokens(client, "/volunteer/trainings/new"),
     }
     data.update(changes)
     if proof is not None:

@@ -10,7 +10,7 @@ from datetime import timedelta
 from sqlalchemy import func, select
 
 from tests import factories
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, form_tokens
 from volunteers.clock import today
 from volunteers.extensions import db
 from volunteers.models import Qualification, VolunteerImport
@@ -30,7 +30,7 @@ def _training(client, page: str, url: str, proof: bytes):
             "provider": "Volkshochschule Kassel",
             "completed_on": (today() - timedelta(days=30)).isoformat(),
             "teaching_units": "36",
-            "csrf_token": csrf_token(client, page),
+            **form_tokens(client, page),
             "proof": (io.BytesIO(proof), "zertifikat.pdf"),
         },
         content_type="multipart/form-data",

@@ -3,9 +3,11 @@
 from .audit import AuditEvent
 from .consent import Consent
 from .enums import (
+    Actor,
     Area,
     CertificateKind,
     CertificateResult,
+    Channel,
     ContactChannel,
     DayPart,
     Gender,
@@ -33,6 +35,7 @@ from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
 from .second_factor import RecoveryCode
+from .submission import CreatedRecord, FormSubmission
 from .support import Exclusion, Offer, RequestEvent, SupportRequest
 from .throttle import LoginThrottle, RateLimitCounter
 from .token import ActionToken, Invitation, InvitationRole, TokenPurpose
@@ -45,18 +48,22 @@ __all__ = [
     "Absence",
     "AcceptedType",
     "ActionToken",
+    "Actor",
     "Area",
     "AuditEvent",
     "AvailabilitySlot",
     "CertificateKind",
     "CertificateResult",
+    "Channel",
     "Consent",
     "ContactChannel",
+    "CreatedRecord",
     "DayPart",
     "Declaration",
     "DeclarationSignature",
     "DeclarationVersion",
     "Exclusion",
+    "FormSubmission",
     "Gender",
     "GenderPreference",
     "Invitation",

@@ -151,9 +151,33 @@ class GenderPreference(enum.Enum):
 
 
 class ResponseChannel(enum.Enum):
+    """How a volunteer answered an offer (the values are those of `Channel`)."""
+
     LINK = "link"
     PORTAL = "portal"
     PHONE = "phone"
+
+
+class Actor(enum.Enum):
+    """Who moves a request or an offer: a coordinator, the volunteer asked, a member of the
+    requesting organisation, or the system (a scheduled job, or a consequence of another move)."""
+
+    COORDINATOR = "coordinator"
+    VOLUNTEER = "volunteer"
+    ORGANISATION = "organisation"
+    SYSTEM = "system"
+
+
+class Channel(enum.Enum):
+    """How a move was made: in the portal, through the link in a mail, by phone (a coordinator
+    records what was said), by a scheduled job (`flask tick`), or automatically as the
+    consequence of another move (the last place taken withdraws the other offers)."""
+
+    PORTAL = "portal"
+    MAIL_LINK = "link"
+    PHONE = "phone"
+    SCHEDULED_JOB = "job"
+    AUTOMATIC = "automatic"
 
 
 class TopicCategory(enum.Enum):

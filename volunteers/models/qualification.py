@@ -131,6 +131,10 @@ class Qualification(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     rejection_reason: Mapped[str | None] = mapped_column(Text)
+    #: A coordinator reopened a rejection: when, who, and why (the volunteer reads it in a mail).
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reopen_reason: Mapped[str | None] = mapped_column(Text)
     #: Set on verification from the type's validity (inclusive); None: no expiry.
     valid_until: Mapped[date | None] = mapped_column(Date, index=True)
     #: Set by `flask remind` once the validity has run out.

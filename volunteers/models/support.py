@@ -11,7 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db_types import UTCDateTime, str_enum, utcnow
 from ..extensions import db
 from .enums import (
+    Actor,
     Area,
+    Channel,
     GenderPreference,
     Mode,
     OfferState,
@@ -156,8 +158,13 @@ class RequestEvent(db.Model):
     request_id: Mapped[int] = mapped_column(ForeignKey("support_requests.id", ondelete="CASCADE"), index=True)
     offer_id: Mapped[int | None] = mapped_column(ForeignKey("offers.id", ondelete="CASCADE"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    #: Who did it; None for the system (`flask tick`) or a volunteer answering through a link.
+    #: Who did it: the person (a volunteer answering through the mail link too); None for the
+    #: system's scheduled jobs.
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    #: In which role: what the history shows when the person is not to be named (or is gone).
+    actor_role: Mapped[Actor] = mapped_column(str_enum(Actor, "event_actor"))
+    #: How: in the portal, by the mail link, by phone (recorded by a coordinator), by a job.
+    channel: Mapped[Channel] = mapped_column(str_enum(Channel, "event_channel"))
     #: "request" or "offer".
     subject: Mapped[str] = mapped_column(String(16))
     #: States as their values; None when the record was created.
@@ -165,6 +172,9 @@ class RequestEvent(db.Model):
     to_state: Mapped[str] = mapped_column(String(32))
     #: A short, non-personal note, e.g. "changed: date, place".
     note: Mapped[str | None] = mapped_column(String(300))
+    #: Why, in the words of whoever did it (a volunteer cancelling, a coordinator withdrawing):
+    #: shown to the centre only.
+    reason: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
 
@@ -185,3 +195,4 @@ class Exclusion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     organisation: Mapped[Organisation] = relationship()
+    profile: Mapped[VolunteerProfile] = relationship()

@@ -231,10 +231,22 @@ def notify_training_decided(qualification: Qualification) -> bool:
     return _volunteer_mail(
         qualification.profile,
         event="training_verified" if verified else "training_rejected",
-        key=f"training-decided:{qualification.id}",
+        # A reopened training is decided again: a new mail.
+        key=f"training-decided:{qualification.id}:{qualification.decided_at:%Y%m%d%H%M%S%f}",
         subject=_l("Your training has been verified") if verified else _l("Your training could not be verified"),
         qualification=qualification,
         reason=qualification.rejection_reason,
+    )
+
+
+def notify_training_reopened(qualification: Qualification) -> bool:
+    return _volunteer_mail(
+        qualification.profile,
+        event="training_reopened",
+        key=f"training-reopened:{qualification.id}:{qualification.reopened_at:%Y%m%d%H%M%S%f}",
+        subject=_l("Your training is being checked again"),
+        qualification=qualification,
+        reason=qualification.reopen_reason,
     )
 
 
@@ -323,6 +335,7 @@ __all__ = [
     "notify_password_reset",
     "notify_second_factor_changed",
     "notify_training_decided",
+    "notify_training_reopened",
     "notify_unlock_login",
     "notify_volunteer_status_changed",
     "password_reset_key",

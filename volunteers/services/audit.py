@@ -44,6 +44,8 @@ ACTIONS = {
     "qualification.recorded": _l("Training recorded by the centre"),
     "qualification.verified": _l("Training verified"),
     "qualification.rejected": _l("Training rejected"),
+    "qualification.reopened": _l("Training rejection reopened"),
+    "qualification.withdrawn": _l("Training withdrawn by the volunteer"),
     "declaration.signed": _l("Declaration signed"),
     "declaration.version_added": _l("New declaration text"),
     "police_certificate.recorded": _l("Police certificate recorded"),

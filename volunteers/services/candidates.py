@@ -41,8 +41,10 @@ from .matching import (
     SlotCheck,
     broken_rules,
     client_key,
+    dropped_at,
     match,
 )
+from .matching import near_misses as closest_misses
 
 FAIRNESS_DAYS = 90
 
@@ -89,6 +91,18 @@ class Ranking:
     people: dict[int, Person]
     #: Volunteers who pass every rule but already hold an offer for this request.
     already_asked: int = 0
+    #: When nobody passes: everyone the funnel was counted over (the near misses start there).
+    loaded: tuple[Candidate, ...] = ()
+
+
+@dataclass(frozen=True)
+class NearMissView:
+    """A near miss as the request page shows it: who, the rules broken, and what the
+    qualification service found missing (eligibility failures, with their explanations)."""
+
+    person: Person
+    lacks: tuple[str, ...]
+    gaps: tuple[eligibility.Failure, ...]
 
 
 def _days(facts: RequestFacts) -> list[date]:
@@ -169,14 +183,17 @@ def _pool(request: SupportRequest, facts: RequestFacts, rulebook: eligibility.Ru
     return db.session.connection().execute(query).all()
 
 
-def _qualify(request, facts, rulebook, rows, days: list[date]) -> dict[int, dict[date, bool]]:
-    """The qualification service's answer for each of `rows`, per day."""
+def _qualify(request, facts, rulebook, rows, days: list[date], verdicts: dict | None = None) -> dict[int, dict]:
+    """The qualification service's answer for each of `rows`, per day (and its verdicts on the
+    first day into `verdicts`, if given)."""
     qualified: dict[int, dict[date, bool]] = defaultdict(dict)
     if rows:
         for volunteer in _eligibility_facts(request, facts, rows, rulebook):
             for day in days:
                 verdict = eligibility.evaluate(volunteer, rulebook, day, facts.language_code, request.minors_involved)
                 qualified[volunteer.profile_id][day] = verdict.allowed
+                if verdicts is not None and day == days[0]:
+                    verdicts[volunteer.profile_id] = verdict
     return qualified
 
 
@@ -406,11 +423,13 @@ def rank(request: SupportRequest) -> Ranking:
     facts = request_facts(request)
     buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
     result = match(facts, quick_candidates(request, facts, buffer), buffer)
+    loaded: tuple[Candidate, ...] = ()
     if result.ranked:
         result = MatchResult(result.ranked, funnel=())
     else:
         candidates, counted = load_candidates(request, facts)
         result = match(facts, candidates, buffer, counted)
+        loaded = tuple(candidates)
     # Volunteers who already hold an offer for this request are not offered it again.
     holding = set(
         db.session.scalars(
@@ -423,13 +442,55 @@ def rank(request: SupportRequest) -> Ranking:
     already_asked = len(result.ranked) - len(ranked)
     if already_asked:
         result = MatchResult(ranked, result.funnel, result.with_alternative, result.remotely)
-    return Ranking(result, people([r.candidate.profile_id for r in result.ranked]), already_asked)
+    return Ranking(result, people([r.candidate.profile_id for r in result.ranked]), already_asked, loaded)
+
+
+#: At most this many volunteers are weighed as near misses (the closest of them are shown).
+NEAR_MISS_POOL = 300
+
+
+def near_misses(request: SupportRequest, ranking: Ranking) -> tuple[NearMissView, ...]:
+    """When nobody passes: at the rule where nobody was left, the volunteers who passed every
+    rule before it, closest first, each with what they lack. Loaded in a fixed number of
+    queries, and only for a page where nobody passes: the ranking itself is not slowed."""
+    rule = dropped_at(ranking.result.funnel)
+    if rule in (None, "language") or ranking.result.ranked or ranking.already_asked:
+        return ()
+    facts = request_facts(request)
+    day = facts.slot.local_start.date()
+    active = and_(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
+    query = _speakers_query(request, facts)
+    if rule == "active":
+        query = query.where(~active)
+    elif rule == "qualified":
+        query = query.where(active)
+    else:  # a later rule: those the qualification service said yes to
+        query = query.where(
+            among(VolunteerProfile.id, [c.profile_id for c in ranking.loaded if c.qualified_on.get(day)])
+        )
+    rows = db.session.connection().execute(query.order_by(VolunteerProfile.id).limit(NEAR_MISS_POOL)).all()
+    verdicts: dict[int, eligibility.Verdict] = {}
+    qualified = _qualify(request, facts, eligibility.load_rulebook(request.area, request.kind), rows, [day], verdicts)
+    ids = [row.id for row in rows]
+    weekly, absences = _availability(ids, [day])
+    details = _details(ids, request, facts, [day])
+    loaded = [_candidate(row, qualified.get(row.id, {day: False}), weekly, absences, details) for row in rows]
+    gaps = {pid: sum(f.rule != "status" for f in verdict.failures) for pid, verdict in verdicts.items()}
+    buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    found = closest_misses(facts, loaded, rule, buffer, gaps)
+    named = people([miss.candidate.profile_id for miss in found])
+    return tuple(
+        NearMissView(named[miss.candidate.profile_id], miss.lacks, verdicts[miss.candidate.profile_id].failures)
+        for miss in found
+    )
 
 
 __all__ = [
+    "NearMissView",
     "Person",
     "Ranking",
     "load_candidates",
+    "near_misses",
     "people",
     "quick_candidates",
     "rank",

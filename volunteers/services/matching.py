@@ -22,6 +22,9 @@ speakers of the language itself and of every variety of it, at the best level th
 them; a request for a variety (Levantine Arabic) accepts speakers of that variety only, not of
 the language in general nor of another variety. Varieties are matched on their own; the
 language in general is what an organisation asks for when any variety will do.
+
+When nobody passes, the near misses: at the rule where nobody was left, those who passed every
+rule before it, closest first, with every rule each one breaks.
 """
 
 from __future__ import annotations
@@ -146,6 +149,23 @@ class Ranked:
     score: float
     distance_km: float | None
     reasons: tuple[Reason, ...]
+
+
+@dataclass(slots=True)
+class NearMiss:
+    """Someone who passes every rule up to the one where nobody was left, and what they lack."""
+
+    candidate: Candidate
+    #: Every hard rule they break, in the order of RULES (the first is the one nobody passed).
+    lacks: tuple[str, ...]
+    #: How far off: the rules broken, with each qualification gap (a training, a declaration,
+    #: the police certificate) counted on its own.
+    distance: int
+    score: float
+
+
+#: How many near misses a request page shows.
+NEAR_MISSES_SHOWN = 10
 
 
 @dataclass(frozen=True)
@@ -292,6 +312,40 @@ def _funnel(
         remaining = [c for c in remaining if check.passes(rule, c)]
         counts.append((rule, len(remaining)))
     return remaining, counts
+
+
+def dropped_at(funnel: Sequence[tuple[str, int]]) -> str | None:
+    """The rule after which nobody was left; None when someone passes every rule."""
+    return next((rule for rule, left in funnel if left == 0), None)
+
+
+def near_misses(
+    request: RequestFacts,
+    candidates: Sequence[Candidate],
+    rule: str,
+    buffer: timedelta = timedelta(minutes=30),
+    qualification_gaps: Mapping[int, int] | None = None,
+    limit: int = NEAR_MISSES_SHOWN,
+) -> tuple[NearMiss, ...]:
+    """Of `candidates`, those who pass every rule before `rule` and not `rule` itself, closest
+    first (fewest gaps), then as the ranking would order them. `qualification_gaps` says how
+    many things the qualification service found missing per profile (not counting the status,
+    which is the rule "active"); one when not known."""
+    if rule not in RULES or rule == RULES[0]:
+        return ()  # nobody speaks the variety: there is nobody to name
+    gaps = qualification_gaps or {}
+    check = SlotCheck.of(request, request.slot, request.mode, buffer)
+    found = []
+    for c in candidates:
+        lacks = tuple(other for other in RULES if not check.passes(other, c))
+        if not lacks or lacks[0] != rule:
+            continue
+        distance = sum(1 for other in lacks if other != "qualified")
+        if "qualified" in lacks:
+            distance += gaps.get(c.profile_id, 1)
+        found.append(NearMiss(c, lacks, distance, _rank(c, request, request.mode).score))
+    found.sort(key=lambda n: (n.distance, -n.score, n.candidate.profile_id))
+    return tuple(found[:limit])
 
 
 def broken_rules(c: Candidate, request: RequestFacts, buffer: timedelta = timedelta(minutes=30)) -> list[str]:

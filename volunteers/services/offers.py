@@ -20,11 +20,11 @@ from sqlalchemy import select, update
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
-from ..models.enums import OfferState, RequestState, ResponseChannel
+from ..models.enums import Channel, OfferState, RequestState, ResponseChannel
 from . import ServiceError, tokens, transitions
 from .candidates import rank, rules_broken
 from .matching import BERLIN
-from .transitions import COORDINATOR, ORGANISATION, SYSTEM, VOLUNTEER
+from .transitions import COORDINATOR, ORGANISATION, SCHEDULED_JOB, SYSTEM, VOLUNTEER, By
 
 ACTIVE_OFFER_STATES = (OfferState.OFFERED, OfferState.ACCEPTED)
 
@@ -59,6 +59,7 @@ def make_offers(
             _l("Some of the chosen volunteers cannot be asked any more (the list has changed). Please choose again."),
             field="profile_ids",
         )
+    by = By(COORDINATOR, coordinator)
     hours = current_app.config["OFFER_RESPONSE_HOURS"]
     expires_at = min(now + timedelta(hours=hours), request.starts_at)
     made = []
@@ -74,7 +75,7 @@ def make_offers(
         )
         db.session.add(offer)
         db.session.flush()
-        transitions.created(offer, COORDINATOR, coordinator)
+        transitions.created(offer, by)
         raw = tokens.issue(
             TokenPurpose.OFFER_RESPONSE, user=offer.profile.user, offer=offer, expires_at=expires_at, now=now
         )
@@ -109,28 +110,30 @@ def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer
         if offer.state is not OfferState.OFFERED:
             transitions.check(offer, OfferState.ACCEPTED if accept else OfferState.DECLINED, VOLUNTEER)
         raise used_up
+    # The link was sent to this volunteer alone: the answer is theirs, given by mail link.
+    by = By(VOLUNTEER, offer.profile.user, Channel.MAIL_LINK)
     if accept:
-        accept_offer(offer, None, VOLUNTEER, ResponseChannel.LINK, now)
+        accept_offer(offer, by, now)
     else:
-        decline(offer, None, VOLUNTEER, ResponseChannel.LINK, now)
+        decline(offer, by, now)
     return offer
 
 
-def _who(actor: User, offer: Offer) -> str:
+def acting_for(actor: User, offer: Offer) -> By:
+    """The volunteer in the portal, or a coordinator recording what the volunteer said by phone."""
     if offer.profile.user_id == actor.id:
-        return VOLUNTEER
+        return By(VOLUNTEER, actor, Channel.PORTAL)
     if actor.is_coordinator:
-        return COORDINATOR
+        return By(COORDINATOR, actor, Channel.PHONE)
     raise ServiceError(_l("You may not do this."))
 
 
 def answer_in_portal(actor: User, offer: Offer, accept: bool, now: datetime | None = None) -> None:
-    who = _who(actor, offer)
-    channel = ResponseChannel.PORTAL if who == VOLUNTEER else ResponseChannel.PHONE
+    by = acting_for(actor, offer)
     if accept:
-        accept_offer(offer, actor, who, channel, now)
+        accept_offer(offer, by, now)
     else:
-        decline(offer, actor, who, channel, now)
+        decline(offer, by, now)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -181,13 +184,11 @@ REFUSALS = {
 }
 
 
-def accept_offer(
-    offer: Offer, actor: User | None, who: str, channel: ResponseChannel, now: datetime | None = None
-) -> None:
+def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
     now = now or utcnow()
     request = offer.request
     _lock(request, offer.profile_id)
-    transitions.check(offer, OfferState.ACCEPTED, who)
+    transitions.check(offer, OfferState.ACCEPTED, by.role)
     if offer.expires_at <= now:
         raise ServiceError(_l("This offer has expired."))
     # Every hard rule again, under the locks: the volunteer's profile, other assignments or
@@ -211,40 +212,41 @@ def accept_offer(
     answered = db.session.execute(
         update(Offer)
         .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-        .values(state=OfferState.ACCEPTED, responded_at=now, response_channel=channel)
+        .values(state=OfferState.ACCEPTED, responded_at=now, response_channel=ResponseChannel(by.channel.value))
         .execution_options(synchronize_session=False)
     )
     if answered.rowcount != 1:
         raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
     db.session.refresh(offer)
     db.session.refresh(request)
-    transitions.history(request, actor, OfferState.OFFERED, OfferState.ACCEPTED, offer=offer, note=channel.value)
+    transitions.history(request, by, OfferState.OFFERED, OfferState.ACCEPTED, offer=offer)
     tokens.revoke_offer_links(offer, now)  # answered in the portal or by phone: the mail link is spent
     _notify().notify_assignment_confirmed(offer)
-    settle_request_state(actor, request)
+    settle_request_state(by.following(), request)
 
 
-def decline(offer: Offer, actor: User | None, who: str, channel: ResponseChannel, now: datetime | None = None) -> None:
+def decline(offer: Offer, by: By, now: datetime | None = None) -> None:
     now = now or utcnow()
     _lock(offer.request, offer.profile_id)
-    transitions.check(offer, OfferState.DECLINED, who)
+    transitions.check(offer, OfferState.DECLINED, by.role)
     if offer.expires_at <= now:
         raise ServiceError(_l("This offer has expired."))
     answered = db.session.execute(
         update(Offer)
         .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-        .values(state=OfferState.DECLINED, responded_at=now, response_channel=channel)
+        .values(state=OfferState.DECLINED, responded_at=now, response_channel=ResponseChannel(by.channel.value))
         .execution_options(synchronize_session=False)
     )
     if answered.rowcount != 1:
         raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
     db.session.refresh(offer)
-    transitions.history(offer.request, actor, OfferState.OFFERED, OfferState.DECLINED, offer=offer, note=channel.value)
+    transitions.history(offer.request, by, OfferState.OFFERED, OfferState.DECLINED, offer=offer)
     tokens.revoke_offer_links(offer, now)
 
 
-def settle_request_state(actor: User | None, request: SupportRequest) -> None:
-    """The request's state follows its places; when filled, the others asked are told."""
+def settle_request_state(by: By, request: SupportRequest) -> None:
+    """The request's state follows its places; when filled, the others asked are told. `by`
+    is the system, following someone's move."""
     if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED):
         return
     if request.places_filled >= request.places_needed:
@@ -254,23 +256,23 @@ def settle_request_state(actor: User | None, request: SupportRequest) -> None:
     else:
         target = RequestState.OPEN
     if target is not request.state:
-        transitions.move(request, target, SYSTEM, actor)
+        transitions.move(request, target, by)
     if target is RequestState.FILLED:
         for other in request.offers:
             if other.state is OfferState.OFFERED:
-                withdraw(other, actor, SYSTEM, because="filled")
+                withdraw(other, by, because="filled")
 
 
 # ---------------------------------------------------------------------------------------------
 # Withdrawing, cancelling
 
 
-def withdraw(offer: Offer, actor: User | None, who: str, because: str) -> None:
+def withdraw(offer: Offer, by: By, because: str, reason: str | None = None) -> None:
     """`because`: "filled", "changed", "cancelled", "coordinator" or "unavailable" (the
     volunteer is no longer active). The caller holds the
     request's lock (`lock_request`) and settles the request's state afterwards."""
     was_accepted = offer.state is OfferState.ACCEPTED
-    transitions.move(offer, OfferState.WITHDRAWN, who, actor, note=because)
+    transitions.move(offer, OfferState.WITHDRAWN, by, note=because, reason=reason)
     tokens.revoke_offer_links(offer)
     if was_accepted:
         offer.calendar_sequence += 1
@@ -280,12 +282,13 @@ def withdraw(offer: Offer, actor: User | None, who: str, because: str) -> None:
         _notify().notify_volunteer_no_longer_comes(offer)
 
 
-def withdraw_by_coordinator(coordinator: User, offer: Offer) -> None:
+def withdraw_by_coordinator(coordinator: User, offer: Offer, reason: str | None = None) -> None:
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators withdraw offers."))
+    by = By(COORDINATOR, coordinator)
     _lock(offer.request, offer.profile_id)
-    withdraw(offer, coordinator, COORDINATOR, because="coordinator")
-    settle_request_state(coordinator, offer.request)
+    withdraw(offer, by, because="coordinator", reason=reason)
+    settle_request_state(by.following(), offer.request)
 
 
 def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
@@ -295,20 +298,42 @@ def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
     waiting = db.session.scalars(
         select(Offer).where(Offer.profile_id == profile.id, Offer.state == OfferState.OFFERED)
     ).all()
+    by = By(SYSTEM, actor).following()
     for offer in waiting:
         _lock(offer.request, profile.id)
         if offer.state is OfferState.OFFERED:
-            withdraw(offer, actor, SYSTEM, because="unavailable")
+            withdraw(offer, by, because="unavailable")
     return len(waiting)
 
 
-def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) -> None:
+def open_counts(profile: VolunteerProfile) -> tuple[int, int]:
+    """How many offers wait for this volunteer's answer, and how many assignments ahead are
+    confirmed (what pausing or deactivating would touch)."""
+    from sqlalchemy import func
+
+    rows = dict(
+        db.session.execute(
+            select(Offer.state, func.count(Offer.id))
+            .join(SupportRequest, Offer.request_id == SupportRequest.id)
+            .where(
+                Offer.profile_id == profile.id,
+                Offer.state.in_(ACTIVE_OFFER_STATES),
+                SupportRequest.starts_at > utcnow(),
+            )
+            .group_by(Offer.state)
+        ).all()
+    )
+    return rows.get(OfferState.OFFERED, 0), rows.get(OfferState.ACCEPTED, 0)
+
+
+def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None = None, now: datetime | None = None) -> None:
     """The volunteer cannot come (illness): the place opens again, coordinators and the
-    organisation are told, and the next candidates are shown on the board."""
-    who = _who(actor, offer)
+    organisation are told, and the next candidates are shown on the board. The reason, if
+    given, is for the centre only."""
+    by = acting_for(actor, offer)
     request = offer.request
     _lock(request, offer.profile_id)
-    transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, who)
+    transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, by.role)
     if request.starts_at <= (now or utcnow()):
         raise ServiceError(_l("The appointment has begun already; please call the centre."))
     changed = db.session.execute(
@@ -327,8 +352,8 @@ def cancel_by_volunteer(actor: User, offer: Offer, now: datetime | None = None) 
     )
     db.session.refresh(offer)
     db.session.refresh(request)
-    transitions.history(request, actor, OfferState.ACCEPTED, OfferState.CANCELLED_BY_VOLUNTEER, offer=offer)
-    settle_request_state(actor, request)
+    transitions.history(request, by, OfferState.ACCEPTED, OfferState.CANCELLED_BY_VOLUNTEER, offer=offer, reason=reason)
+    settle_request_state(by.following(), request)
     _notify().notify_volunteer_cancelled(offer)
 
 
@@ -337,13 +362,13 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
     asked for something else). A confirmed volunteer who still passes every hard rule gets the
     new calendar entry; one who no longer does (another assignment at the new time, a
     certificate the change now needs ...) is released, and the place opens again."""
-    who = COORDINATOR if actor.is_coordinator else ORGANISATION
+    by = By(COORDINATOR if actor.is_coordinator else ORGANISATION, actor)
     for offer in list(request.offers):
         if offer.state is OfferState.OFFERED:
-            withdraw(offer, actor, who, because="changed")
+            withdraw(offer, by, because="changed")
         elif offer.state is OfferState.ACCEPTED:
             if rules_broken(request, offer.profile_id):
-                withdraw(offer, actor, who, because="changed")
+                withdraw(offer, by, because="changed")
             else:
                 offer.calendar_sequence += 1
                 _notify().notify_assignment_changed(offer)
@@ -364,7 +389,7 @@ def expire_offers(now: datetime) -> int:
             .execution_options(synchronize_session=False)
         )
         if changed.rowcount == 1:
-            transitions.history(offer.request, None, OfferState.OFFERED, OfferState.EXPIRED, offer=offer)
+            transitions.history(offer.request, SCHEDULED_JOB, OfferState.OFFERED, OfferState.EXPIRED, offer=offer)
     return len(due)
 
 
@@ -390,10 +415,10 @@ def mark_unmatched(now: datetime) -> int:
         if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
             continue  # filled or cancelled a moment ago
         marked += 1
-        transitions.move(request, RequestState.UNMATCHED, SYSTEM, None)
+        transitions.move(request, RequestState.UNMATCHED, SCHEDULED_JOB)
         for offer in request.offers:
             if offer.state is OfferState.OFFERED:
-                transitions.move(offer, OfferState.EXPIRED, SYSTEM, None)
+                transitions.move(offer, OfferState.EXPIRED, SCHEDULED_JOB)
                 tokens.revoke_offer_links(offer)
         _notify().notify_request_unmatched(request)
     return marked

@@ -6,16 +6,18 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 
 from ..db_types import utcnow
 from ..extensions import db
+from ..formatting import format_date
 from ..models import ProofFile, Qualification, QualificationType, User, VolunteerProfile
 from ..models.enums import QualificationStatus
 from . import ServiceError, audit
 from .proofs import CheckedProof
+from .submissions import AlreadySubmitted
 from .validity import valid_until
-from .volunteers import can_view
+from .volunteers import can_view, is_own
 
 
 def log_training(
@@ -44,6 +46,7 @@ def log_training(
         raise ServiceError(_l("This training can no longer be chosen."), field="qualification_type")
     if completed_on > today:
         raise ServiceError(_l("The date of completion cannot be in the future."), field="completed_on")
+    _refuse_the_same_again(profile, qualification_type, other_description, completed_on)
     qualification = Qualification(
         profile=profile,
         type=qualification_type,
@@ -72,6 +75,30 @@ def log_training(
     else:
         audit.record("qualification.submitted", actor=actor, subject=profile.user, qualification=qualification.id)
     return qualification
+
+
+def _refuse_the_same_again(
+    profile: VolunteerProfile, kind: QualificationType | None, other: str | None, completed_on: date
+) -> None:
+    """The same training, completed the same day, logged a second time (a second tab): the
+    first stays, nothing is added."""
+    same = select(Qualification.id).where(
+        Qualification.profile_id == profile.id,
+        Qualification.completed_on == completed_on,
+        Qualification.status.in_([QualificationStatus.PENDING, QualificationStatus.VERIFIED]),
+        Qualification.type_id == kind.id
+        if kind is not None
+        else func.lower(Qualification.other_description) == (other or "").lower(),
+    )
+    existing = db.session.scalar(same.limit(1))
+    if existing is not None:
+        raise AlreadySubmitted(
+            existing,
+            _l(
+                "This training, completed on %(date)s, is recorded already: nothing was saved twice.",
+                date=format_date(completed_on, "long"),
+            ),
+        )
 
 
 def _decide(
@@ -119,6 +146,57 @@ def reject(coordinator: User, qualification: Qualification, reason: str) -> None
     _decide(coordinator, qualification, QualificationStatus.REJECTED, reason)
 
 
+def withdraw(actor: User, qualification: Qualification) -> None:
+    """The volunteer takes back a training nobody has checked yet (logged twice, or by
+    mistake); its proof goes with it. Of a coordinator checking it at this moment, one wins."""
+    if not is_own(actor, qualification.profile):
+        raise ServiceError(_l("Only the volunteer withdraws their own trainings."))
+    removed = db.session.execute(
+        delete(Qualification)
+        .where(Qualification.id == qualification.id, Qualification.status == QualificationStatus.PENDING)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if removed != 1:
+        raise ServiceError(_l("This training has been checked in the meantime. The page shows the current state."))
+    db.session.expunge(qualification)
+    audit.record("qualification.withdrawn", actor=actor, subject=actor, qualification=qualification.id)
+
+
+def reopen(coordinator: User, qualification: Qualification, reason: str) -> None:
+    """A rejection was a mistake: the training waits for a check again, and the volunteer is
+    told why. The rejection's reason stays for the record."""
+    from ..notifications.events import notify_training_reopened
+
+    if not coordinator.is_coordinator:
+        raise ServiceError(_l("Only coordinators reopen a rejection."))
+    if qualification.profile.user_id == coordinator.id:
+        raise ServiceError(_l("Another coordinator checks your own trainings."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Give a reason: the volunteer will read it."), field="reason")
+    reopened = db.session.execute(
+        update(Qualification)
+        .where(Qualification.id == qualification.id, Qualification.status == QualificationStatus.REJECTED)
+        .values(
+            status=QualificationStatus.PENDING,
+            decided_at=None,
+            decided_by_id=None,
+            reopened_at=utcnow(),
+            reopened_by_id=coordinator.id,
+            reopen_reason=reason,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if reopened != 1:
+        db.session.refresh(qualification)
+        raise ServiceError(_l("This training is no longer rejected. The page shows the current state."))
+    db.session.refresh(qualification)
+    audit.record(
+        "qualification.reopened", actor=coordinator, subject=qualification.profile.user, qualification=qualification.id
+    )
+    notify_training_reopened(qualification)
+
+
 def proof_for(user: User, qualification_id: int) -> ProofFile | None:
     """The proof if this user may download it (the volunteer or a coordinator), else None.
     The download is recorded in the audit log (who, which training, whose; ids only)."""
@@ -142,4 +220,4 @@ def choosable_types() -> list[QualificationType]:
     )
 
 
-__all__ = ["choosable_types", "log_training", "proof_for", "reject", "verify"]
+__all__ = ["choosable_types", "log_training", "proof_for", "reject", "reopen", "verify", "withdraw"]

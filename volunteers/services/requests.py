@@ -10,16 +10,17 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Organisation, Place, SupportRequest, User
-from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+from ..models.enums import Area, Channel, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, languages, transitions
 from .matching import BERLIN
+from .submissions import AlreadySubmitted
 from .workdays import earliest_appointment
 
 CLIENT_REFERENCE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$")
@@ -166,6 +167,8 @@ def submit(
     by_centre = actor.is_coordinator and membership(actor, organisation) is None
     if not (by_centre and organisation.is_approved) and not can_submit_requests(actor, organisation):
         raise ServiceError(_l("Only members of an approved organisation submit requests."))
+    values = _validate(data, today, now)
+    _refuse_the_same_again(organisation, values)
     request = SupportRequest(
         organisation=organisation,
         created_by_id=actor.id,
@@ -173,14 +176,46 @@ def submit(
         state=RequestState.OPEN,
         created_at=now,
         places_filled=0,
-        **_validate(data, today, now),
+        **values,
     )
     db.session.add(request)
     db.session.flush()
-    who = transitions.COORDINATOR if by_centre else transitions.ORGANISATION
-    transitions.created(request, who, actor, note="entered by the centre" if by_centre else None)
+    # Entered by the centre: the organisation asked by phone.
+    by = (
+        transitions.By(transitions.COORDINATOR, actor, Channel.PHONE)
+        if by_centre
+        else transitions.By(transitions.ORGANISATION, actor)
+    )
+    transitions.created(request, by, note="entered by the centre" if by_centre else None)
     notify_new_request(request)
     return request
+
+
+def _refuse_the_same_again(organisation: Organisation, values: dict) -> None:
+    """The same request (client, time, language, kind) sent again, from a second tab: the
+    first stays, nothing is added. The organisation's row lock makes two at once take turns."""
+    db.session.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
+    existing = db.session.scalar(
+        select(SupportRequest.id)
+        .where(
+            SupportRequest.organisation_id == organisation.id,
+            func.lower(SupportRequest.client_reference) == values["client_reference"].lower(),
+            SupportRequest.starts_at == values["starts_at"],
+            SupportRequest.language_code == values["language_code"],
+            SupportRequest.kind == values["kind"],
+            SupportRequest.state != RequestState.CANCELLED,
+        )
+        .limit(1)
+    )
+    if existing is not None:
+        raise AlreadySubmitted(
+            existing,
+            _l(
+                "The same request (client %(reference)s, the same time) had been submitted already, so nothing "
+                "was saved twice. Here it is.",
+                reference=values["client_reference"],
+            ),
+        )
 
 
 def may_edit(user: User, request: SupportRequest) -> bool:
@@ -236,10 +271,11 @@ def edit(
     if not changed:
         return changed
     request.updated_at = now
-    transitions.history(request, actor, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
+    by = _by(actor)
+    transitions.history(request, by, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
     if set(changed) & set(MATCHING_FIELDS):
         offers.after_request_changed(actor, request)
-    offers.settle_request_state(actor, request)
+    offers.settle_request_state(by.following(), request)
     return changed
 
 
@@ -252,14 +288,18 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     if not can_view(actor, request):
         raise ServiceError(_l("You may not do this."))
     offers.lock_request(request)  # an acceptance a moment ago is seen, and withdrawn as such
-    who = transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION
-    transitions.move(request, RequestState.CANCELLED, who, actor)
+    by = _by(actor)
     request.cancel_reason = (reason or "").strip() or None
+    transitions.move(request, RequestState.CANCELLED, by, reason=request.cancel_reason)
     for offer in list(request.offers):
         if offer.state in (OfferState.OFFERED, OfferState.ACCEPTED):
-            offers.withdraw(offer, actor, who, because="cancelled")
-    if who == transitions.COORDINATOR and membership(actor, request.organisation) is None:
+            offers.withdraw(offer, by, because="cancelled")
+    if by.role is transitions.COORDINATOR and membership(actor, request.organisation) is None:
         notify_request_cancelled_by_centre(request)
+
+
+def _by(actor: User) -> transitions.By:
+    return transitions.By(transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION, actor)
 
 
 def visible_to(user: User):

@@ -15,23 +15,39 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..labels import label
 from ..models import Offer, RequestEvent, SupportRequest, User
-from ..models.enums import OfferState, RequestState
+from ..models.enums import Actor, Channel, OfferState, RequestState
 from . import ServiceError
 
-#: Who moves something: a coordinator, a volunteer (the one asked), a member of the
-#: requesting organisation, or the system (`flask tick`, or a consequence of another move).
-COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = "coordinator", "volunteer", "organisation", "system"
+COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = Actor.COORDINATOR, Actor.VOLUNTEER, Actor.ORGANISATION, Actor.SYSTEM
+
+
+@dataclass(frozen=True)
+class By:
+    """Who makes a move, in which role, and how. The history records all three."""
+
+    role: Actor
+    user: User | None = None
+    channel: Channel = Channel.PORTAL
+
+    def following(self) -> By:
+        """A move the system makes because of this one (the last place taken withdraws the
+        other offers); it remembers whose move caused it."""
+        return By(SYSTEM, self.user, Channel.AUTOMATIC)
+
+
+#: `flask tick`: offers that expire, requests whose date came.
+SCHEDULED_JOB = By(SYSTEM, None, Channel.SCHEDULED_JOB)
 
 
 @dataclass(frozen=True)
 class Transition:
     source: RequestState | OfferState | None
     target: RequestState | OfferState
-    who: frozenset[str]
+    who: frozenset[Actor]
     mails: str
 
 
-def _t(source, target, who: set[str], mails: str) -> Transition:
+def _t(source, target, who: set[Actor], mails: str) -> Transition:
     return Transition(source, target, frozenset(who), mails)
 
 
@@ -114,7 +130,7 @@ def find(kind: type, source, target) -> Transition | None:
     return next((t for t in _TABLES[kind] if t.source is source and t.target is target), None)
 
 
-def check(record: SupportRequest | Offer, target, who: str) -> None:
+def check(record: SupportRequest | Offer, target, role: Actor) -> None:
     """Refuses a move the table does not allow, with a clear message (never a 500)."""
     transition = find(type(record), record.state, target)
     if transition is None:
@@ -124,45 +140,55 @@ def check(record: SupportRequest | Offer, target, who: str) -> None:
                 state=label(record.state),
             )
         )
-    if who not in transition.who:
+    if role not in transition.who:
         raise ServiceError(_l("You may not do this."))
 
 
-def created(record: SupportRequest | Offer, who: str, actor: User | None, note: str | None = None) -> None:
+def created(record: SupportRequest | Offer, by: By, note: str | None = None) -> None:
     """A new request or offer: checks the table (who may create it) and starts its history."""
     transition = find(type(record), None, record.state)
-    if transition is None or who not in transition.who:
+    if transition is None or by.role not in transition.who:
         raise ServiceError(_l("You may not do this."))
     if isinstance(record, Offer):
-        history(record.request, actor, None, record.state, offer=record, note=note)
+        history(record.request, by, None, record.state, offer=record, note=note)
     else:
-        history(record, actor, None, record.state, note=note)
+        history(record, by, None, record.state, note=note)
 
 
 def history(
-    request: SupportRequest, actor: User | None, source, target, offer: Offer | None = None, note: str | None = None
+    request: SupportRequest,
+    by: By,
+    source,
+    target,
+    offer: Offer | None = None,
+    note: str | None = None,
+    reason: str | None = None,
 ) -> None:
+    user = by.user if by.user is not None and by.user.is_authenticated else None
     db.session.add(
         RequestEvent(
             request_id=request.id,
             offer_id=offer.id if offer is not None else None,
             at=utcnow(),
-            actor_id=actor.id if actor is not None and actor.is_authenticated else None,
+            actor_id=user.id if user is not None else None,
+            actor_role=by.role,
+            channel=by.channel,
             subject="offer" if offer is not None else "request",
             from_state=source.value if source is not None else None,
             to_state=target.value,
             note=note,
+            reason=(reason or "").strip() or None,
         )
     )
 
 
-def move(record: SupportRequest | Offer, target, who: str, actor: User | None, note: str | None = None) -> None:
+def move(record: SupportRequest | Offer, target, by: By, note: str | None = None, reason: str | None = None) -> None:
     """One allowed move, written to the history. The caller makes it race-safe (conditional
     UPDATEs) where two people may act at once."""
-    check(record, target, who)
+    check(record, target, by.role)
     source = record.state
     record.state = target
     if isinstance(record, Offer):
-        history(record.request, actor, source, target, offer=record, note=note)
+        history(record.request, by, source, target, offer=record, note=note, reason=reason)
     else:
-        history(record, actor, source, target, note=note)
+        history(record, by, source, target, note=note, reason=reason)

@@ -252,6 +252,7 @@ def add_absence(actor: User, profile: VolunteerProfile, starts_on: date, ends_on
         raise ServiceError(_l("This absence is already over."), field="ends_on")
     absence = Absence(starts_on=starts_on, ends_on=ends_on)
     profile.absences.append(absence)
+    db.session.flush()
     return absence
 
 
@@ -289,16 +290,15 @@ def allowed_transitions(actor: User, profile: VolunteerProfile) -> list[Voluntee
     return [to for (frm, to), who in TRANSITIONS.items() if frm is profile.status and who & roles]
 
 
-def change_status(
+def check_status_change(
     actor: User,
     profile: VolunteerProfile,
     to_status: VolunteerStatus,
     reason: str | None,
     expected_status: VolunteerStatus | None = None,
-) -> StatusChange:
-    """One transition of the table above. Coordinators give a reason; the volunteer is told."""
-    from ..notifications.events import notify_volunteer_status_changed
-
+) -> str | None:
+    """Refuses a change the table does not allow, or one made on an outdated page, and returns
+    the reason to keep. Changes nothing: a confirmation page asks it before it is shown."""
     if expected_status is not None and expected_status is not profile.status:
         raise ServiceError(
             _l("The status has changed in the meantime; it is now “%(status)s”.", status=label(profile.status))
@@ -311,9 +311,23 @@ def change_status(
             )
         )
     reason = (reason or "").strip() or None
-    by_coordinator = actor.is_coordinator and not is_own(actor, profile)
-    if by_coordinator and reason is None:
+    if actor.is_coordinator and not is_own(actor, profile) and reason is None:
         raise ServiceError(_l("Give a reason; it is kept in the history."), field="reason")
+    return reason
+
+
+def change_status(
+    actor: User,
+    profile: VolunteerProfile,
+    to_status: VolunteerStatus,
+    reason: str | None,
+    expected_status: VolunteerStatus | None = None,
+) -> StatusChange:
+    """One transition of the table above. Coordinators give a reason; the volunteer is told."""
+    from ..notifications.events import notify_volunteer_status_changed
+
+    reason = check_status_change(actor, profile, to_status, reason, expected_status)
+    by_coordinator = actor.is_coordinator and not is_own(actor, profile)
     if to_status is not VolunteerStatus.ACTIVE:
         from .offers import withdraw_open_offers
 
@@ -363,6 +377,7 @@ __all__ = [
     "allowed_transitions",
     "can_view",
     "change_status",
+    "check_status_change",
     "create_volunteer",
     "ensure_profile",
     "is_own",

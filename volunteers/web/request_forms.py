@@ -25,11 +25,12 @@ from ..clock import today
 from ..models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
 from ..services.matching import BERLIN
 from ..services.requests import RequestInput
+from .once import OnceForm
 from .places import place_choices
 from .volunteer_forms import _enum_choices, _to_enum, language_choices
 
 
-class RequestForm(FlaskForm):
+class RequestForm(OnceForm):
     version = HiddenField()
     area = RadioField(
         _l("Area"),
@@ -196,9 +197,9 @@ class CancelRequestForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"),
         validators=[Optional(), Length(max=500)],
-        description=_l("Volunteers already asked are told that it is cancelled, not why."),
+        description=_l("Kept with the request; volunteers are told that it is cancelled, not why."),
     )
 
 
-class OfferForm(FlaskForm):
+class OfferForm(OnceForm):
     """The shortlist: the ranked candidates' checkboxes (their names are `profile_ids`)."""

@@ -43,13 +43,47 @@ def history_of(request: SupportRequest) -> list[RequestEvent]:
     )
 
 
-def _changed_fields(note: str | None) -> list[str]:
-    return note[len(CHANGED) :].split(", ") if note and note.startswith(CHANGED) else []
+def by_whom(event: RequestEvent, for_centre: bool) -> str:
+    """Who did it and how, for the history and the offers table. The centre sees names; an
+    organisation sees its own members' names, and otherwise a role: volunteers' names are
+    given to organisations only once they are confirmed (with the contact they allow), and
+    coordinators act for the centre, not in their own name."""
+    from flask_babel import gettext as _
+
+    from ..labels import label
+    from ..models.enums import Actor, Channel
+
+    how = label(event.channel)
+    if event.actor_role is Actor.SYSTEM:
+        return _("System, by the scheduled job") if event.channel is Channel.SCHEDULED_JOB else _("Automatically")
+    name = event.actor.full_name if event.actor is not None else None
+    if for_centre:
+        if event.channel is Channel.PHONE:
+            return _("By phone, recorded by %(name)s", name=name or label(event.actor_role))
+        if name is None:
+            return _("%(role)s (account deleted), %(how)s", role=label(event.actor_role), how=how)
+        return _("%(name)s (%(role)s), %(how)s", name=name, role=label(event.actor_role), how=how)
+    if event.actor_role is Actor.COORDINATOR:
+        return (
+            _("By phone, recorded by the centre")
+            if event.channel is Channel.PHONE
+            else _("The centre, %(how)s", how=how)
+        )
+    if event.actor_role is Actor.VOLUNTEER:
+        return _("The volunteer, %(how)s", how=how)
+    return _("%(name)s, %(how)s", name=name or _("your organisation"), how=how)
 
 
-def describe(events: list[RequestEvent], record: SupportRequest, for_centre: bool) -> list[tuple[RequestEvent, str]]:
-    """Each history entry as a sentence. Organisations do not see who was asked, only what
-    happened; the centre sees names."""
+def last_moves(history: list[tuple[RequestEvent, str, str]]) -> dict[int, tuple[RequestEvent, str]]:
+    """Each offer's latest entry and who made it: what the offers table shows."""
+    return {event.offer_id: (event, by) for event, _text, by in history if event.offer_id is not None}
+
+
+def describe(
+    events: list[RequestEvent], record: SupportRequest, for_centre: bool
+) -> list[tuple[RequestEvent, str, str]]:
+    """Each history entry as a sentence, with who did it and how. Organisations do not see who
+    was asked, only what happened; the centre sees names."""
     from flask_babel import gettext as _
 
     from ..labels import field_names, label
@@ -82,5 +116,50 @@ def describe(events: list[RequestEvent], record: SupportRequest, for_centre: boo
                 OfferState.CANCELLED_BY_VOLUNTEER: _("Cancelled by the volunteer: %(who)s", who=who),
             }
             text = texts[target]
-        described.append((event, text))
+        described.append((event, text, by_whom(event, for_centre)))
     return described
+
+
+def cancel_confirmation(record: SupportRequest, by_centre: bool, back_url: str):
+    """What cancelling a request does, and who hears of it."""
+    from flask_babel import gettext as _
+    from flask_babel import ngettext
+
+    from ..models.enums import OfferState
+    from ..notifications.requests import appointment
+    from .confirm import Confirmation
+
+    asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
+    confirmed = sum(offer.state is OfferState.ACCEPTED for offer in record.offers)
+    told = []
+    if confirmed:
+        told.append(
+            ngettext(
+                "The confirmed volunteer, by mail, with the calendar cancellation.",
+                "The %(num)d confirmed volunteers, by mail, with the calendar cancellation.",
+                confirmed,
+            )
+        )
+    if asked:
+        told.append(
+            ngettext(
+                "The volunteer asked, by mail: the offer is withdrawn.",
+                "The %(num)d volunteers asked, by mail: the offer is withdrawn.",
+                asked,
+            )
+        )
+    if by_centre:
+        told.append(_("The organisation, by mail."))
+    what = appointment(record)
+    return Confirmation(
+        title=_("Cancel the request %(reference)s?", reference=record.client_reference),
+        facts=[(_("What:"), what.what), (_("When:"), what.when), (_("Where:"), what.where)],
+        happens=[
+            _("The request is closed: nobody more is asked, and it cannot be opened again."),
+            _("Volunteers are told that it is cancelled, not why."),
+        ],
+        told=told,
+        confirm_label=_("Yes, cancel the request"),
+        back_label=_("No, keep the request"),
+        back_url=back_url,
+    )

@@ -41,6 +41,7 @@ from ..models.enums import (
 from ..services.volunteers import ProfileChanges
 from .auth.forms import locale_choices
 from .forms import email_field, name_field, phone_field
+from .once import OnceForm
 from .places import place_choices
 
 
@@ -160,6 +161,10 @@ ABOUT_THE_VOLUNTEER = {
 
 class ProfileForm(FlaskForm):
     version = HiddenField()
+    #: The languages whose removal the person has seen explained (codes, comma-separated).
+    confirm_removal = HiddenField()
+    #: Set when the form comes back to explain a removal: the languages' names.
+    removing: list[str] = []
     given_name = name_field(_l("Given name"), "given-name", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "family-name", _l("Enter the family name."))
     phone = phone_field()
@@ -308,12 +313,12 @@ def chosen_slots(form: AvailabilityForm) -> set[tuple[int, DayPart]]:
     return {(weekday, part) for weekday in range(7) for part in DayPart if getattr(form, slot_name(weekday, part)).data}
 
 
-class AbsenceForm(FlaskForm):
+class AbsenceForm(OnceForm):
     starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
 
 
-class TrainingForm(FlaskForm):
+class TrainingForm(OnceForm):
     qualification_type = SelectField(_l("Training"), coerce=int)
     other_description = StringField(
         _l("Other training: what was it?"),

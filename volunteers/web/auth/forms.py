@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, Length
 
 from ...i18n import language_name, supported_locales
 from ..forms import email_field, name_field, new_password_fields
+from ..once import OnceForm
 from ..places import place_choices
 
 
@@ -58,7 +59,7 @@ class _PersonFields(FlaskForm):
     locale = _locale_field()
 
 
-class VolunteerRegistrationForm(_PersonFields):
+class VolunteerRegistrationForm(_PersonFields, OnceForm):
     privacy = _privacy_field()
 
 
@@ -82,7 +83,7 @@ def _place_field() -> SelectField:
     )
 
 
-class OrganisationFields(FlaskForm):
+class OrganisationFields(OnceForm):
     organisation_name = _organisation_name_field()
     place = _place_field()
 

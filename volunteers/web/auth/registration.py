@@ -9,13 +9,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...extensions import db
-from ...models import TokenPurpose
+from ...models import CreatedRecord, TokenPurpose
 from ...services import ServiceError, accounts, organisations, tokens
 from ...services.rate_limits import Action
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..places import get_place
-from ..rate_limit import over_limit, replayed, too_many
-from ..service_errors import show_on_form
+from ..rate_limit import over_limit, too_many
 from .blueprint import bp, go_home
 from .forms import BecomeVolunteerForm, OrganisationFields, OrganisationRegistrationForm, VolunteerRegistrationForm
 
@@ -31,23 +31,21 @@ def register_volunteer():
         return _become_volunteer()
     form = VolunteerRegistrationForm(locale=str(get_locale()))
     template = "auth/register_volunteer.html"
+
+    def register() -> None:  # the page says the same whether the address was known: no id to show
+        accounts.register_volunteer(
+            email=form.email.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+        )
+
     if form.validate_on_submit():
-        if replayed(form):
-            return render_template(template, form=form), 400
+        # Counted before any hashing or mail; a form sent twice creates (and mails) once.
         if wait := over_limit(Action.REGISTER):
             return too_many(form, template, wait)
-        try:
-            accounts.register_volunteer(
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+        if create_once(form, CreatedRecord.REGISTRATION, register):
             return redirect(url_for("auth.registered"))
     return render_template(template, form=form)
 
@@ -75,46 +73,45 @@ def register_organisation():
         return _add_organisation()
     form = OrganisationRegistrationForm(locale=str(get_locale()))
     template = "auth/register_organisation.html"
+
+    def register() -> None:  # as for volunteers: no id to show
+        accounts.register_organisation(
+            organisation_name=form.organisation_name.data,
+            place=get_place(form.place.data),
+            email=form.email.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            password=form.password.data,
+            locale=form.locale.data,
+        )
+
     if form.validate_on_submit():
-        if replayed(form):
-            return render_template(template, form=form), 400
         if wait := over_limit(Action.REGISTER):
             return too_many(form, template, wait)
-        try:
-            accounts.register_organisation(
-                organisation_name=form.organisation_name.data,
-                place=get_place(form.place.data),
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                password=form.password.data,
-                locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+        if create_once(form, CreatedRecord.REGISTRATION, register):
             return redirect(url_for("auth.registered"))
     return render_template(template, form=form)
 
 
 def _add_organisation():
     form = OrganisationFields()
+    template = "auth/add_organisation.html"
     if form.validate_on_submit():
         # A new organisation mails every coordinator.
         if wait := over_limit(Action.REGISTER):
-            return too_many(form, "auth/add_organisation.html", wait)
-        try:
-            organisation = organisations.create_organisation(
+            return too_many(form, template, wait)
+        created = create_once(
+            form,
+            CreatedRecord.ORGANISATION,
+            lambda: organisations.create_organisation(
                 current_user, form.organisation_name.data, get_place(form.place.data)
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("The organisation is registered. A coordinator will check and approve it."), "success")
-            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
-    return render_template("auth/add_organisation.html", form=form)
+            ),
+        )
+        if created:
+            if not created.again:
+                flash(_("The organisation is registered. A coordinator will check and approve it."), "success")
+            return redirect(url_for("organisation.detail", organisation_id=created.record_id))
+    return render_template(template, form=form)
 
 
 @bp.route("/registered")

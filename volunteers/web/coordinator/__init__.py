@@ -1,6 +1,17 @@
 """The coordinators' area. Each module adds the pages of one subject to the blueprint."""
 
-from . import catalogue, imports, languages, notes, organisation_details, records, requests, routes, volunteers  # noqa: F401  (register the pages)
+from . import (  # noqa: F401  (register the pages)
+    catalogue,
+    imports,
+    languages,
+    notes,
+    offers,
+    organisation_details,
+    records,
+    requests,
+    routes,
+    volunteers,
+)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -15,10 +15,11 @@ from wtforms import SelectChoice
 from ...clock import today
 from ...extensions import db
 from ...formatting import format_date
-from ...models import QualificationType
+from ...models import CreatedRecord, QualificationType
 from ...models.enums import Area, LanguageLevel, QualificationArea, WorkKind
 from ...services import ServiceError
 from ...services import catalogue as catalogue_service
+from ..once import create_once
 from ..service_errors import show_on_form
 from .blueprint import bp
 from .catalogue_forms import DeclarationVersionForm, QualificationTypeForm, RequirementForm
@@ -106,13 +107,10 @@ def _type_data(form: QualificationTypeForm) -> catalogue_service.TypeData:
     )
 
 
-def _save_type(form: QualificationTypeForm, kind: QualificationType | None):
-    """Runs the service and commits; returns the saved type, or None with errors on the form."""
+def _save_type(form: QualificationTypeForm, kind: QualificationType):
+    """Runs the service and commits; returns the saved type's id, or None with errors on the form."""
     try:
-        if kind is None:
-            saved = catalogue_service.create_type(current_user, _type_data(form))
-        else:
-            saved = catalogue_service.update_type(current_user, kind, _type_data(form))
+        saved = catalogue_service.update_type(current_user, kind, _type_data(form))
         saved_id = saved.id
         db.session.commit()
     except ServiceError as error:
@@ -130,9 +128,14 @@ def new_qualification_type():
     form = _type_form(None, types)
     status = 200
     if form.validate_on_submit():
-        if _save_type(form, None) is not None:
-            name = form.name_de.data if _locale().startswith("de") else form.name_en.data
-            flash(_("The training “%(name)s” has been added.", name=name.strip()), "success")
+        data = _type_data(form)
+        created = create_once(
+            form, CreatedRecord.QUALIFICATION_TYPE, lambda: catalogue_service.create_type(current_user, data)
+        )
+        if created is not None:
+            if not created.again:
+                name = form.name_de.data if _locale().startswith("de") else form.name_en.data
+                flash(_("The training “%(name)s” has been added.", name=name.strip()), "success")
             return redirect(url_for("coordinator.catalogue"))
         status = 400
     elif form.is_submitted():
@@ -278,28 +281,28 @@ def new_declaration_version(declaration_id: int):
     )
     status = 200
     if form.validate_on_submit():
-        try:
-            version = catalogue_service.add_declaration_version(
+        version = {}
+
+        def add():
+            version["number"] = catalogue_service.add_declaration_version(
                 current_user, declaration, form.body_de.data, form.body_en.data, form.effective_from.data, day
-            )
-            number = version.number
-            db.session.commit()
-        except ServiceError as error:
-            show_on_form(form, error)
-            status = 400
-        except IntegrityError:  # someone else added a version at the same moment
-            _concurrent_change(form)
+            ).number
+            return None
+
+        created = create_once(form, CreatedRecord.DECLARATION_VERSION, add)
+        if created is None:
             status = 400
         else:
-            flash(
-                _(
-                    "Version %(number)d has been added. Volunteers are asked to sign it; it is required from "
-                    "%(date)s on.",
-                    number=number,
-                    date=format_date(form.effective_from.data, "long"),
-                ),
-                "success",
-            )
+            if not created.again:
+                flash(
+                    _(
+                        "Version %(number)d has been added. Volunteers are asked to sign it; it is required from "
+                        "%(date)s on.",
+                        number=version["number"],
+                        date=format_date(form.effective_from.data, "long"),
+                    ),
+                    "success",
+                )
             return redirect(url_for("coordinator.declarations"))
     elif form.is_submitted():
         status = 400

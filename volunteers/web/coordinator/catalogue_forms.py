@@ -30,6 +30,7 @@ from ...services.catalogue import (
     MAX_TEACHING_UNITS,
     NAME_MAX_LENGTH,
 )
+from ..once import OnceForm
 
 DECLARATION_MAX_LENGTH = 20_000
 
@@ -97,7 +98,7 @@ def _level_choices() -> list[SelectChoice]:
     return [SelectChoice("", _l("No minimum")), *enum_choices(LanguageLevel)]
 
 
-class QualificationTypeForm(FlaskForm):
+class QualificationTypeForm(OnceForm):
     code = StringField(
         _l("Code"),
         description=_l("A short stable name for imports, e.g. “health-module”: lowercase letters, digits and hyphens."),
@@ -198,7 +199,7 @@ class RequirementForm(FlaskForm):
     )
 
 
-class DeclarationVersionForm(FlaskForm):
+class DeclarationVersionForm(OnceForm):
     body_de = TextAreaField(
         _l("Text in German"),
         validators=[

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ...extensions import db
 from ...models import Organisation, OrganisationStatus
 from ..forms import PrefixedForm
+from ..once import OnceForm
 
 
 def _organisation_choices() -> list[SelectChoice]:
@@ -37,7 +38,7 @@ class OrganisationChoiceForm(FlaskForm):
         self.organisation_id.choices = _organisation_choices()
 
 
-class ExclusionForm(PrefixedForm):
+class ExclusionForm(PrefixedForm, OnceForm):
     field_prefix = "exclusion"
 
     organisation_id = _organisation_field()

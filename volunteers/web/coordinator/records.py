@@ -11,18 +11,20 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import Qualification, VolunteerProfile
+from ...models import CreatedRecord, Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
-from ...services import ServiceError, expiry, onboarding, qualifications
+from ...services import expiry, onboarding, qualifications
+from ..confirm import Confirmation, confirm_then, reason_form, training_facts
 from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
-from ..service_errors import commit_or_flash, show_on_form
+from ..service_errors import commit_or_flash
 from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
 from .blueprint import bp
 from .volunteer_forms import CertificateForm, RejectTrainingForm
-from .volunteers import render_volunteer, volunteer_or_404
+from .volunteers import volunteer_or_404
 
 
 def _training_or_404(qualification_id: int) -> Qualification:
@@ -57,25 +59,72 @@ def verify_training(qualification_id: int):
     return _back(training)
 
 
-@bp.post("/trainings/<int:qualification_id>/reject")
+@bp.route("/trainings/<int:qualification_id>/reject", methods=["GET", "POST"])
 def reject_training(qualification_id: int):
     training = _training_or_404(qualification_id)
+    back = url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+    if training.status is not QualificationStatus.PENDING:
+        flash(_("This training has already been decided on. The page shows the current state."), "error")
+        return redirect(back)
     form = RejectTrainingForm()
-    if form.validate_on_submit():
-        try:
-            qualifications.reject(current_user, training, form.reason.data)
-        except ServiceError as error:
-            if error.field:
-                show_on_form(form, error)
-            else:
-                db.session.rollback()
-                flash(str(error.message), "error")
-                return _back(training)
-        else:
-            db.session.commit()
-            flash(_("The training is rejected; the volunteer has been told the reason by mail."), "success")
-            return _back(training)
-    return render_volunteer(volunteer_or_404(training.profile_id), 400, reject_form=form, rejecting=training.id)
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Reject this training?"),
+            facts=training_facts(training),
+            happens=[
+                _("The training does not count; the volunteer may log it again with a proof."),
+                _("A coordinator can reopen the rejection later, with a reason."),
+            ],
+            told=[_("%(name)s, by mail, with your reason.", name=training.profile.user.full_name)],
+            confirm_label=_("Yes, reject the training"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        form,
+        lambda: qualifications.reject(current_user, training, form.reason.data),
+        _("The training is rejected; the volunteer has been told the reason by mail."),
+        back,
+    )
+
+
+@bp.route("/trainings/<int:qualification_id>/reopen", methods=["GET", "POST"])
+def reopen_training(qualification_id: int):
+    training = _training_or_404(qualification_id)
+    back = url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+    if training.status is not QualificationStatus.REJECTED:
+        flash(_("This training is no longer rejected. The page shows the current state."), "error")
+        return redirect(back)
+    form = reason_form(
+        _("Why it is checked again"),
+        _("The volunteer reads this in a mail."),
+        required=True,
+        required_message=_("Give a reason: the volunteer will read it."),
+    )
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Reopen the rejection of this training?"),
+            facts=[*training_facts(training), (_("Reason for rejecting"), training.rejection_reason or "–")],
+            happens=[
+                _("The training waits for a check again: verify or reject it then."),
+                _("The reason for rejecting stays in the record."),
+            ],
+            told=[_("%(name)s, by mail, with your reason.", name=training.profile.user.full_name)],
+            confirm_label=_("Reopen the rejection"),
+            back_url=back,
+            danger=False,
+        )
+
+    return confirm_then(
+        confirmation,
+        form,
+        lambda: qualifications.reopen(current_user, training, form.reason.data),
+        _("The rejection is reopened; the volunteer has been told by mail."),
+        back,
+    )
 
 
 @bp.route("/trainings/<int:qualification_id>/proof")
@@ -93,11 +142,14 @@ def training_proof(qualification_id: int):
 def record_training(profile_id: int):
     profile = volunteer_or_404(profile_id)
     form = TrainingForm(types=qualifications.choosable_types(), for_self=False)
-    if form.validate_on_submit() and read_training_form(current_user, profile, form, verified_by_centre=True):
-        flash(_("The training is recorded as verified."), "success")
+    if form.validate_on_submit() and (
+        created := read_training_form(current_user, profile, form, verified_by_centre=True)
+    ):
+        if not created.again:
+            flash(_("The training is recorded as verified."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#trainings")
     return render_template("coordinator/volunteers/record_training.html", form=form, profile=profile), (
-        400 if form.errors else 200
+        400 if form.errors or form.form_errors else 200
     )
 
 
@@ -105,9 +157,11 @@ def record_training(profile_id: int):
 def record_certificate(profile_id: int):
     profile = volunteer_or_404(profile_id)
     form = CertificateForm()
-    if form.validate_on_submit():
-        try:
-            onboarding.record_certificate(
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.POLICE_CERTIFICATE,
+            lambda: onboarding.record_certificate(
                 current_user,
                 profile,
                 kind=form.kind.data,
@@ -115,13 +169,12 @@ def record_certificate(profile_id: int):
                 shown_on=form.shown_on.data,
                 result=form.result.data,
                 today=today(),
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+            ),
+        )
+    ):
+        if not created.again:
             flash(_("The police certificate is recorded (its dates only, no copy)."), "success")
-            return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#certificate")
+        return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#certificate")
     return render_template("coordinator/volunteers/certificate.html", form=form, profile=profile), (
         400 if form.errors else 200
     )

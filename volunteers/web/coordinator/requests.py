@@ -10,23 +10,24 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...db_types import utcnow
 from ...extensions import db
-from ...models import Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest, VolunteerProfile
+from ...models import CreatedRecord, Exclusion, Organisation, OrganisationStatus, SupportRequest
 from ...models.enums import RequestState
-from ...services import ServiceError, offers
 from ...services import board as board_service
+from ...services import exclusions, offers
 from ...services import requests as request_service
-from ...services.candidates import rank
+from ...services.candidates import near_misses, rank
 from ...services.work_queue import request_condition
+from ..confirm import Confirmation, confirm_then, no_longer_possible
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
-from ..request_forms import CancelRequestForm, RequestForm
-from ..request_views import describe, history_of, request_or_404
-from ..service_errors import commit_change, commit_or_flash, submitted_version
+from ..request_forms import CancelRequestForm, OfferForm, RequestForm
+from ..request_views import cancel_confirmation, describe, history_of, last_moves, request_or_404
+from ..service_errors import commit_change, submitted_version
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
 from .notes import notes_section
@@ -60,13 +61,17 @@ def board():
 
 def render_request(record: SupportRequest, status: int = 200, note_form=None):
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    history = describe(history_of(record), record, for_centre=True)
+    almost = near_misses(record, ranking) if ranking is not None else ()
     return render_template(
         "coordinator/requests/request.html",
         record=record,
         ranking=ranking,
-        history=describe(history_of(record), record, for_centre=True),
+        history=history,
+        last_moves=last_moves(history),
+        near_misses=almost,
         form=ConfirmForm(),
-        cancel_form=CancelRequestForm(),
+        offer_form=OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
         **notes_section(record, note_form),
     ), status
@@ -80,7 +85,7 @@ def show_request(request_id: int):
 @bp.post("/requests/<int:request_id>/offers")
 def make_offers(request_id: int):
     record = request_or_404(request_id)
-    form = ConfirmForm()
+    form = OfferForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("coordinator.request", request_id=record.id))
@@ -88,56 +93,27 @@ def make_offers(request_id: int):
         chosen = [int(value) for value in request.form.getlist("profile_ids")]
     except ValueError:
         abort(400)
-    try:
-        made = offers.make_offers(current_user, record, chosen)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
+    made = []
+
+    def offer():
+        made.extend(offers.make_offers(current_user, record, chosen))
+        return record.id
+
+    created = create_once(form, CreatedRecord.OFFERS, offer)
+    if created is None:
+        for message in form.form_errors:
+            flash(str(message), "error")
         return render_request(request_or_404(request_id), 409)
-    db.session.commit()
-    flash(
-        ngettext(
-            "Offered to %(num)d volunteer; they have been asked by mail.",
-            "Offered to %(num)d volunteers; they have been asked by mail.",
-            len(made),
-        ),
-        "success",
-    )
+    if not created.again:
+        flash(
+            ngettext(
+                "Offered to %(num)d volunteer; they have been asked by mail.",
+                "Offered to %(num)d volunteers; they have been asked by mail.",
+                len(made),
+            ),
+            "success",
+        )
     return redirect(url_for("coordinator.request", request_id=record.id) + "#offers")
-
-
-def _offer_or_404(offer_id: int) -> Offer:
-    found = db.session.scalar(
-        select(Offer)
-        .where(Offer.id == offer_id)
-        .options(selectinload(Offer.request), selectinload(Offer.profile).selectinload(VolunteerProfile.user))
-    )
-    if found is None:
-        abort(404)
-    return found
-
-
-@bp.post("/offers/<int:offer_id>/<any(accept, decline, withdraw, cancel):action>")
-def answer_offer(offer_id: int, action: str):
-    """Answers given by phone, and withdrawing an offer."""
-    offer = _offer_or_404(offer_id)
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
-    changes = {
-        "accept": lambda: offers.answer_in_portal(current_user, offer, accept=True),
-        "decline": lambda: offers.answer_in_portal(current_user, offer, accept=False),
-        "withdraw": lambda: offers.withdraw_by_coordinator(current_user, offer),
-        "cancel": lambda: offers.cancel_by_volunteer(current_user, offer),
-    }
-    done = {
-        "accept": _("The acceptance is recorded; the volunteer and the organisation have been told."),
-        "decline": _("The decline is recorded."),
-        "withdraw": _("The offer is withdrawn; the volunteer has been told."),
-        "cancel": _("The cancellation is recorded; the place is free again."),
-    }
-    commit_or_flash(changes[action], done[action])
-    return redirect(url_for("coordinator.request", request_id=offer.request_id) + "#offers")
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -145,17 +121,17 @@ def new_request():
     """A request taken by phone, entered on the organisation's behalf."""
     chooser = OrganisationChoiceForm()
     form = RequestForm()
-    created = {}
     if request.method == "POST" and chooser.validate() and form.validate_on_submit():
         organisation = db.session.get(Organisation, chooser.organisation_id.data)
-        if commit_change(
+        created = create_once(
             form,
-            lambda: created.setdefault(
-                "request", request_service.submit(current_user, organisation, form.data_for_service(), today())
-            ),
-        ):
-            flash(_("The request is entered on the organisation's behalf."), "success")
-            return redirect(url_for("coordinator.request", request_id=created["request"].id))
+            CreatedRecord.REQUEST,
+            lambda: request_service.submit(current_user, organisation, form.data_for_service(), today()),
+        )
+        if created:
+            if not created.again:
+                flash(_("The request is entered on the organisation's behalf."), "success")
+            return redirect(url_for("coordinator.request", request_id=created.record_id))
     return render_template("coordinator/requests/new.html", form=form, chooser=chooser), (
         400 if form.errors or chooser.errors else 200
     )
@@ -177,18 +153,21 @@ def edit_request(request_id: int):
     return render_template("coordinator/requests/edit.html", form=form, record=record), (400 if form.errors else 200)
 
 
-@bp.post("/requests/<int:request_id>/cancel")
+@bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
 def cancel_request(request_id: int):
     record = request_or_404(request_id)
+    back = url_for("coordinator.request", request_id=record.id)
+    if (message := no_longer_possible(record, RequestState.CANCELLED)) is not None:
+        flash(message, "error")
+        return redirect(back)
     form = CancelRequestForm()
-    if form.validate_on_submit() and commit_change(
-        form, lambda: request_service.cancel(current_user, record, form.reason.data)
-    ):
-        flash(_("The request is cancelled; volunteers already asked or confirmed have been told."), "success")
-    else:
-        for message in form.form_errors:
-            flash(str(message), "error")
-    return redirect(url_for("coordinator.request", request_id=record.id))
+    return confirm_then(
+        lambda: cancel_confirmation(record, current_user.is_coordinator, back),
+        form,
+        lambda: request_service.cancel(current_user, record, form.reason.data),
+        _("The request is cancelled; volunteers already asked or confirmed have been told."),
+        back,
+    )
 
 
 @bp.post("/volunteers/<int:profile_id>/exclusions")
@@ -197,34 +176,58 @@ def add_exclusion(profile_id: int):
 
     profile = volunteer_or_404(profile_id)
     form = ExclusionForm()
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data)
-        db.session.add(
-            Exclusion(
-                profile_id=profile.id,
-                organisation=organisation,
-                client_reference=(form.client_reference.data or "").strip() or None,
-                reason=form.reason.data.strip(),
-                created_by_id=current_user.id,
-            )
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.EXCLUSION,
+            lambda: exclusions.add(
+                current_user,
+                profile,
+                db.session.get(Organisation, form.organisation_id.data),
+                form.client_reference.data,
+                form.reason.data,
+            ),
         )
-        db.session.commit()
-        flash(_("The exclusion is recorded; matching respects it from now on."), "success")
+    ):
+        if not created.again:
+            flash(_("The exclusion is recorded; matching respects it from now on."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions")
-    return render_volunteer(profile, 400, exclusion_form=form)
+    return render_volunteer(volunteer_or_404(profile_id), 400, exclusion_form=form)
 
 
-@bp.post("/exclusions/<int:exclusion_id>/remove")
+@bp.route("/exclusions/<int:exclusion_id>/remove", methods=["GET", "POST"])
 def remove_exclusion(exclusion_id: int):
     exclusion = db.session.get(Exclusion, exclusion_id)
     if exclusion is None:
         abort(404)
-    profile_id = exclusion.profile_id
-    if ConfirmForm().validate_on_submit():
-        db.session.delete(exclusion)
-        db.session.commit()
-        flash(_("The exclusion is removed."), "success")
-    return redirect(url_for("coordinator.volunteer", profile_id=profile_id) + "#exclusions")
+    profile = exclusion.profile
+    back = url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions"
+
+    def confirmation() -> Confirmation:
+        scope = (
+            _(
+                "%(organisation)s, client %(reference)s",
+                organisation=exclusion.organisation.name,
+                reference=exclusion.client_reference,
+            )
+            if exclusion.client_reference
+            else exclusion.organisation.name
+        )
+        return Confirmation(
+            title=_("Remove this exclusion of %(name)s?", name=profile.user.full_name),
+            facts=[(_("Excluded from"), scope), (_("Reason"), exclusion.reason)],
+            happens=[_("Matching may propose %(name)s for this organisation again.", name=profile.user.given_name)],
+            confirm_label=_("Yes, remove the exclusion"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: exclusions.remove(current_user, exclusion),
+        _("The exclusion is removed."),
+        back,
+    )
 
 
 def approved_organisations() -> list[Organisation]:

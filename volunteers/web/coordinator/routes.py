@@ -15,6 +15,7 @@ from ...extensions import db
 from ...jobs import job_states
 from ...models import (
     AuditEvent,
+    CreatedRecord,
     Invitation,
     InvitationRole,
     Membership,
@@ -29,7 +30,9 @@ from ...notifications.worker import outbox_health, retry_failed
 from ...services import ServiceError, accounts, audit, invitations, organisations, second_factor
 from ...services.rate_limits import Action
 from .. import search as search_terms
+from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
 from ..rate_limit import over_limit, too_many
@@ -221,22 +224,23 @@ def invite_coordinator():
     if form.validate_on_submit():
         if wait := over_limit(Action.INVITATION):
             return too_many(form, "coordinator/invitations.html", wait, invitations=_open_invitations())
-        try:
-            invitations.invite(
+        created = create_once(
+            form,
+            CreatedRecord.INVITATION,
+            lambda: invitations.invite(
                 current_user,
                 role=InvitationRole.COORDINATOR,
                 email=form.email.data,
                 given_name=form.given_name.data,
                 family_name=form.family_name.data,
                 locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-            status = 400
-        else:
-            db.session.commit()
-            flash(_("The invitation has been sent."), "success")
+            ),
+        )
+        if created:
+            if not created.again:
+                flash(_("The invitation has been sent."), "success")
             return redirect(url_for("coordinator.invite_coordinator"))
+        status = 400
     elif form.is_submitted():
         status = 400
     return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), status
@@ -267,19 +271,14 @@ def accounts_list():
     return render_template("coordinator/accounts.html", page=page, search=search, form=ConfirmForm())
 
 
-@bp.post("/accounts/<int:user_id>/<any(activate, deactivate):action>")
-def set_account_active(user_id: int, action: str):
+@bp.post("/accounts/<int:user_id>/activate")
+def activate_account(user_id: int):
+    """Reactivating is safe and takes one tap; deactivating asks first."""
     user = _get_or_404(User, user_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("coordinator.accounts_list"))
-    commit_or_flash(
-        lambda: accounts.set_active(current_user, user, action == "activate"),
-        _("The account is active again.")
-        if action == "activate"
-        else _("The account is deactivated and all its sessions have ended."),
-    )
+    else:
+        commit_or_flash(lambda: accounts.set_active(current_user, user, True), _("The account is active again."))
     return redirect(url_for("coordinator.accounts_list", page=request.args.get("page", 1, type=int)))
 
 
@@ -296,6 +295,41 @@ def reset_second_factor(user_id: int):
     ):
         return redirect(url_for("coordinator.accounts_list"))
     return render_template("coordinator/reset_second_factor.html", person=user, form=form)
+
+
+@bp.route("/accounts/<int:user_id>/deactivate", methods=["GET", "POST"])
+def deactivate_account(user_id: int):
+    user = _get_or_404(User, user_id)
+    back = url_for("coordinator.accounts_list", page=request.args.get("page", 1, type=int))
+    if not user.active:
+        flash(_("This account is deactivated already."), "error")
+        return redirect(back)
+
+    def confirmation() -> Confirmation:
+        happens = [
+            _("%(name)s can no longer log in; every session ends at once.", name=user.full_name),
+            _("Invitations this account sent can no longer be accepted."),
+        ]
+        if user.profile is not None:
+            happens.append(
+                _("Offers still waiting for this volunteer's answer are withdrawn; confirmed assignments stay.")
+            )
+        return Confirmation(
+            title=_("Deactivate the account of %(name)s?", name=user.full_name),
+            facts=[(_("Email address"), user.email or "–")],
+            happens=[*happens, _("A coordinator can reactivate the account later.")],
+            told=[_("Volunteers whose offers are withdrawn, by mail.")] if user.profile is not None else [],
+            confirm_label=_("Yes, deactivate"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: accounts.set_active(current_user, user, False),
+        _("The account is deactivated and all its sessions have ended."),
+        back,
+    )
 
 
 @bp.route("/audit")

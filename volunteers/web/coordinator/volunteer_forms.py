@@ -9,6 +9,7 @@ from ...labels import label
 from ...models.enums import Area, CertificateKind, CertificateResult, LanguageLevel, VolunteerStatus, WorkKind
 from ..auth.forms import locale_choices
 from ..forms import PrefixedForm, name_field, phone_field
+from ..once import OnceForm
 from ..places import place_choices
 from ..volunteer_forms import _enum_choices, _to_enum, language_choices
 
@@ -65,7 +66,7 @@ class FilterForm(FlaskForm):
             raise ValidationError(_l("Choose an area and a kind of work too."))
 
 
-class NewVolunteerForm(FlaskForm):
+class NewVolunteerForm(OnceForm):
     given_name = name_field(_l("Given name"), "off", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "off", _l("Enter the family name."))
     email = StringField(
@@ -96,7 +97,7 @@ class NewVolunteerForm(FlaskForm):
                 raise ValidationError(_l("Enter an email address like name@example.org.")) from error
 
 
-class CertificateForm(FlaskForm):
+class CertificateForm(OnceForm):
     kind = RadioField(
         _l("Kind"),
         choices=_enum_choices(CertificateKind),

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import AuditEvent, Exclusion, Offer, SupportRequest, VolunteerLanguage, VolunteerProfile
+from ...labels import label
+from ...models import AuditEvent, CreatedRecord, Exclusion, Offer, SupportRequest, VolunteerLanguage, VolunteerProfile
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, eligibility, invitations, volunteer_search, volunteers
+from ...services import ServiceError, eligibility, invitations, offers, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ...services.rate_limits import Action
+from ..confirm import Confirmation, render_confirmation
 from ..downloads import audited_download, spreadsheet_download
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
 from ..rate_limit import over_limit, too_many, too_many_flashed
@@ -30,7 +34,7 @@ from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
 from .exclusion_forms import ExclusionForm
 from .notes import notes_section
-from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, RejectTrainingForm, StatusChangeForm
+from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, StatusChangeForm
 
 
 def volunteer_or_404(profile_id: int) -> VolunteerProfile:
@@ -121,27 +125,31 @@ def volunteers_export(file_format: str):
 @bp.route("/volunteers/new", methods=["GET", "POST"])
 def new_volunteer():
     form = NewVolunteerForm()
+
+    def create():
+        profile = volunteers.create_volunteer(
+            current_user,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            email=form.email.data or None,
+            phone=form.phone.data or None,
+            home_place=get_place(form.home_place.data),
+            locale=form.locale.data,
+        )
+        if form.invite.data:
+            invitations.invite_to_take_over(current_user, profile)
+        return profile
+
     if form.validate_on_submit():
         if form.invite.data and (wait := over_limit(Action.INVITATION)):
             return too_many(form, "coordinator/volunteers/new.html", wait)
-        try:
-            profile = volunteers.create_volunteer(
-                current_user,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                email=form.email.data or None,
-                phone=form.phone.data or None,
-                home_place=get_place(form.home_place.data),
-                locale=form.locale.data,
-            )
-            if form.invite.data:
-                invitations.invite_to_take_over(current_user, profile)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+        created = create_once(form, CreatedRecord.VOLUNTEER, create)
+    else:
+        created = None
+    if created:
+        if not created.again:
             flash(_("The volunteer is recorded."), "success")
-            return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+        return redirect(url_for("coordinator.volunteer", profile_id=created.record_id))
     return render_template("coordinator/volunteers/new.html", form=form), (400 if form.errors else 200)
 
 
@@ -196,9 +204,6 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         status_history=volunteers.status_history(profile),
         history=history,
         status_form=status_form.offer(transitions),
-        reject_form=forms.get("reject_form") or RejectTrainingForm(),
-        blank_reject_form=RejectTrainingForm(formdata=None),
-        rejecting=forms.get("rejecting"),
         exclusions=exclusions_of(profile),
         assignments=assignments_of(profile),
         **notes_section(profile, forms.get("note_form")),
@@ -220,6 +225,14 @@ def change_volunteer_status(profile_id: int):
     if not form.validate_on_submit():
         return render_volunteer(profile, 400, status_form=form)
     statuses = {status.value: status for status in VolunteerStatus}
+    expected = statuses.get(form.expected_status.data or "")
+    if form.to_status.data is not VolunteerStatus.ACTIVE and request.form.get("confirmed") != "yes":
+        try:
+            volunteers.check_status_change(current_user, profile, form.to_status.data, form.reason.data, expected)
+        except ServiceError as error:
+            show_on_form(form, error)
+            return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
+        return render_confirmation(_status_confirmation(profile, form), form)
     if not commit_change(
         form,
         lambda: volunteers.change_status(
@@ -227,12 +240,49 @@ def change_volunteer_status(profile_id: int):
             profile,
             form.to_status.data,
             form.reason.data,
-            expected_status=statuses.get(form.expected_status.data or ""),
+            expected_status=expected,
         ),
     ):
         return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
     flash(_("The status is changed; the volunteer has been told by mail."), "success")
     return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
+
+
+def _status_confirmation(profile: VolunteerProfile, form: StatusChangeForm) -> Confirmation:
+    """Pausing or retiring someone, asked first; the reason typed is kept on the page."""
+    to_status = form.to_status.data
+    name = profile.user.full_name
+    waiting, confirmed = offers.open_counts(profile)
+    happens = [_("Matching no longer proposes %(name)s.", name=name)]
+    if waiting:
+        happens.append(
+            ngettext(
+                "The offer waiting for an answer is withdrawn.",
+                "The %(num)d offers waiting for an answer are withdrawn.",
+                waiting,
+            )
+        )
+    if confirmed:
+        happens.append(
+            ngettext(
+                "The confirmed assignment stays: cancel it on its request page if needed.",
+                "The %(num)d confirmed assignments stay: cancel them on their request pages if needed.",
+                confirmed,
+            )
+        )
+    return Confirmation(
+        title=_("Change the status of %(name)s to “%(status)s”?", name=name, status=label(to_status)),
+        facts=[(_("Status now"), label(profile.status)), (_("New status"), label(to_status))],
+        happens=happens,
+        told=[_("%(name)s, by mail, with your reason.", name=name)],
+        confirm_label=_("Yes, change the status"),
+        back_url=url_for("coordinator.volunteer", profile_id=profile.id),
+        hidden=[
+            (form.to_status.name, to_status.value),
+            (form.expected_status.name, form.expected_status.data or ""),
+            ("confirmed", "yes"),
+        ],
+    )
 
 
 @bp.post("/volunteers/<int:profile_id>/invite")

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField
 
 from ..auth.forms import locale_choices
 from ..forms import email_field, name_field
+from ..once import OnceForm
 
 
-class InviteForm(FlaskForm):
+class InviteForm(OnceForm):
     given_name = name_field(_l("Given name"), "off", _l("Enter the given name."))
     family_name = name_field(_l("Family name"), "off", _l("Enter the family name."))
     email = email_field(own=False)

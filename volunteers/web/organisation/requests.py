@@ -9,13 +9,15 @@ from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import Offer, Organisation, SupportRequest
-from ...models.enums import OfferState
+from ...models import CreatedRecord, Offer, Organisation, SupportRequest
+from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests, membership
 from ...services import requests as request_service
+from ..confirm import confirm_then, no_longer_possible
+from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..request_forms import CancelRequestForm, RequestForm
-from ..request_views import describe, history_of, request_or_404
+from ..request_views import cancel_confirmation, describe, history_of, request_or_404
 from ..service_errors import commit_change, submitted_version
 from .blueprint import bp
 
@@ -41,15 +43,16 @@ def new_request(organisation_id: int):
         flash(_("Requests can be submitted once the centre has approved the organisation."), "error")
         return redirect(url_for("organisation.detail", organisation_id=organisation.id))
     form = RequestForm()
-    created = {}
-    if form.validate_on_submit() and commit_change(
-        form,
-        lambda: created.setdefault(
-            "request", request_service.submit(current_user, organisation, form.data_for_service(), today())
-        ),
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.REQUEST,
+            lambda: request_service.submit(current_user, organisation, form.data_for_service(), today()),
+        )
     ):
-        flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
-        return redirect(url_for("organisation.request", request_id=created["request"].id))
+        if not created.again:
+            flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
+        return redirect(url_for("organisation.request", request_id=created.record_id))
     return render_template("organisation/request_form.html", form=form, organisation=organisation, record=None), (
         400 if form.errors else 200
     )
@@ -68,7 +71,6 @@ def show_request(request_id: int):
         accepted=_accepted(record),
         history=describe(history_of(record), record, for_centre=False),
         may_edit=request_service.may_edit(current_user, record),
-        cancel_form=CancelRequestForm(),
     )
 
 
@@ -93,15 +95,18 @@ def edit_request(request_id: int):
     ), (400 if form.errors else 200)
 
 
-@bp.post("/requests/<int:request_id>/cancel")
+@bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
 def cancel_request(request_id: int):
     record = request_or_404(request_id)
+    back = url_for("organisation.request", request_id=record.id)
+    if (message := no_longer_possible(record, RequestState.CANCELLED)) is not None:
+        flash(message, "error")
+        return redirect(back)
     form = CancelRequestForm()
-    if form.validate_on_submit() and commit_change(
-        form, lambda: request_service.cancel(current_user, record, form.reason.data)
-    ):
-        flash(_("The request is cancelled; volunteers already asked or confirmed have been told."), "success")
-        return redirect(url_for("organisation.request", request_id=record.id))
-    for message in form.form_errors:
-        flash(str(message), "error")
-    return redirect(url_for("organisation.request", request_id=record.id))
+    return confirm_then(
+        lambda: cancel_confirmation(record, False, back),
+        form,
+        lambda: request_service.cancel(current_user, record, form.reason.data),
+        _("The request is cancelled; volunteers already asked or confirmed have been told."),
+        back,
+    )

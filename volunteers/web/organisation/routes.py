@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
-from ...models import InvitationRole, Membership, Organisation
+from ...models import CreatedRecord, InvitationRole, Membership, Organisation
 from ...permissions import can_manage_members, can_submit_requests, membership
-from ...services import ServiceError, invitations
+from ...services import invitations
 from ...services.rate_limits import Action
+from ..once import create_once
 from ..rate_limit import over_limit, wait_message
-from ..service_errors import show_on_form
 from .blueprint import bp
 from .forms import MemberInviteForm
 
@@ -71,26 +71,28 @@ def invite(organisation_id: int):
     if not can_manage_members(current_user, organisation):
         abort(403)
     form = MemberInviteForm()
-    if form.validate_on_submit():
-        if wait := over_limit(Action.INVITATION):
-            form.form_errors.append(wait_message(wait))
-            page, status = _render_detail(organisation, form, status=429)
-            return page, status, {"Retry-After": str(wait)}
-        try:
-            invitations.invite(
-                current_user,
-                role=InvitationRole.ORGANISATION,
-                organisation=organisation,
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                locale=form.locale.data,
-                make_admin=form.make_admin.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+    if not form.validate_on_submit():
+        return _render_detail(organisation, form, status=400)
+    if wait := over_limit(Action.INVITATION):
+        form.form_errors.append(wait_message(wait))
+        page, status = _render_detail(organisation, form, status=429)
+        return page, status, {"Retry-After": str(wait)}
+    created = create_once(
+        form,
+        CreatedRecord.INVITATION,
+        lambda: invitations.invite(
+            current_user,
+            role=InvitationRole.ORGANISATION,
+            organisation=organisation,
+            email=form.email.data,
+            given_name=form.given_name.data,
+            family_name=form.family_name.data,
+            locale=form.locale.data,
+            make_admin=form.make_admin.data,
+        ),
+    )
+    if created:
+        if not created.again:
             flash(_("The invitation has been sent."), "success")
-            return redirect(url_for("organisation.detail", organisation_id=organisation.id))
-    return _render_detail(organisation, form, status=400)
+        return redirect(url_for("organisation.detail", organisation_id=organisation.id))
+    return _render_detail(_own_organisation(organisation_id), form, status=400)

@@ -13,6 +13,7 @@ from ...notifications.requests import appointment
 from ...services import ServiceError, accounts, offers
 from ...services.privacy import PRIVACY_NOTICE_VERSION
 from ..auth.links import safe_next
+from ..confirm import Confirmation, render_confirmation
 from ..errors import DATABASE_RETRY_AFTER, discard_session
 from ..forms import ConfirmForm
 
@@ -58,6 +59,8 @@ def offer_response(token: str):
     answer = request.form.get("answer")
     if form.validate_on_submit() and answer in ("accept", "decline"):
         accept = answer == "accept"
+        if not accept and request.form.get("confirmed") != "yes" and offers.offer_for_link(token) is not None:
+            return _confirm_decline(token, form)
         try:
             offer = offers.answer_by_link(token, accept)
         except ServiceError as error:
@@ -79,6 +82,25 @@ def offer_response(token: str):
         appointment=appointment(offer.request),
         form=form,
     ), (400 if error else 200)
+
+
+def _confirm_decline(token: str, form: ConfirmForm):
+    """Saying no asks first; the link stays good until the answer is confirmed. (A link that
+    is no longer good goes on to the answer, which says why.)"""
+    offer = offers.offer_for_link(token)
+    what = appointment(offer.request)
+    back = url_for("public.offer_response", token=token)
+    confirmation = Confirmation(
+        title=_("Decline this request?"),
+        facts=[(_("What:"), what.what), (_("When:"), what.when), (_("Where:"), what.where)],
+        happens=[_("The centre asks someone else. You cannot accept this request afterwards.")],
+        told=[_("The centre sees your answer at once (no mail is sent).")],
+        confirm_label=_("Yes, decline"),
+        back_url=back,
+        hidden=[("answer", "decline"), ("confirmed", "yes")],
+        action=back,
+    )
+    return render_confirmation(confirmation, form)
 
 
 @bp.route("/healthz")

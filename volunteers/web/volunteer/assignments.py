@@ -1,4 +1,5 @@
-"""The volunteer's offers and assignments: answer in the portal, or cancel when ill."""
+"""The volunteer's offers and assignments: answer in the portal, or cancel when ill (declining
+and cancelling ask first)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,9 @@ from ...db_types import utcnow
 from ...extensions import db
 from ...models import Offer, SupportRequest
 from ...models.enums import OfferState
+from ...notifications.requests import appointment
 from ...services import offers
+from ..confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..forms import ConfirmForm
 from ..service_errors import commit_or_flash
 from .blueprint import bp
@@ -48,26 +51,95 @@ def assignments():
     )
 
 
-@bp.post("/offers/<int:offer_id>/<any(accept, decline, cancel):action>")
-def answer(offer_id: int, action: str):
+def _own_offer_or_404(offer_id: int) -> Offer:
     profile = own_profile()
     offer = db.session.get(Offer, offer_id)
     if offer is None or offer.profile_id != profile.id:
         abort(404)
+    return offer
+
+
+def appointment_facts(offer: Offer) -> list[tuple[object, object]]:
+    what = appointment(offer.request)
+    return [(_("What:"), what.what), (_("When:"), what.when), (_("Where:"), what.where)]
+
+
+@bp.post("/offers/<int:offer_id>/accept")
+def accept_offer(offer_id: int):
+    """Saying yes is safe and takes one tap; saying no or cancelling asks first."""
+    offer = _own_offer_or_404(offer_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("volunteer.assignments"))
-    changes = {
-        "accept": lambda: offers.answer_in_portal(current_user, offer, accept=True),
-        "decline": lambda: offers.answer_in_portal(current_user, offer, accept=False),
-        "cancel": lambda: offers.cancel_by_volunteer(current_user, offer),
-    }
-    done = {
-        "accept": _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
-        "decline": _("You have declined. Thank you for answering."),
-        "cancel": _(
-            "You have cancelled. The centre and the organisation have been told. Thank you for letting us know."
-        ),
-    }
-    commit_or_flash(changes[action], done[action])
+    commit_or_flash(
+        lambda: offers.answer_in_portal(current_user, offer, accept=True),
+        _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
+    )
     return redirect(url_for("volunteer.assignments"))
+
+
+def _unless_still_possible(offer: Offer, target: OfferState):
+    message = no_longer_possible(offer, target)
+    if message is None:
+        return None
+    flash(message, "error")
+    return redirect(url_for("volunteer.assignments"))
+
+
+@bp.route("/offers/<int:offer_id>/decline", methods=["GET", "POST"])
+def decline_offer(offer_id: int):
+    offer = _own_offer_or_404(offer_id)
+    if (gone := _unless_still_possible(offer, OfferState.DECLINED)) is not None:
+        return gone
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Decline this request?"),
+            facts=appointment_facts(offer),
+            happens=[_("The centre asks someone else. You cannot accept this request afterwards.")],
+            told=[_("The centre sees your answer at once (no mail is sent).")],
+            confirm_label=_("Yes, decline"),
+            back_url=url_for("volunteer.assignments"),
+        )
+
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: offers.answer_in_portal(current_user, offer, accept=False),
+        _("You have declined. Thank you for answering."),
+        url_for("volunteer.assignments"),
+    )
+
+
+@bp.route("/offers/<int:offer_id>/cancel", methods=["GET", "POST"])
+def cancel_assignment(offer_id: int):
+    offer = _own_offer_or_404(offer_id)
+    if (gone := _unless_still_possible(offer, OfferState.CANCELLED_BY_VOLUNTEER)) is not None:
+        return gone
+    form = reason_form(
+        _("Why can you not come?"),
+        _("Only the centre reads this; the organisation is told that you cancelled, not why."),
+    )
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Cancel this assignment?"),
+            facts=appointment_facts(offer),
+            happens=[
+                _("Your place opens again; the centre looks for someone else."),
+                _("Your calendar entry is cancelled: you get a mail with the cancellation."),
+                _("If you cancelled by mistake, call the centre: it can ask you again while the place is free."),
+            ],
+            told=[_("The centre's coordinators, by mail."), _("The organisation, by mail: that you cannot come.")],
+            confirm_label=_("Yes, cancel the assignment"),
+            back_label=_("No, I will come"),
+            back_url=url_for("volunteer.assignments"),
+        )
+
+    return confirm_then(
+        confirmation,
+        form,
+        lambda: offers.cancel_by_volunteer(current_user, offer, form.reason.data),
+        _("You have cancelled. The centre and the organisation have been told. Thank you for letting us know."),
+        url_for("volunteer.assignments"),
+    )

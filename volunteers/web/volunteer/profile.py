@@ -4,17 +4,22 @@ may pause."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...clock import today
 from ...extensions import db
+from ...formatting import format_date
+from ...models import CreatedRecord
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, accounts, volunteers
+from ...services import ServiceError, accounts, offers, volunteers
 from ...services.rate_limits import Action
+from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
+from ..once import create_once
 from ..rate_limit import over_limit, wait_message
-from ..service_errors import commit_change, commit_or_flash, show_on_form, submitted_version
+from ..service_errors import commit_change, show_on_form, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
     EmailChangeForm,
@@ -29,9 +34,25 @@ from .routes import own_profile
 _STATUS_VALUES = {status.value for status in VolunteerStatus}
 
 
+def _asks_before_removing_languages(profile, form: ProfileForm) -> bool:
+    """A language row left empty removes the language: the form comes back once, saying what
+    that means, and the second save (carrying the same removal) does it."""
+    kept = {row.code.data for row in form.languages if row.code.data}
+    removed = sorted(entry.language_code for entry in profile.languages if entry.language_code not in kept)
+    token = ",".join(removed)
+    if not removed or form.confirm_removal.data == token:
+        return False
+    form.confirm_removal.data = token
+    locale = str(get_locale() or "de")
+    form.removing = [entry.language.name(locale) for entry in profile.languages if entry.language_code in removed]
+    return True
+
+
 def save_profile(actor, profile, form: ProfileForm) -> bool:
-    """Applies a submitted profile form; False (with the message on the form) if refused.
-    Used by the coordinators' page too."""
+    """Applies a submitted profile form; False (with the message on the form) if refused, or
+    if it removes a language and has not yet said so. Used by the coordinators' page too."""
+    if _asks_before_removing_languages(profile, form):
+        return False
     return commit_change(
         form,
         lambda: volunteers.update_profile(actor, profile, form.changes(), submitted_version(form)),
@@ -100,7 +121,6 @@ def _availability_page(record, form, absence_form, status=200):
         form=form,
         absence_form=absence_form,
         profile=record,
-        remove_form=ConfirmForm(),
         today=today(),
     ), status
 
@@ -121,29 +141,47 @@ def availability():
 def add_absence():
     record = own_profile()
     form = AbsenceForm()
-    if form.validate_on_submit():
-        try:
-            volunteers.add_absence(current_user, record, form.starts_on.data, form.ends_on.data, today())
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.ABSENCE,
+            lambda: volunteers.add_absence(current_user, record, form.starts_on.data, form.ends_on.data, today()),
+        )
+    ):
+        if not created.again:
             flash(_("The absence is saved."), "success")
-            return redirect(url_for("volunteer.availability"))
+        return redirect(url_for("volunteer.availability") + "#absences")
+    record = own_profile()
     return _availability_page(record, availability_form(record), form, 400)
 
 
-@bp.post("/absences/<int:absence_id>/remove")
+@bp.route("/absences/<int:absence_id>/remove", methods=["GET", "POST"])
 def remove_absence(absence_id: int):
     record = own_profile()
     absence = volunteers.absence_of(record, absence_id)
     if absence is None:
         abort(404)
-    if not ConfirmForm().validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-    else:
-        commit_or_flash(lambda: volunteers.remove_absence(current_user, record, absence), _("The absence is removed."))
-    return redirect(url_for("volunteer.availability"))
+    back = url_for("volunteer.availability") + "#absences"
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Remove this absence?"),
+            facts=[
+                (_("From"), format_date(absence.starts_on, "long")),
+                (_("To"), format_date(absence.ends_on, "long")),
+            ],
+            happens=[_("The centre may ask you for assignments on these days again.")],
+            confirm_label=_("Yes, remove the absence"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: volunteers.remove_absence(current_user, record, absence),
+        _("The absence is removed."),
+        back,
+    )
 
 
 @bp.route("/pause", methods=["GET", "POST"])
@@ -164,4 +202,7 @@ def pause():
             )
             return redirect(url_for("volunteer.home"))
     may_pause = VolunteerStatus.PAUSED in volunteers.allowed_transitions(current_user, record)
-    return render_template("volunteer/pause.html", form=form, profile=record, may_pause=may_pause)
+    waiting, confirmed = offers.open_counts(record)
+    return render_template(
+        "volunteer/pause.html", form=form, profile=record, may_pause=may_pause, waiting=waiting, confirmed=confirmed
+    )

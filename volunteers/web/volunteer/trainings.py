@@ -8,21 +8,24 @@ from flask_login import current_user
 
 from ...clock import today
 from ...extensions import db
-from ...models import DeclarationVersion, QualificationType
-from ...services import ServiceError, onboarding, qualifications
+from ...models import CreatedRecord, DeclarationVersion, Qualification, QualificationStatus, QualificationType
+from ...services import onboarding, qualifications
 from ...services.proofs import check_proof
+from ..confirm import Confirmation, confirm_then, training_facts
 from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
-from ..service_errors import commit_or_flash, show_on_form
+from ..once import Created, create_once
+from ..service_errors import commit_or_flash
 from ..volunteer_forms import TrainingForm
 from .blueprint import bp
 from .routes import own_profile, trainings_of
 
 
-def read_training_form(actor, profile, form: TrainingForm, verified_by_centre: bool = False):
-    """Checks the proof and logs the training; None (errors on the form) if refused.
-    Used by the coordinators' page too."""
-    try:
+def read_training_form(actor, profile, form: TrainingForm, verified_by_centre: bool = False) -> Created | None:
+    """Checks the proof and logs the training, once however often the form is sent; None
+    (errors on the form) if refused. Used by the coordinators' page too."""
+
+    def create():
         upload = form.proof.data
         proof = None
         if upload and getattr(upload, "filename", ""):
@@ -30,7 +33,7 @@ def read_training_form(actor, profile, form: TrainingForm, verified_by_centre: b
         chosen = (
             db.session.get(QualificationType, form.qualification_type.data) if form.qualification_type.data else None
         )
-        qualification = qualifications.log_training(
+        return qualifications.log_training(
             actor,
             profile,
             qualification_type=chosen,
@@ -42,22 +45,53 @@ def read_training_form(actor, profile, form: TrainingForm, verified_by_centre: b
             today=today(),
             verified_by_centre=verified_by_centre,
         )
-    except ServiceError as error:
-        show_on_form(form, error)
-        return None
-    db.session.commit()
-    return qualification
+
+    return create_once(form, CreatedRecord.TRAINING, create)
 
 
 @bp.route("/trainings/new", methods=["GET", "POST"])
 def new_training():
     record = own_profile()
     form = TrainingForm(types=qualifications.choosable_types())
-    if form.validate_on_submit() and read_training_form(current_user, record, form):
-        flash(_("Your training is saved. The centre will check it and tell you by mail."), "success")
+    if form.validate_on_submit() and (created := read_training_form(current_user, record, form)):
+        if not created.again:
+            flash(_("Your training is saved. The centre will check it and tell you by mail."), "success")
         return redirect(url_for("volunteer.home") + "#trainings")
     return render_template("volunteer/new_training.html", form=form, trainings=trainings_of(record)), (
-        400 if form.errors else 200
+        400 if form.errors or form.form_errors else 200
+    )
+
+
+@bp.route("/trainings/<int:qualification_id>/withdraw", methods=["GET", "POST"])
+def withdraw_training(qualification_id: int):
+    """A training logged twice or by mistake, not checked yet: the volunteer takes it back."""
+    record = own_profile()
+    training = db.session.get(Qualification, qualification_id)
+    if training is None or training.profile_id != record.id:
+        abort(404)
+    back = url_for("volunteer.home") + "#trainings"
+    if training.status is not QualificationStatus.PENDING:
+        flash(_("This training has been checked already; please ask the centre to change it."), "error")
+        return redirect(back)
+
+    def confirmation() -> Confirmation:
+        return Confirmation(
+            title=_("Withdraw this training?"),
+            facts=training_facts(training),
+            happens=[
+                _("The training is deleted, with its proof; the centre no longer sees it."),
+                _("You can log it again at any time."),
+            ],
+            confirm_label=_("Yes, withdraw the training"),
+            back_url=back,
+        )
+
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: qualifications.withdraw(current_user, training),
+        _("The training is withdrawn."),
+        back,
     )
 
 

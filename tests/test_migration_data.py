@@ -1,0 +1,113 @@
+"""Migrations with data: rows written before a migration read sensibly after it, on both
+databases (each test migrates a database of its own)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from sqlalchemy import select
+
+from volunteers import create_app
+from volunteers.db_types import utcnow
+from volunteers.extensions import db
+
+
+def _on_own_database(database_url: str, tmp_path, run: Callable) -> None:
+    if database_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path}/data.sqlite3"
+        run(create_app("testing", {"SQLALCHEMY_DATABASE_URI": url, "MAIL_FILE_DIR": str(tmp_path)}))
+        return
+    from tests.conftest import _postgres_database
+
+    databases = _postgres_database(database_url)
+    try:
+        run(create_app("testing", {"SQLALCHEMY_DATABASE_URI": next(databases), "MAIL_FILE_DIR": str(tmp_path)}))
+    finally:
+        databases.close()
+
+
+def test_request_events_get_who_and_how(database_url, tmp_path):
+    """Before, an answer by mail link had no actor and the channel sat in the note; events
+    without an actor were the system's."""
+    from tests import factories
+    from volunteers.models import Offer, RequestEvent, SupportRequest
+    from volunteers.models.enums import Actor, Area, Channel, Mode, OfferState, RequestState, TopicCategory, WorkKind
+
+    def run(app):
+        with app.app_context():
+            upgrade(revision="b7e3c91a4d25")  # the revision before who-and-how
+            coordinator = factories.coordinator()
+            staff, organisation = factories.organisation_user()
+            person = factories.volunteer()
+            record = SupportRequest(
+                organisation=organisation,
+                created_by_id=staff.id,
+                area=Area.LANGUAGE,
+                kind=WorkKind.INTERPRETING,
+                language_code="tir",
+                topic=TopicCategory.AUTHORITIES,
+                mode=Mode.PHONE,
+                starts_at=utcnow() + timedelta(days=9),
+                duration_minutes=60,
+                client_reference="K-1",
+                state=RequestState.FILLED,
+                places_filled=1,
+            )
+            db.session.add(record)
+            db.session.flush()
+            offer = Offer(
+                request_id=record.id,
+                profile_id=person.profile.id,
+                state=OfferState.ACCEPTED,
+                expires_at=utcnow() + timedelta(days=2),
+            )
+            db.session.add(offer)
+            db.session.commit()
+            rows = [  # actor, subject, offer, from, to, note
+                (staff.id, "request", None, None, "open", None),
+                (coordinator.id, "offer", offer.id, None, "offered", None),
+                (None, "offer", offer.id, "offered", "accepted", "link"),
+                (None, "request", None, "open", "filled", None),
+                (coordinator.id, "offer", offer.id, "offered", "declined", "phone"),
+                (person.id, "offer", offer.id, "accepted", "cancelled_by_volunteer", None),
+                (None, "offer", offer.id, "offered", "expired", None),
+                (staff.id, "request", None, "filled", "cancelled", None),
+            ]
+            with db.engine.begin() as connection:
+                for actor, subject, offer_id, source, target, note in rows:
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO request_events (request_id, offer_id, at, actor_id, subject, from_state, "
+                            "to_state, note) VALUES (:request, :offer, :at, :actor, :subject, :source, :target, :note)"
+                        ),
+                        {
+                            "request": record.id,
+                            "offer": offer_id,
+                            "at": utcnow().replace(tzinfo=None),
+                            "actor": actor,
+                            "subject": subject,
+                            "source": source,
+                            "target": target,
+                            "note": note,
+                        },
+                    )
+            db.session.remove()
+            upgrade()
+            events = db.session.scalars(select(RequestEvent).order_by(RequestEvent.id)).all()
+            assert [(e.actor_id, e.actor_role, e.channel, e.note) for e in events] == [
+                (staff.id, Actor.ORGANISATION, Channel.PORTAL, None),
+                (coordinator.id, Actor.COORDINATOR, Channel.PORTAL, None),
+                (person.id, Actor.VOLUNTEER, Channel.MAIL_LINK, None),
+                (None, Actor.SYSTEM, Channel.AUTOMATIC, None),
+                (coordinator.id, Actor.COORDINATOR, Channel.PHONE, None),
+                (person.id, Actor.VOLUNTEER, Channel.PORTAL, None),
+                (None, Actor.SYSTEM, Channel.SCHEDULED_JOB, None),
+                (staff.id, Actor.ORGANISATION, Channel.PORTAL, None),
+            ]
+            db.session.remove()
+            db.engine.dispose()
+
+    _on_own_database(database_url, tmp_path, run)

@@ -1,17 +1,15 @@
-"""Reading rendered pages as a person (the text) and as a machine (attributes), and visiting
-every page of a `tests.world` world as each of its people."""
+"""Reading rendered pages as a person (the text) and as a machine (attributes and a tree), and
+the values a browser sends from a form on a page."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from html.parser import HTMLParser
 
-from flask import Flask
-
-from tests.conftest import submit
-
 #: Elements whose content is not read as text.
 _SILENT = {"script", "style", "template"}
+#: Elements that start a new line of text.
+_BLOCKS = {"br", "p", "li", "td", "th", "dt", "dd", "div", "tr", "h1", "h2", "h3", "label", "legend", "option"}
 
 
 class _Reader(HTMLParser):
@@ -25,7 +23,7 @@ class _Reader(HTMLParser):
         self.attributes.append((tag, dict(attrs)))
         if tag in _SILENT:
             self._silent += 1
-        if tag in {"br", "p", "li", "td", "th", "dt", "dd", "div", "tr", "h1", "h2", "h3", "label", "legend", "option"}:
+        if tag in _BLOCKS:
             self.parts.append("\n")
 
     def handle_startendtag(self, tag, attrs) -> None:
@@ -54,19 +52,6 @@ def visible_text(html: str) -> str:
 
 def elements(html: str, tag: str | None = None) -> list[tuple[str, dict[str, str | None]]]:
     return [(name, attrs) for name, attrs in read(html).attributes if tag is None or name == tag]
-
-
-def visit_all(app: Flask, login, world, locale: str) -> Iterator[tuple[str, str, str]]:
-    """(role, path, html) for every page of the world, each role logged in, in `locale`."""
-    for role, user in [("public", None), *world.people().items()]:
-        client = app.test_client()
-        if user is not None:
-            login(client, user)
-        submit(client, "/language", {"locale": locale, "next": "/privacy"}, page="/privacy")
-        for path in world.pages[role]:
-            response = client.get(path)
-            assert response.status_code in (200, 404, 410), (role, path, response.status_code)
-            yield role, path, response.get_data(as_text=True)
 
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
@@ -109,9 +94,68 @@ class _TreeBuilder(HTMLParser):
         self.current.children.append(data)
 
 
+def text_of(node: Node, leave_out=lambda node: False) -> str:
+    """The text a person reads in `node`, a line break at each block as `visible_text` puts
+    it, without the elements `leave_out` says."""
+    parts: list[str] = []
+
+    def add(current: Node) -> None:
+        if current.tag in _SILENT or leave_out(current):
+            return
+        if current.tag in _BLOCKS:
+            parts.append("\n")
+        for child in current.children:
+            if isinstance(child, str):
+                parts.append(child)
+            else:
+                add(child)
+
+    add(node)
+    return "".join(parts)
+
+
 def tree(html: str) -> Node:
     """The page as a tree of elements (enough to follow ids and aria-describedby)."""
     builder = _TreeBuilder()
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+_NOT_SENT = {"submit", "button", "reset", "image", "file"}
+
+
+def form_values(html: str, action: str, page: str) -> dict[str, list[str]]:
+    """What a browser sends from the form on `page` that posts to `action`, as the page fills
+    it (without the value of any submit button)."""
+    root = tree(html)
+    form = next(
+        (
+            node
+            for node in root.iter()
+            if node.tag == "form"
+            and (node.attrs.get("method") or "").lower() == "post"
+            and (node.attrs.get("action") or page) == action
+        ),
+        None,
+    )
+    assert form is not None, f"no form sends to {action}"
+    values: dict[str, list[str]] = {}
+    for node in form.iter():
+        name = node.attrs.get("name")
+        if not name or "disabled" in node.attrs:
+            continue
+        if node.tag == "input":
+            kind = (node.attrs.get("type") or "text").lower()
+            if kind in _NOT_SENT or (kind in ("checkbox", "radio") and "checked" not in node.attrs):
+                continue
+            values.setdefault(name, []).append(node.attrs.get("value") or ("on" if kind == "checkbox" else ""))
+        elif node.tag == "textarea":
+            values.setdefault(name, []).append(node.text().removeprefix("\n"))
+        elif node.tag == "select":
+            options = [option for option in node.iter() if option.tag == "option"]
+            chosen = [option for option in options if "selected" in option.attrs] or options[:1]
+            for option in chosen if "multiple" in node.attrs else chosen[:1]:
+                value = option.attrs.get("value")
+                values.setdefault(name, []).append(value if value is not None else option.text())
+    return values

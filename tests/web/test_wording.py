@@ -1,5 +1,7 @@
-"""Words that mean what they say: "Plätze" to fill are not "Orte"; "(optional)" once per
-field; no "e.V.." after a name; messages address the person who reads them."""
+"""Words that mean what they say: "Plätze" to fill are not "Orte"; "(optional)" comes from the
+form macro only; messages address the person who reads them. ("(optional)" said twice and
+"e.V.." after a name are looked for on every page and in every mail by the walk:
+tests/web/test_every_page.py.)"""
 
 from __future__ import annotations
 
@@ -12,11 +14,9 @@ import pytest
 from babel.messages.pofile import read_po
 
 from tests import factories
-from tests import world as worlds
 from tests.conftest import submit
-from tests.mailbox import path_of_link
-from tests.pages import tree, visible_text, visit_all
-from tests.smtp import body_html, body_text
+from tests.page_checks import OPTIONAL
+from tests.pages import tree, visible_text
 from volunteers.extensions import db
 from volunteers.models.enums import ContactChannel
 
@@ -58,42 +58,6 @@ def test_ambiguous_words_carry_a_context_and_their_german_fits_it():
     assert {context for context, _ in seen} >= {"location", "locations", "places to fill"}
 
 
-OPTIONAL = re.compile(r"\boptional\b", re.IGNORECASE)
-
-
-def _fields_and_what_they_say(html: str) -> list[tuple[str, str]]:
-    """(field, its label or legend with the hints and errors tied to it) for every field."""
-    root = tree(html)
-    by_id = {node.attrs["id"]: node for node in root.iter() if node.attrs.get("id")}
-
-    def described(node) -> str:
-        ids = (node.attrs.get("aria-describedby") or "").split()
-        return " ".join(by_id[i].text() for i in ids if i in by_id)
-
-    fields = []
-    for node in root.iter():
-        if node.tag == "label" and node.attrs.get("for") in by_id:
-            control = by_id[node.attrs["for"]]
-            fields.append((node.attrs["for"], f"{node.text()} {described(control)}"))
-        elif node.tag == "legend":
-            fieldset = node.parent
-            fields.append((node.text().strip(), f"{node.text()} {described(fieldset)}"))
-    return fields
-
-
-@pytest.mark.parametrize("locale", ["de", "en"])
-def test_no_field_says_optional_twice(ctx, app, login, locale):
-    world = worlds.build(locale)
-    twice, fields = [], 0
-    for role, path, html in visit_all(app, login, world, locale):
-        for field, says in _fields_and_what_they_say(html):
-            fields += 1
-            if len(OPTIONAL.findall(says)) > 1:
-                twice.append((role, path, field, " ".join(says.split())))
-    assert twice == []
-    assert fields > 100
-
-
 def test_optional_is_said_by_the_form_macro_only():
     """A label never carries "(optional)" itself: `field(..., optional=true)` adds it."""
     from flask_wtf import FlaskForm
@@ -117,30 +81,6 @@ def test_optional_is_said_by_the_form_macro_only():
                 labelled.append(name)
                 assert not OPTIONAL.search(text), f"{form.__name__}.{name}: {text}"
     assert len(labelled) > 50
-
-
-DOUBLED_PERIOD = re.compile(r"[^.\s]\.\.(?!\.)")
-
-
-@pytest.mark.parametrize("locale", ["de", "en"])
-def test_no_sentence_ends_in_a_doubled_period_after_a_name(ctx, app, login, deliver, smtp_server, monkeypatch, locale):
-    """Names that end in an abbreviation ("… e.V.") close a sentence without a second period:
-    organisations' names, and the centre's, on every page and in every mail."""
-    monkeypatch.setitem(app.config, "CENTRE_NAME", "WIR-Vielfaltszentrum Landkreis Kassel e.V.")
-    world = worlds.build(locale)
-    found = []
-    for role, path, html in visit_all(app, login, world, locale):
-        found += [(role, path, line) for line in visible_text(html).splitlines() if DOUBLED_PERIOD.search(line)]
-    deliver()
-    invitation = smtp_server.to("colleague@example.org")[-1]
-    for path in (path_of_link(invitation, "/invitation/"), "/privacy"):
-        page = visible_text(app.test_client().get(path).get_data(as_text=True))
-        found += [("visitor", path, line) for line in page.splitlines() if DOUBLED_PERIOD.search(line)]
-    for mail in smtp_server.messages:
-        for body in (body_text(mail), visible_text(body_html(mail))):
-            found += [("mail", mail["Subject"], line) for line in body.splitlines() if DOUBLED_PERIOD.search(line)]
-    assert not found, "\n".join(map(str, found))
-    assert "e.V." in body_text(invitation)
 
 
 def _labels(html: str) -> list[str]:

@@ -167,8 +167,8 @@ def build(mail_locale: str | None = None) -> World:
     world = World(recovery_codes=[], ambiguous_appointment=_at(ambiguous_day(today() + timedelta(days=14)), 10))
 
     _volunteer(world, miriam)
-    _accounts(world, miriam, locale)
-    _desk(world, miriam, jonas)
+    _accounts(world, locale)
+    _desk(miriam, jonas)
     _requests(world, miriam, locale)
     _organisations(miriam, locale)
     _fill_second_pages(world, miriam, locale)
@@ -179,8 +179,8 @@ def build(mail_locale: str | None = None) -> World:
 
 
 def _volunteer(world: World, coordinator: User) -> None:
-    """Amina, the walk's volunteer: an offer to answer besides her confirmed assignment, a
-    training waiting to be checked, an absence; Jean's offer came by mail."""
+    """Amina, the walk's volunteer: an offer to answer (in the portal, or by the link in its
+    mail) besides her confirmed assignment, a training waiting to be checked, an absence."""
     amina = person("amina.haddad")
     profile = amina.profile
     offers.make_offers(coordinator, request_of("DEMO-SY-035"), [profile.id])
@@ -202,7 +202,7 @@ def _volunteer(world: World, coordinator: User) -> None:
     db.session.commit()
 
 
-def _accounts(world: World, coordinator: User, locale: str) -> None:
+def _accounts(world: World, locale: str) -> None:
     """Links by mail (confirmation, reset, unlock, change of address and its stop link), two-step
     login on for Selam and half set up for Farid, a password changed."""
     accounts.register_volunteer(
@@ -233,7 +233,7 @@ def _accounts(world: World, coordinator: User, locale: str) -> None:
     db.session.commit()
 
 
-def _desk(world: World, miriam: User, jonas: User) -> None:
+def _desk(miriam: User, jonas: User) -> None:
     """An exclusion; Hevin's trainings rejected, verified and reopened; Hevin paused; an import
     for each coordinator (one row with errors)."""
     reza, hevin = person("reza.ahmadi"), person("hevin.ali")

@@ -50,3 +50,32 @@ def test_a_volunteers_past_assignments_come_a_page_at_a_time(ctx, client, login,
     assert "/volunteer/assignments?past_page=2#past" in section
     last = _section(client.get("/volunteer/assignments?past_page=3").get_data(as_text=True), "Past assignments")
     assert last.count("<li>") == 5 + 2
+
+
+def test_what_runs_out_comes_a_page_at_a_time(ctx, client, login):
+    from volunteers.clock import today
+    from volunteers.models import PoliceCertificate
+    from volunteers.models.enums import CertificateKind, CertificateResult
+
+    day = today()
+    for number in range(30):
+        person = factories.volunteer(family_name=f"Ablauf{number:02d}")
+        db.session.add(
+            PoliceCertificate(
+                profile=person.profile,
+                kind=CertificateKind.SIMPLE,
+                issued_on=day - timedelta(days=1800),
+                shown_on=day - timedelta(days=1790),
+                result=CertificateResult.NO_ENTRIES,
+                next_due_on=day + timedelta(days=10 + number),
+            )
+        )
+    db.session.commit()
+    login(client, factories.coordinator(locale="en"))
+    page = client.get("/coordinator/expiring?days=60").get_data(as_text=True)
+    assert page.count("Ablauf") == 25
+    assert "Ablauf00" in page and "Ablauf25" not in page
+    assert "30 run out in this time" in page
+    assert "/coordinator/expiring?page=2&amp;days=60" in page
+    second = client.get("/coordinator/expiring?days=60&page=2").get_data(as_text=True)
+    assert second.count("Ablauf") == 5 and "Ablauf29" in second

@@ -18,7 +18,7 @@ from ..confirm import Confirmation, confirm_then, reason_form, training_facts
 from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
 from ..once import create_once
-from ..pagination import PER_PAGE, page_number
+from ..pagination import PER_PAGE, ListPage, page_number
 from ..service_errors import commit_or_flash
 from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
@@ -206,6 +206,7 @@ def expiring():
     day = today()
     days = request.args.get("days", 90, type=int)
     days = days if days in EXPIRING_WINDOWS else 90
-    return render_template(
-        "coordinator/expiring.html", endings=expiry.endings(day, days), today=day, days=days, windows=EXPIRING_WINDOWS
-    )
+    # Refresher rules and declaration versions are applied in Python over every volunteer
+    # (as `flask remind` does): the page shows a part of that list.
+    page = ListPage.of(expiry.endings(day, days), page_number())
+    return render_template("coordinator/expiring.html", page=page, today=day, days=days, windows=EXPIRING_WINDOWS)

@@ -40,10 +40,15 @@ def _training_or_404(qualification_id: int) -> Qualification:
     return found
 
 
-def _back(training: Qualification):
+def _back_url(training: Qualification) -> str:
+    """Back to where the coordinator came from: the list of trainings to check, or the record."""
     if request.args.get("from") == "list":
-        return redirect(url_for("coordinator.pending_trainings"))
-    return redirect(url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings")
+        return url_for("coordinator.pending_trainings")
+    return url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+
+
+def _back(training: Qualification):
+    return redirect(_back_url(training))
 
 
 @bp.post("/trainings/<int:qualification_id>/verify")
@@ -62,7 +67,7 @@ def verify_training(qualification_id: int):
 @bp.route("/trainings/<int:qualification_id>/reject", methods=["GET", "POST"])
 def reject_training(qualification_id: int):
     training = _training_or_404(qualification_id)
-    back = url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+    back = _back_url(training)
     if training.status is not QualificationStatus.PENDING:
         flash(_("This training has already been decided on. The page shows the current state."), "error")
         return redirect(back)

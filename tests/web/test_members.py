@@ -107,6 +107,10 @@ def test_the_last_admin_and_the_contact_person_stay(ctx, client, other_client, l
     assert client.get(f"/organisation/{organisation.id}/members/{amal.id}/remove").status_code == 403
 
     login(other_client, amal)
+    # The page offers nothing that would be refused: the only admin is marked as such.
+    page = other_client.get(f"/organisation/{organisation.id}").get_data(as_text=True)
+    assert f"/members/{amal.id}/admin/remove" not in page and f"/members/{amal.id}/remove" not in page
+    assert "the only administrator" in page
     last = f"/organisation/{organisation.id}/members/{amal.id}/admin/remove"
     response = submit(other_client, last, page=f"/organisation/{organisation.id}")
     assert response.status_code == 409

@@ -39,6 +39,14 @@ def _lock(organisation: Organisation) -> None:
     db.session.execute(select(Organisation.id).where(Organisation.id == organisation.id).with_for_update())
 
 
+def admin_count(organisation: Organisation) -> int:
+    return db.session.scalar(
+        select(func.count(Membership.id)).where(
+            Membership.organisation_id == organisation.id, Membership.is_admin.is_(True)
+        )
+    )
+
+
 def _other_admins(member: Membership) -> int:
     return db.session.scalar(
         select(func.count(Membership.id)).where(

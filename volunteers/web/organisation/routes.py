@@ -74,6 +74,7 @@ def _render_detail(organisation: Organisation, form: MemberInviteForm | None = N
         invitations=invitations_of(organisation) if may_manage else None,
         may_invite=may_invite,
         may_manage=may_manage,
+        admin_count=memberships.admin_count(organisation) if may_manage else 0,
         may_submit=can_submit_requests(current_user, organisation),
         may_edit_details=may_manage,
         form=form,

@@ -71,6 +71,7 @@ def _current(actor: User, member: Membership) -> Membership:
     have changed or ended it since the page was shown)."""
     name = member.user.full_name
     _lock(member.organisation)
+    db.session.refresh(member.organisation)  # its contact person, as it is now
     _check_admin(actor, member.organisation)
     current = db.session.get(Membership, member.id, populate_existing=True)
     if current is None:

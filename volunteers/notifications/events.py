@@ -195,6 +195,17 @@ def notify_organisation_decided(organisation: Organisation) -> int:
     return queued
 
 
+def notify_membership_removed(user: User, organisation: Organisation) -> bool:
+    """Tells a person that an administrator removed them from the organisation."""
+    return mail_user(
+        user,
+        event="membership_removed",
+        key=f"membership-removed:{organisation.id}:{user.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        subject=lambda: _l("You are no longer a member of %(organisation)s", organisation=organisation.name),
+        organisation_name=organisation.name,
+    )
+
+
 def mail_user(user: User, *, event: str, key: str, subject, **context) -> bool:
     """A mail to an account in its language, if it is active and has an address."""
     if not user.email or not user.active:

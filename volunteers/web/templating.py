@@ -10,7 +10,7 @@ from .. import phones
 from ..formatting import FILTERS as DATE_FILTERS
 from ..i18n import language_name, supported_locales, text_direction
 from ..jobs import job_label
-from ..labels import WEEKDAYS, label, languages_spoken
+from ..labels import WEEKDAYS, label, language_levels, languages_spoken
 from ..models.enums import DayPart, VolunteerStatus
 from ..notifications.problems import delivery_problem
 from ..permissions import Role, roles_of
@@ -52,6 +52,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["tel_uri"] = phones.tel_uri
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["languages_spoken"] = languages_spoken
+    app.jinja_env.globals["language_levels"] = language_levels
     app.jinja_env.globals["describe_audit"] = audit.describe
     app.jinja_env.globals["job_label"] = job_label
     app.jinja_env.globals["delivery_problem"] = delivery_problem

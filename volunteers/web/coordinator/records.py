@@ -18,7 +18,7 @@ from ..confirm import Confirmation, confirm_then, reason_form, training_facts
 from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
 from ..once import create_once
-from ..pagination import PER_PAGE, page_number
+from ..pagination import PER_PAGE, ListPage, page_number
 from ..service_errors import commit_or_flash
 from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
@@ -40,10 +40,15 @@ def _training_or_404(qualification_id: int) -> Qualification:
     return found
 
 
-def _back(training: Qualification):
+def _back_url(training: Qualification) -> str:
+    """Back to where the coordinator came from: the list of trainings to check, or the record."""
     if request.args.get("from") == "list":
-        return redirect(url_for("coordinator.pending_trainings"))
-    return redirect(url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings")
+        return url_for("coordinator.pending_trainings")
+    return url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+
+
+def _back(training: Qualification):
+    return redirect(_back_url(training))
 
 
 @bp.post("/trainings/<int:qualification_id>/verify")
@@ -62,7 +67,7 @@ def verify_training(qualification_id: int):
 @bp.route("/trainings/<int:qualification_id>/reject", methods=["GET", "POST"])
 def reject_training(qualification_id: int):
     training = _training_or_404(qualification_id)
-    back = url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+    back = _back_url(training)
     if training.status is not QualificationStatus.PENDING:
         flash(_("This training has already been decided on. The page shows the current state."), "error")
         return redirect(back)
@@ -206,6 +211,7 @@ def expiring():
     day = today()
     days = request.args.get("days", 90, type=int)
     days = days if days in EXPIRING_WINDOWS else 90
-    return render_template(
-        "coordinator/expiring.html", endings=expiry.endings(day, days), today=day, days=days, windows=EXPIRING_WINDOWS
-    )
+    # Refresher rules and declaration versions are applied in Python over every volunteer
+    # (as `flask remind` does): the page shows a part of that list.
+    page = ListPage.of(expiry.endings(day, days), page_number())
+    return render_template("coordinator/expiring.html", page=page, today=day, days=days, windows=EXPIRING_WINDOWS)

@@ -15,9 +15,6 @@ from ...extensions import db
 from ...jobs import job_states
 from ...models import (
     AuditEvent,
-    CreatedRecord,
-    Invitation,
-    InvitationRole,
     Membership,
     Organisation,
     OrganisationStatus,
@@ -27,15 +24,12 @@ from ...models import (
     VolunteerProfile,
 )
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, accounts, audit, invitations, organisations, second_factor
-from ...services.rate_limits import Action
+from ...services import ServiceError, accounts, audit, organisations, second_factor
 from .. import search as search_terms
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
-from ..once import create_once
-from ..organisation.forms import InviteForm
+from ..organisation.routes import invitations_of, members_of
 from ..pagination import PER_PAGE, page_number
-from ..rate_limit import over_limit, too_many
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
@@ -105,16 +99,11 @@ def organisations_list():
 def render_organisation(
     organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200, note_form=None
 ):
-    members = db.session.scalars(
-        select(Membership)
-        .where(Membership.organisation_id == organisation.id)
-        .options(selectinload(Membership.user))
-        .order_by(Membership.created_at)
-    ).all()
     return render_template(
         "coordinator/organisation.html",
         organisation=organisation,
-        members=members,
+        members=members_of(organisation),
+        invitations=invitations_of(organisation),
         approve_form=ConfirmForm(),
         reject_form=reject_form or RejectForm(),
         **notes_section(organisation, note_form),
@@ -205,45 +194,6 @@ def retry_mail(message_id: int):
             db.session.commit()
             flash(_("The message will be sent again."), "success")
     return redirect(url_for("coordinator.outbox", status="failed"))
-
-
-def _open_invitations():
-    return db.session.scalars(
-        select(Invitation)
-        .where(Invitation.role == InvitationRole.COORDINATOR, Invitation.accepted_at.is_(None))
-        .options(selectinload(Invitation.invited_by))
-        .order_by(Invitation.created_at.desc())
-        .limit(50)
-    ).all()
-
-
-@bp.route("/invitations", methods=["GET", "POST"])
-def invite_coordinator():
-    form = InviteForm(locale=current_user.locale)
-    status = 200
-    if form.validate_on_submit():
-        if wait := over_limit(Action.INVITATION):
-            return too_many(form, "coordinator/invitations.html", wait, invitations=_open_invitations())
-        created = create_once(
-            form,
-            CreatedRecord.INVITATION,
-            lambda: invitations.invite(
-                current_user,
-                role=InvitationRole.COORDINATOR,
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                locale=form.locale.data,
-            ),
-        )
-        if created:
-            if not created.again:
-                flash(_("The invitation has been sent."), "success")
-            return redirect(url_for("coordinator.invite_coordinator"))
-        status = 400
-    elif form.is_submitted():
-        status = 400
-    return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), status
 
 
 @bp.route("/accounts", methods=["GET", "POST"])

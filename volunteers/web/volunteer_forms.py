@@ -16,7 +16,6 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -40,7 +39,7 @@ from ..models.enums import (
 )
 from ..services.volunteers import ProfileChanges
 from .auth.forms import locale_choices
-from .forms import email_field, name_field, phone_field
+from .forms import name_field, phone_field
 from .once import OnceForm
 from .places import place_choices
 
@@ -355,16 +354,6 @@ class TrainingForm(OnceForm):
             SelectChoice(0, _l("Other training (describe below)")),
             *(SelectChoice(t.id, t.name(locale)) for t in types),
         ]
-
-
-class EmailChangeForm(FlaskForm):
-    new_email = email_field(_l("New email address"))
-    current_password = PasswordField(
-        _l("Your current password"),
-        description=_l("So that nobody who finds your account open can move it to another address."),
-        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
-        render_kw={"autocomplete": "current-password"},
-    )
 
 
 class StatusForm(FlaskForm):

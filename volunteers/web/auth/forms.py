@@ -7,7 +7,7 @@ from wtforms import BooleanField, HiddenField, PasswordField, RadioField, Select
 from wtforms.validators import DataRequired, Length
 
 from ...i18n import language_name, supported_locales
-from ..forms import email_field, name_field, new_password_fields
+from ..forms import PrefixedForm, email_field, name_field, new_password_fields
 from ..once import OnceForm
 from ..places import place_choices
 
@@ -150,6 +150,20 @@ class PasswordConfirmForm(FlaskForm):
 
     current_password = PasswordField(
         _l("Your current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class EmailChangeForm(PrefixedForm):
+    """On "Login and security", beside the password forms of the second factor."""
+
+    field_prefix = "email"
+
+    new_email = email_field(_l("New email address"))
+    current_password = PasswordField(
+        _l("Your current password"),
+        description=_l("So that nobody who finds your account open can move it to another address."),
         validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )

@@ -108,6 +108,13 @@ class ResetPasswordForm(FlaskForm):
     password, password_repeat = new_password_fields(_l("New password"))
 
 
+class FirstPasswordForm(FlaskForm):
+    """A reset link for an account the centre recorded, which has no password yet."""
+
+    password, password_repeat = new_password_fields()
+    privacy = _privacy_field()
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         _l("Current password"),

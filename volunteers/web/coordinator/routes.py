@@ -35,7 +35,7 @@ from ..forms import ConfirmForm
 from ..once import create_once
 from ..organisation.forms import InviteForm
 from ..pagination import PER_PAGE, page_number
-from ..rate_limit import over_limit, too_many
+from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
@@ -134,6 +134,10 @@ def approve_organisation(organisation_id: int):
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return render_organisation(organisation, status=400)
+    if wait := over_limit(Action.DECISION):  # the organisation is told by mail
+        flash(wait_message(wait), "error")
+        page, _status = render_organisation(organisation)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         organisations.approve(current_user, organisation)
     except ServiceError as error:
@@ -151,6 +155,10 @@ def reject_organisation(organisation_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return render_organisation(organisation, form, status=400)
+    if wait := over_limit(Action.DECISION):
+        form.form_errors.append(wait_message(wait))
+        page, _status = render_organisation(organisation, form)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         organisations.reject(current_user, organisation, form.reason.data)
     except ServiceError as error:
@@ -194,6 +202,8 @@ def retry_mail(message_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+    elif wait := over_limit(Action.DECISION):
+        too_many_flashed(wait)
     else:
         try:
             retry_failed(message)
@@ -289,6 +299,8 @@ def reset_second_factor(user_id: int):
     if user.id == current_user.id or not user.has_second_factor:
         abort(404)
     form = ConfirmForm()
+    if form.validate_on_submit() and (wait := over_limit(Action.DECISION)):  # the person is told by mail
+        return too_many(form, "coordinator/reset_second_factor.html", wait, person=user)
     if form.validate_on_submit() and commit_or_flash(
         lambda: second_factor.reset(current_user, user),
         _("Two-step login of %(name)s is off, and all their sessions have ended.", name=user.full_name),
@@ -329,6 +341,7 @@ def deactivate_account(user_id: int):
         lambda: accounts.set_active(current_user, user, False),
         _("The account is deactivated and all its sessions have ended."),
         back,
+        limit=Action.DECISION,  # offers still open are withdrawn by mail
     )
 
 

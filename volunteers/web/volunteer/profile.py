@@ -13,9 +13,11 @@ from ...formatting import format_date
 from ...models import CreatedRecord
 from ...models.enums import VolunteerStatus
 from ...services import offers, volunteers
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
 from ..once import create_once
+from ..rate_limit import over_limit, wait_message
 from ..service_errors import commit_change, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
@@ -157,6 +159,9 @@ def pause():
     form = StatusForm(to_status=VolunteerStatus.PAUSED.value, expected_status=record.status.value)
     if form.validate_on_submit():
         expected = VolunteerStatus(form.expected_status.data) if form.expected_status.data in _STATUS_VALUES else None
+        if wait := over_limit(Action.ANSWER):  # offers still open are withdrawn by mail
+            form.form_errors.append(wait_message(wait))
+            return _pause_page(record, form, 429, {"Retry-After": str(wait)})
         if commit_change(
             form,
             lambda: volunteers.change_status(
@@ -168,8 +173,13 @@ def pause():
                 "success",
             )
             return redirect(url_for("volunteer.home"))
+    return _pause_page(record, form)
+
+
+def _pause_page(record, form: StatusForm, status: int = 200, headers=None):
     may_pause = VolunteerStatus.PAUSED in volunteers.allowed_transitions(current_user, record)
     waiting, confirmed = offers.open_counts(record)
-    return render_template(
+    page = render_template(
         "volunteer/pause.html", form=form, profile=record, may_pause=may_pause, waiting=waiting, confirmed=confirmed
     )
+    return page, status, headers or {}

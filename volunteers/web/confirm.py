@@ -17,17 +17,18 @@ from wtforms.validators import DataRequired, Length, Optional
 from ..labels import label
 from ..services.rate_limits import Action
 from ..services.transitions import find
+from .forms import Form
 from .rate_limit import over_limit, wait_message
 from .service_errors import commit_change
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """An optional reason; its label and hint are set per action (`reason_form`)."""
 
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
 
 
-class RequiredReasonForm(FlaskForm):
+class RequiredReasonForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(message=_l("Give a reason.")), Length(max=2000)],

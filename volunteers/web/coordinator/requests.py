@@ -24,6 +24,7 @@ from ...services.rate_limits import Action
 from ...services.work_queue import request_condition
 from ..confirm import Confirmation, confirm_then, no_longer_possible
 from ..forms import ConfirmForm
+from ..kept_forms import kept_values
 from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..rate_limit import over_limit, too_many, wait_message
@@ -83,7 +84,9 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
 
 @bp.route("/requests/<int:request_id>", endpoint="request")
 def show_request(request_id: int):
-    return render_request(request_or_404(request_id))
+    # After a login that followed a timed-out shortlist, the candidates ticked then.
+    chosen = {int(value) for value in kept_values("profile_ids") if value.isdigit()}
+    return render_request(request_or_404(request_id), chosen=chosen)
 
 
 @bp.post("/requests/<int:request_id>/offers")

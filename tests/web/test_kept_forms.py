@@ -233,3 +233,12 @@ def test_every_form_of_the_app_can_be_given_back(app):
     ours = [cls for cls in subclasses(FlaskForm) if cls.__module__.startswith("volunteers.")]
     assert len(ours) > 30
     assert [f"{cls.__module__}.{cls.__qualname__}" for cls in ours if not issubclass(cls, Form)] == []
+
+
+def test_logging_out_after_the_timeout_only_says_why(ctx, app, client):
+    _log_in(client, factories.coordinator(locale="en"), "/coordinator/")
+    tokens = form_tokens(client, "/coordinator/")
+    _idle(app, client)
+    sent = client.post("/logout", data=tokens, headers=ENGLISH)
+    page = client.get(sent.headers["Location"], headers=ENGLISH).get_data(as_text=True)
+    assert "no activity for" in page and "not been saved" not in page and _kept() == 0

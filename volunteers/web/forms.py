@@ -21,8 +21,8 @@ class Form(FlaskForm):
     class Meta:
         def wrap_formdata(self, form, formdata):
             entries = g.get("kept_entries")
-            # Explicitly no formdata (a form shown from the record) is restored too: only on
-            # that page's GET after the login are entries there.
+            # A form filled from its record (formdata=None) takes them too: there are entries
+            # only on the GET of the page they return to, once, after the login.
             if entries is not None and (formdata is _Auto or formdata is None) and _typed_into(form, entries):
                 return entries
             return super().wrap_formdata(form, formdata)

@@ -153,7 +153,8 @@ def enforce_limits():
     else:
         # Logged out on another device, password changed or account deactivated.
         reason, limits = SessionEnd.ENDED_ELSEWHERE, None
-    sent = request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS
+    # (Logging out after the timeout has nothing to say about it.)
+    sent = request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS | {"auth.logout"}
     next_url = kept_forms.return_page() if sent else request.full_path.rstrip("?")
     # A form sent after a timeout is not carried out, but what was typed is kept for the same
     # person; not after a session that was ended on purpose (logout elsewhere, new password).

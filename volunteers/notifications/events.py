@@ -79,9 +79,11 @@ def notify_password_reset(user: User, raw_token: str, key: str) -> bool:
         key=key,
         recipient=user.email,
         locale=user.locale,
-        subject=_l("Reset your password"),
+        # An account the centre recorded has no password to reset: the mail says so.
+        subject=_l("Reset your password") if user.has_password else _l("Choose a password for your account"),
         given_name=_name_if_confirmed(user),
         link=portal_url("auth.reset_password", token=raw_token),
+        first_password=not user.has_password,
     )
 
 

@@ -282,12 +282,16 @@ def invite_to_take_over(coordinator: User, profile: VolunteerProfile, now: datet
 def take_over(
     raw_token: str, *, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
 ) -> User:
-    """The recorded volunteer sets a password: the account is theirs, the address confirmed."""
+    """A person the centre recorded (an account without a password) sets a password from an
+    invitation: the account is theirs, the address confirmed, the consent recorded; an
+    organisation's or the coordinators' invitation also gives its role."""
     now = now or utcnow()
     invitation = _redeem(raw_token, now)
     user = find_by_email(invitation.email)
-    if invitation.role is not InvitationRole.VOLUNTEER or user is None or user.has_password:
+    if user is None or user.has_password:
         raise ServiceError(_l("This invitation has expired or has already been used. Ask for a new one."))
+    if not user.active:
+        raise ServiceError(_l("This account has been deactivated. Please contact the centre."))
     ensure_strong(password, user_inputs=(user.email, given_name, family_name))
     user.password_hash = hash_password(password)
     user.given_name = given_name.strip()
@@ -295,6 +299,9 @@ def take_over(
     user.locale = locale
     user.email_confirmed_at = now
     record_consent(user, now)
+    if invitation.role is not InvitationRole.VOLUNTEER:
+        _grant(invitation, user, now)
+        return user
     invitation.accepted_at = now
     invitation.accepted_by_id = user.id
     audit.record("invitation.accepted", actor=user, subject=user, role=InvitationRole.VOLUNTEER.value)

@@ -14,11 +14,13 @@ from ...extensions import db
 from ...models import CreatedRecord, Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
 from ...services import expiry, onboarding, qualifications
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then, reason_form, training_facts
 from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
 from ..once import create_once
 from ..pagination import PER_PAGE, ListPage, page_number
+from ..rate_limit import over_limit, too_many_flashed
 from ..service_errors import commit_or_flash
 from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
@@ -57,6 +59,9 @@ def verify_training(qualification_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return _back(training)
+    if wait := over_limit(Action.DECISION):
+        too_many_flashed(wait)
+        return _back(training)
     commit_or_flash(
         lambda: qualifications.verify(current_user, training),
         _("The training is verified; the volunteer has been told by mail."),
@@ -92,6 +97,7 @@ def reject_training(qualification_id: int):
         lambda: qualifications.reject(current_user, training, form.reason.data),
         _("The training is rejected; the volunteer has been told the reason by mail."),
         back,
+        limit=Action.DECISION,
     )
 
 
@@ -129,6 +135,7 @@ def reopen_training(qualification_id: int):
         lambda: qualifications.reopen(current_user, training, form.reason.data),
         _("The rejection is reopened; the volunteer has been told by mail."),
         back,
+        limit=Action.DECISION,
     )
 
 

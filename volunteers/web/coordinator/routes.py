@@ -25,11 +25,13 @@ from ...models import (
 )
 from ...notifications.worker import outbox_health, retry_failed
 from ...services import ServiceError, accounts, audit, organisations, second_factor
+from ...services.rate_limits import Action
 from .. import search as search_terms
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
 from ..organisation.routes import invitations_of, members_of
 from ..pagination import PER_PAGE, page_number
+from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
@@ -123,6 +125,10 @@ def approve_organisation(organisation_id: int):
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return render_organisation(organisation, status=400)
+    if wait := over_limit(Action.DECISION):  # the organisation is told by mail
+        flash(wait_message(wait), "error")
+        page, _status = render_organisation(organisation)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         organisations.approve(current_user, organisation)
     except ServiceError as error:
@@ -140,6 +146,10 @@ def reject_organisation(organisation_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return render_organisation(organisation, form, status=400)
+    if wait := over_limit(Action.DECISION):
+        form.form_errors.append(wait_message(wait))
+        page, _status = render_organisation(organisation, form)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         organisations.reject(current_user, organisation, form.reason.data)
     except ServiceError as error:
@@ -183,6 +193,8 @@ def retry_mail(message_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+    elif wait := over_limit(Action.DECISION):
+        too_many_flashed(wait)
     else:
         try:
             retry_failed(message)
@@ -239,6 +251,8 @@ def reset_second_factor(user_id: int):
     if user.id == current_user.id or not user.has_second_factor:
         abort(404)
     form = ConfirmForm()
+    if form.validate_on_submit() and (wait := over_limit(Action.DECISION)):  # the person is told by mail
+        return too_many(form, "coordinator/reset_second_factor.html", wait, person=user)
     if form.validate_on_submit() and commit_or_flash(
         lambda: second_factor.reset(current_user, user),
         _("Two-step login of %(name)s is off, and all their sessions have ended.", name=user.full_name),
@@ -279,6 +293,7 @@ def deactivate_account(user_id: int):
         lambda: accounts.set_active(current_user, user, False),
         _("The account is deactivated and all its sessions have ended."),
         back,
+        limit=Action.DECISION,  # offers still open are withdrawn by mail
     )
 
 

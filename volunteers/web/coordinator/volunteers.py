@@ -24,7 +24,7 @@ from ..forms import ConfirmForm
 from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
-from ..rate_limit import over_limit, too_many, too_many_flashed
+from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
 from ..search import current as current_search
 from ..search import remember as remember_search
 from ..service_errors import commit_change, commit_or_flash, show_on_form
@@ -241,6 +241,13 @@ def change_volunteer_status(profile_id: int):
             show_on_form(form, error)
             return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
         return render_confirmation(_status_confirmation(profile, form), form)
+    if wait := over_limit(Action.DECISION):  # the volunteer is told by mail
+        form.form_errors.append(wait_message(wait))
+        if form.to_status.data is VolunteerStatus.ACTIVE:
+            page, _status = render_volunteer(profile, status_form=form)
+        else:
+            page, _status = render_confirmation(_status_confirmation(profile, form), form)
+        return page, 429, {"Retry-After": str(wait)}
     if not commit_change(
         form,
         lambda: volunteers.change_status(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import Invitation, Membership, Organisation
 from ...services import invitations, memberships
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
 from ..service_errors import commit_or_flash
@@ -99,7 +100,14 @@ def remove_member(organisation_id: int, user_id: int):
         else _("%(name)s is no longer a member; they have been told by mail.", name=name)
     )
     then = url_for("organisation.home") if yourself else _back(organisation)
-    return confirm_then(confirmation, ConfirmForm(), lambda: memberships.remove(current_user, member), done, then)
+    return confirm_then(
+        confirmation,
+        ConfirmForm(),
+        lambda: memberships.remove(current_user, member),
+        done,
+        then,
+        limit=Action.DECISION,  # the person removed is told by mail
+    )
 
 
 @bp.post("/<int:organisation_id>/members/<int:user_id>/admin")

@@ -15,9 +15,11 @@ from ...models import Offer, SupportRequest
 from ...models.enums import OfferState
 from ...notifications.requests import appointment
 from ...services import offers
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..forms import ConfirmForm
 from ..pagination import page_number
+from ..rate_limit import over_limit, too_many_flashed
 from ..service_errors import commit_or_flash
 from .blueprint import bp
 from .routes import own_profile
@@ -82,6 +84,9 @@ def accept_offer(offer_id: int):
     offer = _own_offer_or_404(offer_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("volunteer.assignments"))
+    if wait := over_limit(Action.ANSWER):
+        too_many_flashed(wait)
         return redirect(url_for("volunteer.assignments"))
     commit_or_flash(
         lambda: offers.answer_in_portal(current_user, offer, accept=True),
@@ -154,4 +159,5 @@ def cancel_assignment(offer_id: int):
         lambda: offers.cancel_by_volunteer(current_user, offer, form.reason.data),
         _("You have cancelled. The centre and the organisation have been told. Thank you for letting us know."),
         url_for("volunteer.assignments"),
+        limit=Action.ANSWER,
     )

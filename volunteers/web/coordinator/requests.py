@@ -175,7 +175,10 @@ def edit_request(request_id: int):
 def cancel_request(request_id: int):
     record = request_or_404(request_id)
     back = url_for("coordinator.request", request_id=record.id)
-    if (message := no_longer_possible(record, RequestState.CANCELLED)) is not None:
+    message = no_longer_possible(record, RequestState.CANCELLED)
+    if message is None and not request_service.may_cancel(current_user, record):
+        message = _("The appointment has begun or is over, so the request can no longer be cancelled.")
+    if message is not None:
         flash(message, "error")
         return redirect(back)
     form = CancelRequestForm()

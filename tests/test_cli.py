@@ -101,9 +101,36 @@ def test_seed_demo_twice_adds_nothing_the_second_time(ctx, cli):
     first = cli("seed-demo")
     assert first.exit_code == 0, first.output
     assert "koordination@wir-vielfalt.example" in first.output and "Demo-Passwort-2026" in first.output
-    from volunteers.models import OrganisationChange, OrganisationNote, RequestNote, VolunteerNote
+    from volunteers.models import (
+        AuditEvent,
+        Invitation,
+        Membership,
+        Offer,
+        OrganisationChange,
+        OrganisationNote,
+        RequestEvent,
+        RequestNote,
+        StatusChange,
+        SupportRequest,
+        VolunteerNote,
+    )
 
-    counted = (User, Organisation, OutboxMessage, VolunteerNote, OrganisationNote, RequestNote, OrganisationChange)
+    counted = (
+        User,
+        Organisation,
+        OutboxMessage,
+        VolunteerNote,
+        OrganisationNote,
+        RequestNote,
+        OrganisationChange,
+        Membership,
+        Invitation,
+        SupportRequest,
+        Offer,
+        RequestEvent,
+        StatusChange,
+        AuditEvent,
+    )
 
     def counts() -> list[int]:
         return [db.session.scalar(select(func.count()).select_from(model)) for model in counted]

@@ -114,6 +114,7 @@ def _init_web(app: Flask) -> None:
     from .web.coordinator import bp as coordinator_bp
     from .web.csrf import handle_csrf_error
     from .web.errors import register_error_pages
+    from .web.kept_forms import restore as restore_kept_form
     from .web.organisation import bp as organisation_bp
     from .web.public.routes import bp as public_bp
     from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
@@ -132,6 +133,7 @@ def _init_web(app: Flask) -> None:
     app.before_request(enforce_limits)
     app.before_request(enforce_access)
     app.before_request(enforce_second_factor)
+    app.before_request(restore_kept_form)
     csrf.init_app(app)
     app.register_error_handler(CSRFError, handle_csrf_error)
     register_error_pages(app)

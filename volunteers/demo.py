@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .demo_desk import seed_notes, seed_organisation_details, seed_work_queue
+from .demo_desk import (
+    seed_invitations,
+    seed_notes,
+    seed_organisation_details,
+    seed_rejected_organisation,
+    seed_work_queue,
+)
+from .demo_history import backdate_partners, seed_past_assignments
 from .demo_requests import seed_requests
 from .demo_volunteers import seed_volunteers
 from .extensions import db
@@ -50,6 +57,16 @@ PEOPLE = [
         "Hofgeismar",
         True,
     ),
+    (
+        "yonas.haile",
+        "Yonas",
+        "Haile",
+        "de",
+        {"organisation"},
+        "Eritreische Gemeinde Nordhessen e.V.",
+        "Hofgeismar",
+        False,
+    ),
 ]
 
 #: Organisations that registered themselves and wait for a coordinator's decision.
@@ -80,6 +97,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
             note += " (admin)"
         logins.append((" + ".join(sorted(roles)), email, note))
 
+    backdate_partners()
+
     for local, given, family, locale, organisation_name, place_name in PENDING:
         email = f"{local}@{DOMAIN}"
         user, _ = provision_user(
@@ -96,10 +115,13 @@ def seed_demo() -> list[tuple[str, str, str]]:
             assert place is not None, place_name
             create_organisation(user, organisation_name, place)
         logins.append(("organisation", email, f"{organisation_name} (awaiting approval)"))
+    logins += seed_rejected_organisation(DEMO_PASSWORD)
     logins += [login for login in seed_volunteers(DEMO_PASSWORD) if login[1] != f"samir.nasser@{DOMAIN}"]
     db.session.flush()
     seed_requests()
+    seed_past_assignments()
     seed_notes()
     seed_organisation_details()
     seed_work_queue()
+    seed_invitations()
     return logins

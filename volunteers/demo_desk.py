@@ -147,3 +147,94 @@ def seed_work_queue() -> int:
         done += 1
     db.session.flush()
     return done
+
+
+#: Invitations sent and not yet answered: (inviter, invitee's given and family name, email
+#: local part, organisation or None for the centre).
+OPEN_INVITATIONS = [
+    ("koordination", "Petra", "Wagner", "petra.wagner", None),
+    ("samir.nasser", "Nour", "Khalil", "nour.khalil", "Deutsch-Syrischer Verein Baunatal e.V."),
+    ("selam.gebre", "Meron", "Tekle", "meron.tekle", "Eritreische Gemeinde Nordhessen e.V."),
+]
+
+
+def seed_invitations() -> int:
+    """One open invitation to coordinate, and one for each approved organisation."""
+    from .models import Invitation, InvitationRole
+    from .services import invitations
+
+    done = 0
+    for inviter_local, given, family, local, organisation_name in OPEN_INVITATIONS:
+        inviter, email = _user(inviter_local), f"{local}@{DOMAIN}"
+        organisation = (
+            db.session.scalar(select(Organisation).where(Organisation.name == organisation_name))
+            if organisation_name
+            else None
+        )
+        if inviter is None or (organisation_name and organisation is None):
+            continue
+        if db.session.scalar(select(Invitation.id).where(Invitation.email == email)) is not None:
+            continue
+        invitations.invite(
+            inviter,
+            role=InvitationRole.ORGANISATION if organisation else InvitationRole.COORDINATOR,
+            organisation=organisation,
+            email=email,
+            given_name=given,
+            family_name=family,
+            locale="de",
+        )
+        done += 1
+    db.session.flush()
+    return done
+
+
+REJECTED = ("kemal.yildiz", "Kemal", "Yıldız", "Freizeitclub Anatolien Hofgeismar", "Hofgeismar")
+REJECTION_REASON = (
+    "Der Club bietet vor allem Freizeitangebote an; Unterstützungsanfragen für Zugewanderte sind nicht "
+    "vorgesehen. Melden Sie sich gern, wenn Sie Beratung oder Begleitung anbieten möchten."
+)
+
+
+def seed_rejected_organisation(password: str) -> list[tuple[str, str, str]]:
+    """An organisation the centre did not approve, with the reason its founder reads."""
+    from .models import OrganisationStatus, Place
+    from .services import organisations
+    from .services.accounts import find_by_email
+    from .services.provisioning import provision_user
+
+    local, given, family, name, place_name = REJECTED
+    email = f"{local}@{DOMAIN}"
+    founder, _ = provision_user(
+        email=email,
+        password=password if find_by_email(email) is None else None,
+        roles=set(),
+        given_name=given,
+        family_name=family,
+    )
+    organisation = db.session.scalar(select(Organisation).where(Organisation.name_key == organisations.name_key(name)))
+    if organisation is None:
+        registered = utcnow() - timedelta(days=9)
+        place = db.session.scalar(select(Place).where(Place.name == place_name))
+        organisation = organisations.create_organisation(founder, name, place, now=registered)
+        db.session.flush()
+        founder.created_at = organisation.memberships[0].created_at = registered
+        _dated(organisation, "organisation.registered", registered)
+    desk = _user("koordination")
+    if organisation.status is OrganisationStatus.PENDING and desk is not None:
+        decided = utcnow() - timedelta(days=6)
+        organisations.reject(desk, organisation, REJECTION_REASON, now=decided)
+        db.session.flush()
+        _dated(organisation, "organisation.rejected", decided)
+    db.session.flush()
+    return [("organisation", email, f"{name} (rejected)")]
+
+
+def _dated(organisation: Organisation, action: str, when) -> None:
+    """The audit entry the service just wrote, at the time the demo says it happened."""
+    from .models import AuditEvent
+
+    for event in db.session.scalars(
+        select(AuditEvent).where(AuditEvent.organisation_id == organisation.id, AuditEvent.action == action)
+    ):
+        event.created_at = when

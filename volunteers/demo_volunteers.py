@@ -10,6 +10,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from .clock import today
+from .demo_history import record_past
 from .extensions import db
 from .models import (
     Absence,
@@ -21,7 +22,6 @@ from .models import (
     ProofFile,
     Qualification,
     QualificationType,
-    StatusChange,
     User,
     VolunteerLanguage,
     VolunteerProfile,
@@ -279,7 +279,9 @@ def _months_ago(day: date, months: int) -> date:
     return add_months(day, -months)
 
 
-def _fill(profile: VolunteerProfile, spec: Spec, day: date, types: dict[str, QualificationType]) -> None:
+def _fill(
+    profile: VolunteerProfile, spec: Spec, day: date, types: dict[str, QualificationType], desk: User | None
+) -> None:
     profile.home_place = db.session.scalar(select(Place).where(Place.name == spec.place))
     profile.german_level = spec.german
     profile.mobility = spec.mobility
@@ -298,11 +300,6 @@ def _fill(profile: VolunteerProfile, spec: Spec, day: date, types: dict[str, Qua
     if spec.absent_in_days is not None:
         start = day + timedelta(days=spec.absent_in_days)
         profile.absences.append(Absence(starts_on=start, ends_on=start + timedelta(days=13)))
-    if spec.status is not VolunteerStatus.APPLICANT:
-        db.session.add(
-            StatusChange(profile=profile, from_status=VolunteerStatus.APPLICANT, to_status=spec.status, reason="Demo")
-        )
-        profile.status = spec.status
     for training in spec.trainings:
         kind = types[training.code]
         completed = _months_ago(day, training.months_ago) - timedelta(days=3)
@@ -341,11 +338,13 @@ def _fill(profile: VolunteerProfile, spec: Spec, day: date, types: dict[str, Qua
                 next_due_on=police_certificate_due(shown),
             )
         )
+    record_past(profile, spec.status, desk, day)
 
 
 def seed_volunteers(password: str) -> list[tuple[str, str, str]]:
     day = today()
     types = {t.code: t for t in db.session.scalars(select(QualificationType))}
+    desk = db.session.scalar(select(User).where(User.email == f"koordination@{DOMAIN}"))
     logins = []
     for spec in SPECS:
         if spec.email is None:
@@ -381,7 +380,7 @@ def seed_volunteers(password: str) -> list[tuple[str, str, str]]:
             )
         profile = ensure_profile(user)
         if not profile.languages:  # a profile not filled in yet: load the demo details once
-            _fill(profile, spec, day, types)
+            _fill(profile, spec, day, types, desk)
         if spec.email:
             logins.append(("volunteer", spec.email, f"{spec.place}; {spec.status.value}"))
     db.session.flush()

@@ -16,7 +16,7 @@ from sqlalchemy import delete, or_, select, text, update
 from .db_types import upsert, utcnow
 from .extensions import db
 from .models import ActionToken, FormSubmission, Invitation, JobState, VolunteerImport
-from .services import rate_limits, throttle
+from .services import kept_forms, rate_limits, throttle
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +33,8 @@ class Job:
 def purge_expired(now: datetime) -> str:
     """Mail-link tokens a week after they expired or were used, open invitations a month
     after they expired, throttling records once they are quiet, rate-limit counters once
-    their window has ended, uploads for an import a day on, the keys of create forms a month on."""
+    their window has ended, uploads for an import a day on, the keys of create forms a month on,
+    entries kept over a login timeout after their hour."""
     week_ago = now - timedelta(days=7)
     tokens = db.session.execute(
         delete(ActionToken).where(or_(ActionToken.expires_at < week_ago, ActionToken.used_at < week_ago))
@@ -42,6 +43,7 @@ def purge_expired(now: datetime) -> str:
         delete(Invitation).where(Invitation.accepted_at.is_(None), Invitation.expires_at < now - timedelta(days=30))
     ).rowcount
     throttles = throttle.purge(now) + rate_limits.purge(now)
+    kept = kept_forms.purge(now)
     imports = db.session.execute(
         delete(VolunteerImport).where(VolunteerImport.created_at < now - timedelta(days=1))
     ).rowcount
@@ -50,7 +52,8 @@ def purge_expired(now: datetime) -> str:
         delete(FormSubmission).where(FormSubmission.created_at < now - timedelta(days=30))
     ).rowcount
     return (
-        f"{tokens} tokens, {invitations} invitations, {throttles} throttle records, {imports} imports, {keys} form keys"
+        f"{tokens} tokens, {invitations} invitations, {throttles} throttle records, {imports} imports, "
+        f"{keys} form keys, {kept} kept forms"
     )
 
 

@@ -169,8 +169,13 @@ def place_label(place) -> object:
 def languages_spoken(entries) -> str:
     """ "Dari: Muttersprache; Persisch (Farsi): C1": each language by its name in the reader's
     language, with its level's label (the volunteer import reads this form back)."""
+    return language_levels((entry.language, entry.level) for entry in entries)
+
+
+def language_levels(pairs) -> str:
+    """The same for (language, level) pairs not stored yet (the rows of an import)."""
     locale = str(get_locale() or "de")
-    return "; ".join(f"{entry.language.name(locale)}: {label(entry.level)}" for entry in entries)
+    return "; ".join(f"{language.name(locale)}: {label(level)}" for language, level in pairs)
 
 
 def field_names(names: list[str]) -> str:

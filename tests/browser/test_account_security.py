@@ -119,14 +119,15 @@ def test_recovery_pages_pass_axe(ctx, app, new_page, deliver, smtp_server, local
     _log_in(page, volunteer.email)
     expect(page).to_have_url(re.compile(r"/volunteer/$"))
 
-    # The profile's address form (with the password) and the security page.
+    # The address form (with the password) on the security page, and the profile linking to it.
     _visit(page, "/volunteer/profile")
-    page.fill("#new_email", "not an address")
-    page.locator("form[action$='/volunteer/email'] button[type=submit]").click()
+    page.locator("main a[href='/account/security#email']").click()
+    page.wait_for_load_state()
+    page.fill("#email-new_email", "not an address")
+    page.locator("form[action$='/account/email'] button[type=submit]").click()
     page.wait_for_load_state()
     expect(page.locator(".error-summary")).to_be_visible()
     audit(page)
-    _visit(page, "/account/security")
     _visit(page, "/account/second-factor/setup")
 
 

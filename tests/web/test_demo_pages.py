@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from volunteers.demo import DEMO_PASSWORD, seed_demo
 from volunteers.extensions import db
-from volunteers.models import SupportRequest, User
+from volunteers.models import Organisation, OrganisationStatus, SupportRequest, User
 from volunteers.models.enums import RequestState
 
 
@@ -49,3 +49,48 @@ def test_demo_requests_cover_every_state_and_their_pages_render(app, ctx, client
     text = assignments.get_data(as_text=True)
     assert "Grundschule, Sekretariat" in text  # her confirmed assignment, with where to meet
     assert "DEMO-SY-028" not in text  # volunteers never see the reference
+
+
+def test_every_demo_login_finds_something_on_the_pages_it_reaches(app, ctx, client, login):
+    """The lists a new user opens first are not empty, and read like real work, not like test data."""
+    from tests.pages import visible_text
+
+    seed_demo()
+    db.session.commit()
+
+    def walk(email: str, *paths: str) -> dict[str, str]:
+        visitor = app.test_client()
+        login(visitor, _user(email), DEMO_PASSWORD)
+        pages = {}
+        for path in paths:
+            response = visitor.get(path)
+            assert response.status_code == 200, (email, path)
+            pages[path] = visible_text(response.get_data(as_text=True))
+        return pages
+
+    amina = _user("amina.haddad@wir-vielfalt.example")
+    desk = walk(
+        "jonas.becker@wir-vielfalt.example",
+        "/coordinator/invitations",
+        "/coordinator/organisations?status=rejected",
+        f"/coordinator/volunteers/{amina.profile.id}",
+        "/coordinator/audit",
+    )
+    assert "No open invitations." not in desk["/coordinator/invitations"]
+    assert "No organisations in this list." not in desk["/coordinator/organisations?status=rejected"]
+    record = desk[f"/coordinator/volunteers/{amina.profile.id}"]
+    assert "No entries yet." not in record and "Training verified" in record
+    assert ": Demo" not in record  # the status history gives real reasons
+    assert "Page 1 of" in desk["/coordinator/audit"]  # more than a page of history
+
+    assert "Vergangene Einsätze" in walk(amina.email, "/volunteer/assignments")["/volunteer/assignments"]  # German
+
+    eritrean = db.session.scalar(select(Organisation).where(Organisation.name.startswith("Eritreische Gemeinde")))
+    own = f"/organisation/{eritrean.id}"
+    admin_page = walk("selam.gebre@wir-vielfalt.example", own)[own]
+    assert "2 members" in admin_page and "1 open invitation" in admin_page
+
+    rejected = db.session.scalar(select(Organisation).where(Organisation.status == OrganisationStatus.REJECTED))
+    founder = rejected.contact
+    page = walk(founder.email, f"/organisation/{rejected.id}")[f"/organisation/{rejected.id}"]
+    assert rejected.rejection_reason in page

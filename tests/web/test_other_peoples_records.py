@@ -16,6 +16,8 @@ from volunteers.extensions import db
 from volunteers.models import (
     Absence,
     Invitation,
+    InvitationRole,
+    Membership,
     Offer,
     Organisation,
     ProofFile,
@@ -24,7 +26,7 @@ from volunteers.models import (
     VolunteerImport,
 )
 from volunteers.models.enums import OfferState, RequestState
-from volunteers.services import offers
+from volunteers.services import invitations, offers
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -39,6 +41,8 @@ class Others:
     organisation_id: int
     request_id: int
     import_id: int
+    member_id: int
+    invitation_id: int
 
 
 def _others() -> Others:
@@ -63,13 +67,24 @@ def _others() -> Others:
             sha256="0" * 64,
         )
     )
-    staff, organisation = factories.organisation_user()
+    member = factories.user()
+    staff = factories.user()
+    organisation = factories.organisation(admin=staff, members=(member,))
+    invitation = invitations.invite(
+        staff,
+        role=InvitationRole.ORGANISATION,
+        organisation=organisation,
+        email="invited@example.org",
+        given_name="Ina",
+        family_name="Eingeladen",
+        locale="de",
+    )
     record = factories.support_request(organisation, created_by_id=staff.id)
     [offer] = offers.make_offers(factories.coordinator(), record, [owner.profile.id])
     upload = VolunteerImport(created_by_id=factories.coordinator().id, filename="pool.csv", content=b"x")
     db.session.add(upload)
     db.session.commit()
-    return Others(absence.id, offer.id, training.id, organisation.id, record.id, upload.id)
+    return Others(absence.id, offer.id, training.id, organisation.id, record.id, upload.id, member.id, invitation.id)
 
 
 def _intruder(coordinator: bool = False):
@@ -88,13 +103,17 @@ def _unchanged(others: Others) -> None:
     assert db.session.get(Qualification, others.training_id) is not None
     assert db.session.get(SupportRequest, others.request_id).state is RequestState.OPEN
     assert db.session.get(VolunteerImport, others.import_id).imported_at is None
-    assert db.session.query(Invitation).count() == 0
+    assert db.session.query(Invitation).count() == 1
+    assert invitations.is_open(db.session.get(Invitation, others.invitation_id))
+    [membership] = db.session.query(Membership).filter_by(user_id=others.member_id).all()
+    assert membership.organisation_id == others.organisation_id and not membership.is_admin
     assert db.session.get(Organisation, others.organisation_id).street is None
 
 
 #: (endpoint, method, path, form data) for every route that takes another person's record.
 def _attempts(others: Others) -> list[tuple[str, str, str, dict]]:
     request_form = factories.request_form()
+    organisation = f"/organisation/{others.organisation_id}"
     return [
         ("volunteer.remove_absence", "POST", f"/volunteer/absences/{others.absence_id}/remove", {}),
         ("volunteer.accept_offer", "POST", f"/volunteer/offers/{others.offer_id}/accept", {}),
@@ -117,6 +136,19 @@ def _attempts(others: Others) -> list[tuple[str, str, str, dict]]:
             "POST",
             f"/organisation/{others.organisation_id}/invite",
             {"email": "new@example.org", "given_name": "Neu", "family_name": "Person", "locale": "de"},
+        ),
+        *(
+            ("organisation.remove_member", method, f"{organisation}/members/{others.member_id}/remove", {})
+            for method in ("GET", "POST")
+        ),
+        ("organisation.grant_admin", "POST", f"{organisation}/members/{others.member_id}/admin", {}),
+        *(
+            ("organisation.revoke_admin", method, f"{organisation}/members/{others.member_id}/admin/remove", {})
+            for method in ("GET", "POST")
+        ),
+        *(
+            ("organisation.revoke_invitation", method, f"{organisation}/invitations/{others.invitation_id}/revoke", {})
+            for method in ("GET", "POST")
         ),
         ("organisation.edit_details", "GET", f"/organisation/{others.organisation_id}/edit", {}),
         (
@@ -158,7 +190,7 @@ def test_every_route_with_another_persons_record_is_a_404_and_changes_nothing(ct
 
 def test_the_walk_covers_every_owned_record_route(ctx, app):
     """A new route in the volunteers' or organisations' areas that takes an id must be walked above."""
-    walked = {endpoint for endpoint, *_ in _attempts(Others(1, 1, 1, 1, 1, 1))}
+    walked = {endpoint for endpoint, *_ in _attempts(Others(1, 1, 1, 1, 1, 1, 1, 1))}
     owned = {
         rule.endpoint
         for rule in app.url_map.iter_rules()

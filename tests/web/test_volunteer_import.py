@@ -113,7 +113,7 @@ def test_a_csv_with_semicolons_and_bom_imports_every_volunteer_with_their_detail
     page = client.get(preview).get_data(as_text=True)
     assert "Import 3 volunteers" in page
     assert "error-summary" not in page
-    assert "Tigrinya (Native)" in row_html(page, 2) and "Kassel (city)" in row_html(page, 3)
+    assert "Tigrinya: Native; Arabic: C1" in row_html(page, 2) and "Kassel (city)" in row_html(page, 3)
 
     response = confirm(client, preview)
     assert response.status_code == 302
@@ -533,3 +533,17 @@ def test_languages_are_matched_by_code_and_by_name(coordinator, client):
     preview = uploaded(client, content)
     assert confirm(client, preview).status_code == 302
     assert {entry.language_code for entry in by_name("Anna").profile.languages} == {"pus", "ckb", "pes"}
+
+
+@pytest.mark.parametrize(
+    ("locale", "spoken"),
+    [("en", "Dari: Native; Persian (Farsi): C1"), ("de", "Dari: Muttersprache; Persisch (Farsi): C1")],
+)
+def test_the_preview_names_languages_as_every_other_page_does(ctx, client, login, locale, spoken):
+    login(client, factories.coordinator(locale=locale))
+    preview = uploaded(client, csv_file('Farid;Sultani;farid@example.org;;;"prs:Muttersprache; pes:C1";B2;;;;;;'))
+    assert spoken in row_html(client.get(preview).get_data(as_text=True), 2)
+    assert confirm(client, preview).status_code == 302
+    # The list of volunteers names each language the same way once they are imported.
+    listing = client.get("/coordinator/volunteers").get_data(as_text=True)
+    assert all(part in listing for part in spoken.split("; "))

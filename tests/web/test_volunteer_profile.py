@@ -200,9 +200,9 @@ def test_email_change_goes_through_the_new_address(ctx, client, login, deliver, 
     login(client, account)
     response = submit(
         client,
-        "/volunteer/email",
-        {"new_email": "New@Example.org", "current_password": factories.PASSWORD},
-        page="/volunteer/profile",
+        "/account/email",
+        {"email-new_email": "New@Example.org", "email-current_password": factories.PASSWORD},
+        page="/account/security",
     )
     assert response.status_code == 302
     db.session.expire_all()

@@ -68,3 +68,35 @@ def test_the_record_lists_offers_and_assignments_a_page_at_a_time(ctx, client, l
     assert f"{url}?assignments_page=2#assignments" in section
     second = client.get(f"{url}?assignments_page=2").get_data(as_text=True)
     assert second.split('id="assignments"', 1)[1].split("</section>", 1)[0].count("<tr>") == 1 + 3
+
+
+def test_the_history_of_changes_comes_a_page_at_a_time(ctx, client, login, count_queries):
+    from volunteers.services import audit
+
+    person = factories.volunteer(locale="en")
+    coordinator = factories.coordinator(locale="en", given_name="Carla")
+    url = f"/coordinator/volunteers/{person.profile.id}"
+
+    def events(count: int) -> None:
+        for _number in range(count):
+            audit.record("volunteer.profile_updated", actor=coordinator, subject=person)
+        db.session.commit()
+
+    def history(page: str) -> str:
+        return page.split('id="history"', 1)[1].split("</section>", 1)[0]
+
+    login(client, coordinator)
+    events(1)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    events(44)
+    with count_queries() as many:
+        page = client.get(url).get_data(as_text=True)
+    assert len(few) == len(many)
+    section = history(page)
+    assert section.count("<tr>") == 1 + 20  # the head and twenty rows, the newest first
+    assert f"{url}?history_page=2#history" in section
+    assert "Page 1 of 3" in section
+    last = history(client.get(f"{url}?history_page=3").get_data(as_text=True))
+    assert last.count("<tr>") == 1 + 5
+    assert f"{url}?history_page=2#history" in last and 'rel="next"' not in last

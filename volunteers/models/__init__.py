@@ -25,6 +25,7 @@ from .enums import (
     WorkKind,
 )
 from .job import JobState
+from .kept_form import KeptForm
 from .language import Language
 from .note import NOTE_MODELS, NoteKind, OrganisationNote, RequestNote, VolunteerNote
 from .onboarding import Declaration, DeclarationSignature, DeclarationVersion, PoliceCertificate
@@ -69,6 +70,7 @@ __all__ = [
     "Invitation",
     "InvitationRole",
     "JobState",
+    "KeptForm",
     "Language",
     "LanguageLevel",
     "LoginThrottle",

@@ -79,9 +79,11 @@ def notify_password_reset(user: User, raw_token: str, key: str) -> bool:
         key=key,
         recipient=user.email,
         locale=user.locale,
-        subject=_l("Reset your password"),
+        # An account the centre recorded has no password to reset: the mail says so.
+        subject=_l("Reset your password") if user.has_password else _l("Choose a password for your account"),
         given_name=_name_if_confirmed(user),
         link=portal_url("auth.reset_password", token=raw_token),
+        first_password=not user.has_password,
     )
 
 
@@ -193,6 +195,17 @@ def notify_organisation_decided(organisation: Organisation) -> int:
             link=portal_url("organisation.detail", organisation_id=organisation.id),
         )
     return queued
+
+
+def notify_membership_removed(user: User, organisation: Organisation) -> bool:
+    """Tells a person that an administrator removed them from the organisation."""
+    return mail_user(
+        user,
+        event="membership_removed",
+        key=f"membership-removed:{organisation.id}:{user.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        subject=lambda: _l("You are no longer a member of %(organisation)s", organisation=organisation.name),
+        organisation_name=organisation.name,
+    )
 
 
 def mail_user(user: User, *, event: str, key: str, subject, **context) -> bool:

@@ -20,6 +20,7 @@ from ..notifications.events import (
 from . import ServiceError, audit, second_factor, throttle, tokens
 from .accounts import find_by_email, normalise_email, send_confirmation
 from .passwords import ensure_strong, hash_password, needs_rehash, verify_password
+from .privacy import record_consent
 
 
 class LoginResult(enum.Enum):
@@ -154,16 +155,26 @@ def _set_password(user: User, new_password: str) -> None:
     notify_password_changed(user)
 
 
-def reset_password(raw_token: str, new_password: str, now: datetime | None = None) -> User | None:
+def reset_password(
+    raw_token: str, new_password: str, consent: bool = False, now: datetime | None = None
+) -> User | None:
+    """Sets the password from a reset link. An account the centre recorded has none yet: its
+    owner gets one only after reading the data-protection information (`consent`), which is
+    recorded, as on every other way into such an account (services/invitations.take_over)."""
     now = now or utcnow()
     token = tokens.redeem(TokenPurpose.RESET_PASSWORD, raw_token, now)
     if token is None or token.user is None or not token.user.active:
         return None
     user = token.user
+    first = not user.has_password
+    if first and not consent:
+        raise ServiceError(_l("Please confirm that you have read the data-protection information."), field="privacy")
     if user.email_confirmed_at is None:
         # The link reached this mailbox: the address is confirmed too.
         user.email_confirmed_at = now
     _set_password(user, new_password)
+    if first:
+        record_consent(user, now)
     audit.record("account.password_reset", actor=user, subject=user)
     return user
 

@@ -6,7 +6,8 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy.orm import selectinload
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -102,6 +103,80 @@ def withdraw_open_invitations(inviter: User) -> int:
     """When an account is deactivated, the invitations it sent can no longer be accepted."""
     open_ids = select(Invitation.id).where(Invitation.invited_by_id == inviter.id, Invitation.accepted_at.is_(None))
     return db.session.execute(delete(ActionToken).where(ActionToken.invitation_id.in_(open_ids))).rowcount or 0
+
+
+def _live_link(now: datetime, invitation_id=Invitation.id):
+    """The invitation's link still works: not used, revoked, withdrawn or expired."""
+    return (
+        select(ActionToken.id)
+        .where(
+            ActionToken.invitation_id == invitation_id,
+            ActionToken.purpose == TokenPurpose.INVITATION,
+            ActionToken.used_at.is_(None),
+            ActionToken.expires_at > now,
+        )
+        .exists()
+    )
+
+
+def is_open(invitation: Invitation, now: datetime | None = None) -> bool:
+    return invitation.accepted_at is None and bool(
+        db.session.scalar(select(_live_link(now or utcnow(), invitation.id)))
+    )
+
+
+def open_invitations(
+    *, role: InvitationRole, organisation: Organisation | None = None, now: datetime | None = None
+) -> Select:
+    """Invitations of this kind (and organisation) whose link still works, the newest first."""
+    query = (
+        select(Invitation)
+        .where(Invitation.role == role, Invitation.accepted_at.is_(None), _live_link(now or utcnow()))
+        .options(selectinload(Invitation.invited_by))
+        .order_by(Invitation.created_at.desc(), Invitation.id.desc())
+    )
+    if organisation is not None:
+        query = query.where(Invitation.organisation_id == organisation.id)
+    return query
+
+
+def may_revoke(user: User, invitation: Invitation) -> bool:
+    """Coordinators revoke invitations to coordinate and any organisation's; an organisation's
+    administrators revoke their organisation's."""
+    if invitation.role is InvitationRole.COORDINATOR:
+        return user.is_coordinator
+    if invitation.role is InvitationRole.ORGANISATION and invitation.organisation is not None:
+        item = membership(user, invitation.organisation)
+        return user.is_coordinator or (item is not None and item.is_admin)
+    return False
+
+
+def revoke(actor: User, invitation: Invitation, now: datetime | None = None) -> None:
+    """The link in the invitation mail stops working at once (a conditional UPDATE: of a
+    revocation and an acceptance at the same moment, one wins)."""
+    now = now or utcnow()
+    if not may_revoke(actor, invitation):
+        raise ServiceError(_l("Only an administrator of this organisation revokes its invitations."))
+    ended = db.session.execute(
+        update(ActionToken)
+        .where(
+            ActionToken.invitation_id == invitation.id,
+            ActionToken.purpose == TokenPurpose.INVITATION,
+            ActionToken.used_at.is_(None),
+            ActionToken.expires_at > now,
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not ended:
+        raise ServiceError(_l("This invitation is no longer open: it has been accepted, revoked or has run out."))
+    audit.record(
+        "invitation.revoked",
+        actor=actor,
+        organisation=invitation.organisation,
+        role=invitation.role.value,
+        invitation_id=invitation.id,
+    )
 
 
 def open_invitation(raw_token: str, now: datetime | None = None) -> Invitation | None:
@@ -207,12 +282,16 @@ def invite_to_take_over(coordinator: User, profile: VolunteerProfile, now: datet
 def take_over(
     raw_token: str, *, given_name: str, family_name: str, password: str, locale: str, now: datetime | None = None
 ) -> User:
-    """The recorded volunteer sets a password: the account is theirs, the address confirmed."""
+    """A person the centre recorded (an account without a password) sets a password from an
+    invitation: the account is theirs, the address confirmed, the consent recorded; an
+    organisation's or the coordinators' invitation also gives its role."""
     now = now or utcnow()
     invitation = _redeem(raw_token, now)
     user = find_by_email(invitation.email)
-    if invitation.role is not InvitationRole.VOLUNTEER or user is None or user.has_password:
+    if user is None or user.has_password:
         raise ServiceError(_l("This invitation has expired or has already been used. Ask for a new one."))
+    if not user.active:
+        raise ServiceError(_l("This account has been deactivated. Please contact the centre."))
     ensure_strong(password, user_inputs=(user.email, given_name, family_name))
     user.password_hash = hash_password(password)
     user.given_name = given_name.strip()
@@ -220,6 +299,9 @@ def take_over(
     user.locale = locale
     user.email_confirmed_at = now
     record_consent(user, now)
+    if invitation.role is not InvitationRole.VOLUNTEER:
+        _grant(invitation, user, now)
+        return user
     invitation.accepted_at = now
     invitation.accepted_by_id = user.id
     audit.record("invitation.accepted", actor=user, subject=user, role=InvitationRole.VOLUNTEER.value)

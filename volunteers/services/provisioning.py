@@ -70,6 +70,13 @@ def provision_user(
         )
         record_consent(user)
     elif password:
+        if not user.has_password:
+            # The person never saw the data-protection information: they take the account over
+            # themselves (a reset link or an invitation asks for their consent).
+            raise ValueError(
+                "this account was recorded by the centre and has no password yet: invite the person "
+                "(from their volunteer record, or as a coordinator), or let them ask for a password reset"
+            )
         user.password_hash = hash_password(password)
     if "coordinator" in roles:
         user.is_coordinator = True

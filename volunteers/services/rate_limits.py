@@ -43,6 +43,21 @@ class Action(enum.Enum):
     PASSWORD_CHECK = "password_check"  # noqa: S105 (an action, not a secret)
     #: Invitations sent by coordinators and organisation admins.
     INVITATION = "invitation"
+    #: Submitting, changing or cancelling a support request (organisation staff, and
+    #: coordinators for requests taken by phone): mails every coordinator, or the volunteers
+    #: asked or confirmed, and the organisation when the centre cancels.
+    REQUEST = "request"
+    #: Coordinators' offers, and the answers they record or withdraw for a volunteer (by
+    #: phone): mails volunteers, and the organisation once someone is confirmed.
+    OFFER = "offer"
+    #: A volunteer's own answers in the portal (accepting an offer, cancelling an assignment)
+    #: and pausing: mails the organisation and the coordinators, or withdraws offers by mail.
+    ANSWER = "answer"
+    #: Coordinators' decisions that mail the person concerned: a training verified, rejected or
+    #: reopened; a volunteer's status; an organisation approved or rejected; someone's
+    #: two-step login reset; an account deactivated (its open offers withdrawn); a failed
+    #: mail sent again.
+    DECISION = "decision"
 
 
 @dataclass(frozen=True)
@@ -62,6 +77,14 @@ LIMITS: dict[Action, Limit] = {
     Action.NEW_PASSWORD: Limit(per_client=20, per_account=None, overall=200, window=HOUR),
     Action.PASSWORD_CHECK: Limit(per_client=30, per_account=10, overall=500, window=HOUR),
     Action.INVITATION: Limit(per_client=60, per_account=30, overall=300, window=HOUR),
+    # Sized for a county office: about ten requests a working day in all (the busiest pools in
+    # Hessen have 2,000 appointments a year), a few coordinators behind one address, and
+    # after a training evening twenty volunteers' proofs to check at once. An account's hour
+    # holds several times a busy day's work; a script in a stolen account stops after that.
+    Action.REQUEST: Limit(per_client=200, per_account=30, overall=400, window=HOUR),
+    Action.OFFER: Limit(per_client=300, per_account=60, overall=600, window=HOUR),
+    Action.ANSWER: Limit(per_client=200, per_account=20, overall=400, window=HOUR),
+    Action.DECISION: Limit(per_client=400, per_account=150, overall=800, window=HOUR),
 }
 
 #: How long a spent form token is remembered; older tokens are refused as expired.

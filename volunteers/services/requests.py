@@ -218,6 +218,15 @@ def _refuse_the_same_again(organisation: Organisation, values: dict) -> None:
         )
 
 
+#: States from which a request can still be cancelled (before its appointment begins).
+CANCELLABLE = (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
+
+
+def may_cancel(user: User, request: SupportRequest, now: datetime | None = None) -> bool:
+    """Whether the page offers "cancel": a live request whose appointment has not begun."""
+    return can_view(user, request) and request.state in CANCELLABLE and request.starts_at > (now or utcnow())
+
+
 def may_edit(user: User, request: SupportRequest) -> bool:
     """Organisations edit until someone is assigned; coordinators while it is not over."""
     if not can_view(user, request):
@@ -288,6 +297,8 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     if not can_view(actor, request):
         raise ServiceError(_l("You may not do this."))
     offers.lock_request(request)  # an acceptance a moment ago is seen, and withdrawn as such
+    if request.starts_at <= utcnow():
+        raise ServiceError(_l("The appointment has begun or is over, so the request can no longer be cancelled."))
     by = _by(actor)
     request.cancel_reason = (reason or "").strip() or None
     transitions.move(request, RequestState.CANCELLED, by, reason=request.cancel_reason)

@@ -15,17 +15,20 @@ from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ..labels import label
+from ..services.rate_limits import Action
 from ..services.transitions import find
+from .forms import Form
+from .rate_limit import over_limit, wait_message
 from .service_errors import commit_change
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(Form):
     """An optional reason; its label and hint are set per action (`reason_form`)."""
 
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])
 
 
-class RequiredReasonForm(FlaskForm):
+class RequiredReasonForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[DataRequired(message=_l("Give a reason.")), Length(max=2000)],
@@ -98,11 +101,17 @@ def confirm_then(
     change: Callable[[], object],
     done: str,
     then: str,
+    limit: Action | None = None,
 ):
     """The GET shows the confirmation; its POST makes the change, commits once, flashes `done`
     and redirects to `then`. A refusal comes back on the confirmation page, built afresh (the
-    record as it is now)."""
+    record as it is now). A change that mails someone names its rate `limit`: over it, the
+    page comes back as a 429 with the reason typed."""
     if form.validate_on_submit():
+        if limit is not None and (wait := over_limit(limit)):
+            form.form_errors.append(wait_message(wait))
+            page, _status = render_confirmation(confirmation(), form)
+            return page, 429, {"Retry-After": str(wait)}
         if commit_change(form, change):
             flash(done, "success")
             return redirect(then)

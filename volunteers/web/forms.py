@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto  # FlaskForm's "no formdata given: read the request"
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
@@ -11,11 +13,31 @@ from .. import phones
 from ..services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
-class ConfirmForm(FlaskForm):
+class Form(FlaskForm):
+    """The base of every form of the app: a FlaskForm that, on the page a timed-out submission
+    returns to after the login, opens with what was typed then (web/kept_forms.py), if that
+    submission carried any of its fields."""
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            entries = g.get("kept_entries")
+            # A form filled from its record (formdata=None) takes them too: there are entries
+            # only on the GET of the page they return to, once, after the login.
+            if entries is not None and (formdata is _Auto or formdata is None) and _typed_into(form, entries):
+                return entries
+            return super().wrap_formdata(form, formdata)
+
+
+def _typed_into(form, entries) -> bool:
+    names = {field.name for field in form if field.type != "CSRFTokenField"}
+    return any(name in entries and not name.endswith("submission_key") for name in names)
+
+
+class ConfirmForm(Form):
     """No fields but the CSRF token: for buttons that POST (logout, retry, confirm)."""
 
 
-class PrefixedForm(FlaskForm):
+class PrefixedForm(Form):
     """A form shown on a page beside other forms: its field names and ids start with
     `field_prefix`, so two forms with a field of the same name (a reason) never share an id."""
 

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
 from ..extensions import db
 from ..models import CreatedRecord
 from ..services import ServiceError, submissions
+from .forms import Form
 from .service_errors import show_on_form
 
 #: What the second submission of a form is told.
@@ -28,7 +28,7 @@ CONCURRENT = _l(
 )
 
 
-class OnceForm(FlaskForm):
+class OnceForm(Form):
     """A create form with a one-time key: a new one each time the form is shown, the same one
     when it comes back with errors (nothing was created then)."""
 

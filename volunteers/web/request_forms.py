@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,6 +24,7 @@ from ..clock import today
 from ..models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
 from ..services.matching import BERLIN
 from ..services.requests import RequestInput
+from .forms import Form
 from .once import OnceForm
 from .places import place_choices
 from .volunteer_forms import _enum_choices, _to_enum, language_choices
@@ -193,7 +193,7 @@ class RequestForm(OnceForm):
         )
 
 
-class CancelRequestForm(FlaskForm):
+class CancelRequestForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         validators=[Optional(), Length(max=500)],

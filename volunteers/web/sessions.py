@@ -69,8 +69,13 @@ def _clear_keeping_language(locale: str | None) -> None:
 
 def begin(user: User, remember: bool) -> None:
     """A fresh session for someone who has just proved who they are: nothing from before the
-    login is carried over (but the language)."""
+    login is carried over (but the language, and the handle of a form kept for this account
+    over a timeout)."""
+    from .kept_forms import KEPT_FORM, carry_over
+
+    kept = session.get(KEPT_FORM)
     _clear_keeping_language(session.get("locale"))
+    carry_over(kept, user)
     _flask_login_user(user, remember=False, fresh=True)
     now = time.time()
     session[AUTHENTICATED_AT] = now
@@ -135,6 +140,9 @@ def enforce_limits():
     # The health check answers load balancers, not people: it must not need the account.
     if request.endpoint in {"static", "public.health"} or "_user_id" not in session:
         return None
+    from . import kept_forms
+    from .access import PUBLIC_ENDPOINTS
+
     user = current_user._get_current_object()
     if user.is_authenticated:
         reason = _reason(user)
@@ -145,12 +153,26 @@ def enforce_limits():
     else:
         # Logged out on another device, password changed or account deactivated.
         reason, limits = SessionEnd.ENDED_ELSEWHERE, None
+    # (Logging out after the timeout has nothing to say about it.)
+    sent = request.method == "POST" and request.endpoint not in PUBLIC_ENDPOINTS | {"auth.logout"}
+    next_url = kept_forms.return_page() if sent else request.full_path.rstrip("?")
+    # A form sent after a timeout is not carried out, but what was typed is kept for the same
+    # person; not after a session that was ended on purpose (logout elsewhere, new password).
+    kept = kept_forms.keep_submission(user, next_url) if sent and reason is not SessionEnd.ENDED_ELSEWHERE else None
     end()
     flash(_message(reason, limits), "info")
+    if kept is not None:
+        session[kept_forms.KEPT_FORM] = kept
+        flash(
+            _(
+                "What you typed has not been saved yet, but it is kept for you for an hour: after you log "
+                "in, the form opens filled in, for you to check and send again."
+            ),
+            "info",
+        )
+    elif sent:
+        flash(_("What you sent has not been saved. After you log in, please send it again."), "info")
     g.session_ended = reason
-    from .access import PUBLIC_ENDPOINTS
-
     if request.endpoint in PUBLIC_ENDPOINTS:
         return None
-    next_url = request.full_path.rstrip("?") if request.method == "GET" else None
     return redirect(login_url("auth.login", next_url=next_url))

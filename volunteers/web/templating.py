@@ -10,11 +10,11 @@ from .. import phones
 from ..formatting import FILTERS as DATE_FILTERS
 from ..i18n import language_name, supported_locales, text_direction
 from ..jobs import job_label
-from ..labels import WEEKDAYS, label, languages_spoken
+from ..labels import WEEKDAYS, label, language_levels, languages_spoken
 from ..models.enums import DayPart, VolunteerStatus
 from ..notifications.problems import delivery_problem
 from ..permissions import Role, roles_of
-from ..services import audit
+from ..services import audit, requests
 from ..services.eligibility import offered_areas, offered_kinds
 from .places import place_label
 
@@ -51,7 +51,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["phone"] = phones.display
     app.jinja_env.filters["tel_uri"] = phones.tel_uri
     app.jinja_env.globals["label"] = label
+    app.jinja_env.globals["may_cancel"] = requests.may_cancel
     app.jinja_env.globals["languages_spoken"] = languages_spoken
+    app.jinja_env.globals["language_levels"] = language_levels
     app.jinja_env.globals["describe_audit"] = audit.describe
     app.jinja_env.globals["job_label"] = job_label
     app.jinja_env.globals["delivery_problem"] = delivery_problem

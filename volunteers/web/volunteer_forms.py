@@ -7,7 +7,6 @@ import unicodedata
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -16,7 +15,6 @@ from wtforms import (
     FormField,
     HiddenField,
     IntegerField,
-    PasswordField,
     RadioField,
     SelectChoice,
     SelectField,
@@ -40,7 +38,7 @@ from ..models.enums import (
 )
 from ..services.volunteers import ProfileChanges
 from .auth.forms import locale_choices
-from .forms import email_field, name_field, phone_field
+from .forms import Form, name_field, phone_field
 from .once import OnceForm
 from .places import place_choices
 
@@ -124,7 +122,7 @@ def language_choices(keep: Iterable[str] = (), everything: bool = False) -> list
 LEVELS = [SelectChoice("", _l("Level")), *_enum_choices(LanguageLevel)]
 
 
-class LanguageRow(FlaskForm):
+class LanguageRow(Form):
     """One row: a language variety and its level. An empty row is ignored."""
 
     class Meta:
@@ -159,7 +157,7 @@ ABOUT_THE_VOLUNTEER = {
 }
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Form):
     version = HiddenField()
     #: The languages whose removal the person has seen explained (codes, comma-separated).
     confirm_removal = HiddenField()
@@ -279,7 +277,7 @@ def slot_name(weekday: int, part: DayPart) -> str:
     return f"slot-{weekday}-{part.value}"
 
 
-class AvailabilityForm(FlaskForm):
+class AvailabilityForm(Form):
     version = HiddenField()
     max_assignments_per_month = IntegerField(
         _l("At most this many assignments a month"),
@@ -357,17 +355,7 @@ class TrainingForm(OnceForm):
         ]
 
 
-class EmailChangeForm(FlaskForm):
-    new_email = email_field(_l("New email address"))
-    current_password = PasswordField(
-        _l("Your current password"),
-        description=_l("So that nobody who finds your account open can move it to another address."),
-        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
-        render_kw={"autocomplete": "current-password"},
-    )
-
-
-class StatusForm(FlaskForm):
+class StatusForm(Form):
     to_status = HiddenField()
     expected_status = HiddenField()
     reason = TextAreaField(_l("Reason"), validators=[Optional(), Length(max=1000)])

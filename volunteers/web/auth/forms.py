@@ -2,12 +2,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ...i18n import language_name, supported_locales
-from ..forms import email_field, name_field, new_password_fields
+from ..forms import Form, PrefixedForm, email_field, name_field, new_password_fields
 from ..once import OnceForm
 from ..places import place_choices
 
@@ -33,7 +32,7 @@ def _locale_field() -> RadioField:
     )
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = StringField(
         _l("Email address"),
         validators=[DataRequired(message=_l("Enter your email address.")), Length(max=254)],
@@ -51,7 +50,7 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class _PersonFields(FlaskForm):
+class _PersonFields(Form):
     given_name = name_field(_l("Given name"), "given-name", _l("Enter your given name."))
     family_name = name_field(_l("Family name"), "family-name", _l("Enter your family name."))
     email = email_field()
@@ -96,19 +95,26 @@ class OrganisationRegistrationForm(OrganisationFields, _PersonFields):
     privacy = _privacy_field()
 
 
-class BecomeVolunteerForm(FlaskForm):
+class BecomeVolunteerForm(Form):
     privacy = _privacy_field()
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     password, password_repeat = new_password_fields(_l("New password"))
 
 
-class ChangePasswordForm(FlaskForm):
+class FirstPasswordForm(Form):
+    """A reset link for an account the centre recorded, which has no password yet."""
+
+    password, password_repeat = new_password_fields()
+    privacy = _privacy_field()
+
+
+class ChangePasswordForm(Form):
     current_password = PasswordField(
         _l("Current password"),
         validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
@@ -117,7 +123,7 @@ class ChangePasswordForm(FlaskForm):
     password, password_repeat = new_password_fields(_l("New password"))
 
 
-class InvitationAccountForm(FlaskForm):
+class InvitationAccountForm(Form):
     given_name = name_field(_l("Given name"), "given-name", _l("Enter your given name."))
     family_name = name_field(_l("Family name"), "family-name", _l("Enter your family name."))
     password, password_repeat = new_password_fields()
@@ -125,7 +131,7 @@ class InvitationAccountForm(FlaskForm):
     privacy = _privacy_field()
 
 
-class SecondFactorCodeForm(FlaskForm):
+class SecondFactorCodeForm(Form):
     """The second step of the login."""
 
     code = StringField(
@@ -136,7 +142,7 @@ class SecondFactorCodeForm(FlaskForm):
     )
 
 
-class SecondFactorSetupForm(FlaskForm):
+class SecondFactorSetupForm(Form):
     code = StringField(
         _l("Code from the app"),
         description=_l("The 6 digits the app shows for this account after you have added it."),
@@ -145,11 +151,25 @@ class SecondFactorSetupForm(FlaskForm):
     )
 
 
-class PasswordConfirmForm(FlaskForm):
+class PasswordConfirmForm(Form):
     """A change to the second factor asks for the password again (use a prefix per form on a page)."""
 
     current_password = PasswordField(
         _l("Your current password"),
+        validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class EmailChangeForm(PrefixedForm):
+    """On "Login and security", beside the password forms of the second factor."""
+
+    field_prefix = "email"
+
+    new_email = email_field(_l("New email address"))
+    current_password = PasswordField(
+        _l("Your current password"),
+        description=_l("So that nobody who finds your account open can move it to another address."),
         validators=[DataRequired(message=_l("Enter your current password.")), Length(max=256)],
         render_kw={"autocomplete": "current-password"},
     )

@@ -20,6 +20,7 @@ from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp, go_home
 from .forms import (
     ChangePasswordForm,
+    FirstPasswordForm,
     ForgotPasswordForm,
     InvitationAccountForm,
     LoginForm,
@@ -132,12 +133,16 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    form = ResetPasswordForm()
+    link = tokens.peek(TokenPurpose.RESET_PASSWORD, token)
+    # An account the centre recorded has no password yet: its owner reads the data-protection
+    # information and agrees first, as when taking it over by invitation.
+    first = link is not None and link.user is not None and not link.user.has_password
+    form = FirstPasswordForm() if first else ResetPasswordForm()
     if form.validate_on_submit():
         if wait := over_limit(Action.NEW_PASSWORD):
-            return too_many(form, "auth/reset_password.html", wait, valid=True)
+            return too_many(form, "auth/reset_password.html", wait, valid=True, first=first)
         try:
-            user = auth.reset_password(token, form.password.data)
+            user = auth.reset_password(token, form.password.data, consent=first and form.privacy.data)
         except ServiceError as error:
             show_on_form(form, error)
         else:
@@ -151,7 +156,7 @@ def reset_password(token: str):
                 return response
             db.session.rollback()
     valid = tokens.peek(TokenPurpose.RESET_PASSWORD, token) is not None
-    return render_template("auth/reset_password.html", form=form, valid=valid), (200 if valid else 410)
+    return render_template("auth/reset_password.html", form=form, valid=valid, first=first), (200 if valid else 410)
 
 
 @bp.route("/password/change", methods=["GET", "POST"])
@@ -181,14 +186,19 @@ def invitation(token: str):
     if invitation is None:
         return render_template("auth/invitation.html", invitation=None), 410
     existing = accounts.find_by_email(invitation.email)
-    if invitation.role is InvitationRole.VOLUNTEER and existing is not None and not existing.has_password:
-        # A volunteer the centre recorded creates the account the centre made for them.
+    if existing is not None and not existing.has_password:
+        # A person the centre recorded: the link proved the mailbox, so they choose a password
+        # (and agree to the data-protection information) for the account the centre made.
+        volunteer = invitation.role is InvitationRole.VOLUNTEER
         return _account_form(
             token,
             invitation,
             invitations.take_over,
-            _("Welcome! Your account is ready. Please check your profile."),
-            lambda user: url_for("volunteer.profile"),
+            _("Welcome! Your account is ready. Please check your profile.")
+            if volunteer
+            else _("Welcome! Your account is ready."),
+            lambda user: _joined(invitation),
+            recorded=existing,
         )
     if existing is not None:
         return _accept_existing(token, invitation, existing)
@@ -201,16 +211,27 @@ def invitation(token: str):
     )
 
 
-def _account_form(token, invitation, create, welcome: str, destination):
-    """The form for the new account's name, password and language; `create` makes it."""
+def _joined(invitation) -> str:
+    """Where a person the centre recorded lands after taking the account over: where the
+    invitation leads, not the volunteer's pages they had before."""
+    if invitation.role is InvitationRole.VOLUNTEER:
+        return url_for("volunteer.profile")
+    if invitation.role is InvitationRole.COORDINATOR:
+        return url_for("coordinator.home")
+    return url_for("organisation.detail", organisation_id=invitation.organisation_id)
+
+
+def _account_form(token, invitation, create, welcome: str, destination, recorded=None):
+    """The form for the account's name, password and language; `create` makes it (or, for
+    the account of a person the centre `recorded`, gives it its first password)."""
     if current_user.is_authenticated:
         return render_template("auth/invitation.html", invitation=invitation, state="other_account")
-    form = InvitationAccountForm(
-        given_name=invitation.given_name, family_name=invitation.family_name, locale=invitation.locale
-    )
+    person = recorded or invitation
+    form = InvitationAccountForm(given_name=person.given_name, family_name=person.family_name, locale=person.locale)
+    context = {"invitation": invitation, "state": "new_account", "recorded": recorded is not None}
     if form.validate_on_submit():
         if wait := over_limit(Action.NEW_PASSWORD):
-            return too_many(form, "auth/invitation.html", wait, invitation=invitation, state="new_account")
+            return too_many(form, "auth/invitation.html", wait, **context)
         try:
             user = create(
                 token,
@@ -226,7 +247,7 @@ def _account_form(token, invitation, create, welcome: str, destination):
             sessions.begin(user, remember=False)
             flash(welcome, "success")
             return redirect(destination(user))
-    return render_template("auth/invitation.html", invitation=invitation, state="new_account", form=form)
+    return render_template("auth/invitation.html", form=form, **context)
 
 
 def _accept_existing(token, invitation, existing):

@@ -1,6 +1,6 @@
-"""Two-step login: the second step after the password, and the page "Login and security"
-where it is set up (QR code, or the secret typed by hand), its recovery codes renewed, or
-turned off. Coordinators under COORDINATOR_SECOND_FACTOR=required are sent to set it up
+"""Two-step login: the second step after the password, and on "Login and security"
+(web/auth/account.py) setting it up (QR code, or the secret typed by hand), renewing its
+recovery codes, or turning it off. Coordinators under COORDINATOR_SECOND_FACTOR=required are sent to set it up
 before anything else."""
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from ...services.rate_limits import Action
 from .. import sessions
 from ..rate_limit import over_limit, wait_message
 from ..service_errors import show_on_form
+from .account import security_page
 from .blueprint import bp
 from .forms import PasswordConfirmForm, SecondFactorCodeForm, SecondFactorSetupForm
 from .links import client_address, safe_next
@@ -105,22 +106,6 @@ def second_factor_login():
     return render_template("auth/second_factor_login.html", form=form)
 
 
-def _security_page(renew_form=None, disable_form=None, status: int = 200):
-    user = current_user._get_current_object()
-    return render_template(
-        "auth/security.html",
-        codes_left=second_factor.remaining_recovery_codes(user) if user.has_second_factor else 0,
-        required=second_factor.is_required(user),
-        renew_form=renew_form or PasswordConfirmForm(prefix="renew"),
-        disable_form=disable_form or PasswordConfirmForm(prefix="disable"),
-    ), status
-
-
-@bp.route("/account/security")
-def security():
-    return _security_page()
-
-
 def _setup_page(form, start_form, status: int = 200, headers=None):
     user = current_user._get_current_object()
     secret = user.totp_pending_secret
@@ -185,8 +170,7 @@ def renew_recovery_codes():
     if form.validate_on_submit():
         if wait := over_limit(Action.PASSWORD_CHECK):
             form.form_errors.append(wait_message(wait))
-            page, _status = _security_page(renew_form=form)
-            return page, 429, {"Retry-After": str(wait)}
+            return security_page(renew_form=form, status=429, headers={"Retry-After": str(wait)})
         try:
             codes = second_factor.renew_recovery_codes(current_user, form.current_password.data)
         except ServiceError as error:
@@ -194,8 +178,7 @@ def renew_recovery_codes():
         else:
             db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, first=False)
-    form.current_password.data = ""
-    return _security_page(renew_form=form, status=400)
+    return security_page(renew_form=form, status=400)
 
 
 @bp.post("/account/second-factor/disable")
@@ -204,8 +187,7 @@ def disable_second_factor():
     if form.validate_on_submit():
         if wait := over_limit(Action.PASSWORD_CHECK):
             form.form_errors.append(wait_message(wait))
-            page, _status = _security_page(disable_form=form)
-            return page, 429, {"Retry-After": str(wait)}
+            return security_page(disable_form=form, status=429, headers={"Retry-After": str(wait)})
         try:
             second_factor.disable(current_user, form.current_password.data)
         except ServiceError as error:
@@ -214,8 +196,7 @@ def disable_second_factor():
             db.session.commit()
             flash(_("Two-step login is off. You now log in with your password alone."), "success")
             return redirect(url_for("auth.security"))
-    form.current_password.data = ""
-    return _security_page(disable_form=form, status=400)
+    return security_page(disable_form=form, status=400)
 
 
 def enforce_second_factor():

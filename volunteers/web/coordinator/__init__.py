@@ -3,6 +3,7 @@
 from . import (  # noqa: F401  (register the pages)
     catalogue,
     imports,
+    invitations,
     languages,
     notes,
     offers,

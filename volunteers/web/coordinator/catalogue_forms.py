@@ -6,7 +6,6 @@ The choices of the checkbox groups are the other training types, set by the view
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     IntegerField,
@@ -30,6 +29,7 @@ from ...services.catalogue import (
     MAX_TEACHING_UNITS,
     NAME_MAX_LENGTH,
 )
+from ..forms import Form
 from ..once import OnceForm
 
 DECLARATION_MAX_LENGTH = 20_000
@@ -178,7 +178,7 @@ class QualificationTypeForm(OnceForm):
     )
 
 
-class RequirementForm(FlaskForm):
+class RequirementForm(Form):
     min_german_level = SelectField(_l("Minimum level of German"), choices=_level_choices)
     min_language_level = SelectField(
         _l("Minimum level in the other language"),

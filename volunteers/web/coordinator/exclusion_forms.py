@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
 from ...extensions import db
 from ...models import Organisation, OrganisationStatus
-from ..forms import PrefixedForm
+from ..forms import Form, PrefixedForm
 from ..once import OnceForm
 
 
@@ -25,7 +24,7 @@ def _organisation_field() -> SelectField:
     return SelectField(_l("Organisation"), coerce=int, validators=[DataRequired(message=_l("Choose an organisation."))])
 
 
-class OrganisationChoiceForm(FlaskForm):
+class OrganisationChoiceForm(Form):
     """Which organisation a request taken by phone is for."""
 
     class Meta:

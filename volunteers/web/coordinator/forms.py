@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 
-class RejectForm(FlaskForm):
+
+class RejectForm(Form):
     reason = TextAreaField(
         _l("Reason"),
         description=_l("The organisation's contact person reads this in a mail."),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 
 from ...services.volunteer_import import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from ..forms import Form
 
 
-class ImportUploadForm(FlaskForm):
+class ImportUploadForm(Form):
     # The file's type is checked by its content in the service, not by this list.
     file = FileField(
         _l("CSV file or Excel workbook"),
@@ -25,5 +25,5 @@ class ImportUploadForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """No fields but the CSRF token: the import takes the stored file, nothing else."""

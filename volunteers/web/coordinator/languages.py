@@ -8,7 +8,6 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, Optional
@@ -16,7 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ...extensions import db
 from ...models import Language
 from ...services import languages
-from ..forms import ConfirmForm
+from ..forms import ConfirmForm, Form
 from ..pagination import page_number
 from ..service_errors import commit_change, commit_or_flash
 from .blueprint import bp
@@ -41,7 +40,7 @@ def _parent_choices(editing: Language | None) -> list[SelectChoice]:
     return [SelectChoice("", _l("None: a language of its own")), *(SelectChoice(code, name) for code, name in rows)]
 
 
-class LanguageForm(FlaskForm):
+class LanguageForm(Form):
     name_de = StringField(
         _l("German name"),
         validators=[

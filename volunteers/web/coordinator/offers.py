@@ -13,8 +13,10 @@ from ...extensions import db
 from ...models import Offer, VolunteerProfile
 from ...models.enums import OfferState
 from ...services import offers
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..forms import ConfirmForm
+from ..rate_limit import over_limit, too_many_flashed
 from ..service_errors import commit_or_flash
 from ..volunteer.assignments import appointment_facts
 from .blueprint import bp
@@ -48,6 +50,8 @@ def record_acceptance(offer_id: int):
     offer = _offer_or_404(offer_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+    elif wait := over_limit(Action.OFFER):
+        too_many_flashed(wait)
     else:
         commit_or_flash(
             lambda: offers.answer_in_portal(current_user, offer, accept=True),
@@ -124,4 +128,4 @@ def change_offer(offer_id: int, action: str):
         "withdraw": _("The offer is withdrawn; the volunteer has been told."),
         "cancel": _("The cancellation is recorded; the place is free again."),
     }
-    return confirm_then(lambda: _confirmation(offer, action), form, change, done[action], _back(offer))
+    return confirm_then(lambda: _confirmation(offer, action), form, change, done[action], _back(offer), Action.OFFER)

@@ -14,11 +14,13 @@ from ...extensions import db
 from ...models import CreatedRecord, Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
 from ...services import expiry, onboarding, qualifications
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then, reason_form, training_facts
 from ..downloads import audited_download, send_proof
 from ..forms import ConfirmForm
 from ..once import create_once
-from ..pagination import PER_PAGE, page_number
+from ..pagination import PER_PAGE, ListPage, page_number
+from ..rate_limit import over_limit, too_many_flashed
 from ..service_errors import commit_or_flash
 from ..volunteer.trainings import read_training_form
 from ..volunteer_forms import TrainingForm
@@ -40,10 +42,15 @@ def _training_or_404(qualification_id: int) -> Qualification:
     return found
 
 
-def _back(training: Qualification):
+def _back_url(training: Qualification) -> str:
+    """Back to where the coordinator came from: the list of trainings to check, or the record."""
     if request.args.get("from") == "list":
-        return redirect(url_for("coordinator.pending_trainings"))
-    return redirect(url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings")
+        return url_for("coordinator.pending_trainings")
+    return url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+
+
+def _back(training: Qualification):
+    return redirect(_back_url(training))
 
 
 @bp.post("/trainings/<int:qualification_id>/verify")
@@ -51,6 +58,9 @@ def verify_training(qualification_id: int):
     training = _training_or_404(qualification_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+        return _back(training)
+    if wait := over_limit(Action.DECISION):
+        too_many_flashed(wait)
         return _back(training)
     commit_or_flash(
         lambda: qualifications.verify(current_user, training),
@@ -62,7 +72,7 @@ def verify_training(qualification_id: int):
 @bp.route("/trainings/<int:qualification_id>/reject", methods=["GET", "POST"])
 def reject_training(qualification_id: int):
     training = _training_or_404(qualification_id)
-    back = url_for("coordinator.volunteer", profile_id=training.profile_id) + "#trainings"
+    back = _back_url(training)
     if training.status is not QualificationStatus.PENDING:
         flash(_("This training has already been decided on. The page shows the current state."), "error")
         return redirect(back)
@@ -87,6 +97,7 @@ def reject_training(qualification_id: int):
         lambda: qualifications.reject(current_user, training, form.reason.data),
         _("The training is rejected; the volunteer has been told the reason by mail."),
         back,
+        limit=Action.DECISION,
     )
 
 
@@ -124,6 +135,7 @@ def reopen_training(qualification_id: int):
         lambda: qualifications.reopen(current_user, training, form.reason.data),
         _("The rejection is reopened; the volunteer has been told by mail."),
         back,
+        limit=Action.DECISION,
     )
 
 
@@ -206,6 +218,7 @@ def expiring():
     day = today()
     days = request.args.get("days", 90, type=int)
     days = days if days in EXPIRING_WINDOWS else 90
-    return render_template(
-        "coordinator/expiring.html", endings=expiry.endings(day, days), today=day, days=days, windows=EXPIRING_WINDOWS
-    )
+    # Refresher rules and declaration versions are applied in Python over every volunteer
+    # (as `flask remind` does): the page shows a part of that list.
+    page = ListPage.of(expiry.endings(day, days), page_number())
+    return render_template("coordinator/expiring.html", page=page, today=day, days=days, windows=EXPIRING_WINDOWS)

@@ -20,11 +20,14 @@ from ...services import board as board_service
 from ...services import exclusions, offers
 from ...services import requests as request_service
 from ...services.candidates import near_misses, rank
+from ...services.rate_limits import Action
 from ...services.work_queue import request_condition
 from ..confirm import Confirmation, confirm_then, no_longer_possible
 from ..forms import ConfirmForm
+from ..kept_forms import kept_values
 from ..once import create_once
 from ..pagination import PER_PAGE, page_number
+from ..rate_limit import over_limit, too_many, wait_message
 from ..request_forms import CancelRequestForm, OfferForm, RequestForm
 from ..request_views import cancel_confirmation, describe, history_of, last_moves, request_or_404
 from ..service_errors import commit_change, submitted_version
@@ -59,7 +62,8 @@ def board():
     )
 
 
-def render_request(record: SupportRequest, status: int = 200, note_form=None):
+def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset()):
+    """The request page; `chosen`: the candidates ticked in a shortlist that came back."""
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
     history = describe(history_of(record), record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
@@ -73,13 +77,16 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None):
         form=ConfirmForm(),
         offer_form=OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
+        chosen=chosen,
         **notes_section(record, note_form),
     ), status
 
 
 @bp.route("/requests/<int:request_id>", endpoint="request")
 def show_request(request_id: int):
-    return render_request(request_or_404(request_id))
+    # After a login that followed a timed-out shortlist, the candidates ticked then.
+    chosen = {int(value) for value in kept_values("profile_ids") if value.isdigit()}
+    return render_request(request_or_404(request_id), chosen=chosen)
 
 
 @bp.post("/requests/<int:request_id>/offers")
@@ -93,6 +100,10 @@ def make_offers(request_id: int):
         chosen = [int(value) for value in request.form.getlist("profile_ids")]
     except ValueError:
         abort(400)
+    if wait := over_limit(Action.OFFER):  # each volunteer chosen is mailed
+        flash(wait_message(wait), "error")
+        page, _status = render_request(request_or_404(request_id), chosen=set(chosen))
+        return page, 429, {"Retry-After": str(wait)}
     made = []
 
     def offer():
@@ -103,7 +114,7 @@ def make_offers(request_id: int):
     if created is None:
         for message in form.form_errors:
             flash(str(message), "error")
-        return render_request(request_or_404(request_id), 409)
+        return render_request(request_or_404(request_id), 409, chosen=set(chosen))
     if not created.again:
         flash(
             ngettext(
@@ -122,6 +133,8 @@ def new_request():
     chooser = OrganisationChoiceForm()
     form = RequestForm()
     if request.method == "POST" and chooser.validate() and form.validate_on_submit():
+        if wait := over_limit(Action.REQUEST):  # every coordinator is mailed
+            return too_many(form, "coordinator/requests/new.html", wait, chooser=chooser)
         organisation = db.session.get(Organisation, chooser.organisation_id.data)
         created = create_once(
             form,
@@ -143,13 +156,18 @@ def edit_request(request_id: int):
     form = (
         RequestForm(held_language=record.language_code) if request.method == "POST" else RequestForm.for_request(record)
     )
-    if form.validate_on_submit() and commit_change(
-        form,
-        lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),
-        record=record,
-    ):
-        flash(_("The request is changed; those concerned have been told."), "success")
-        return redirect(url_for("coordinator.request", request_id=record.id))
+    if form.validate_on_submit():
+        if wait := over_limit(Action.REQUEST):  # those asked or confirmed are told by mail
+            return too_many(form, "coordinator/requests/edit.html", wait, record=record)
+        if commit_change(
+            form,
+            lambda: request_service.edit(
+                current_user, record, form.data_for_service(), submitted_version(form), today()
+            ),
+            record=record,
+        ):
+            flash(_("The request is changed; those concerned have been told."), "success")
+            return redirect(url_for("coordinator.request", request_id=record.id))
     return render_template("coordinator/requests/edit.html", form=form, record=record), (400 if form.errors else 200)
 
 
@@ -157,7 +175,10 @@ def edit_request(request_id: int):
 def cancel_request(request_id: int):
     record = request_or_404(request_id)
     back = url_for("coordinator.request", request_id=record.id)
-    if (message := no_longer_possible(record, RequestState.CANCELLED)) is not None:
+    message = no_longer_possible(record, RequestState.CANCELLED)
+    if message is None and not request_service.may_cancel(current_user, record):
+        message = _("The appointment has begun or is over, so the request can no longer be cancelled.")
+    if message is not None:
         flash(message, "error")
         return redirect(back)
     form = CancelRequestForm()
@@ -167,6 +188,7 @@ def cancel_request(request_id: int):
         lambda: request_service.cancel(current_user, record, form.reason.data),
         _("The request is cancelled; volunteers already asked or confirmed have been told."),
         back,
+        limit=Action.REQUEST,
     )
 
 

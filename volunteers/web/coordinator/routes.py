@@ -15,9 +15,6 @@ from ...extensions import db
 from ...jobs import job_states
 from ...models import (
     AuditEvent,
-    CreatedRecord,
-    Invitation,
-    InvitationRole,
     Membership,
     Organisation,
     OrganisationStatus,
@@ -27,15 +24,14 @@ from ...models import (
     VolunteerProfile,
 )
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, accounts, audit, invitations, organisations, second_factor
+from ...services import ServiceError, accounts, audit, organisations, second_factor
 from ...services.rate_limits import Action
 from .. import search as search_terms
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
-from ..once import create_once
-from ..organisation.forms import InviteForm
+from ..organisation.routes import invitations_of, members_of
 from ..pagination import PER_PAGE, page_number
-from ..rate_limit import over_limit, too_many
+from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
 from ..service_errors import commit_or_flash, show_on_form
 from .blueprint import bp
 from .forms import RejectForm
@@ -105,16 +101,11 @@ def organisations_list():
 def render_organisation(
     organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200, note_form=None
 ):
-    members = db.session.scalars(
-        select(Membership)
-        .where(Membership.organisation_id == organisation.id)
-        .options(selectinload(Membership.user))
-        .order_by(Membership.created_at)
-    ).all()
     return render_template(
         "coordinator/organisation.html",
         organisation=organisation,
-        members=members,
+        members=members_of(organisation),
+        invitations=invitations_of(organisation),
         approve_form=ConfirmForm(),
         reject_form=reject_form or RejectForm(),
         **notes_section(organisation, note_form),
@@ -134,6 +125,10 @@ def approve_organisation(organisation_id: int):
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return render_organisation(organisation, status=400)
+    if wait := over_limit(Action.DECISION):  # the organisation is told by mail
+        flash(wait_message(wait), "error")
+        page, _status = render_organisation(organisation)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         organisations.approve(current_user, organisation)
     except ServiceError as error:
@@ -151,6 +146,10 @@ def reject_organisation(organisation_id: int):
     form = RejectForm()
     if not form.validate_on_submit():
         return render_organisation(organisation, form, status=400)
+    if wait := over_limit(Action.DECISION):
+        form.form_errors.append(wait_message(wait))
+        page, _status = render_organisation(organisation, form)
+        return page, 429, {"Retry-After": str(wait)}
     try:
         organisations.reject(current_user, organisation, form.reason.data)
     except ServiceError as error:
@@ -194,6 +193,8 @@ def retry_mail(message_id: int):
     form = ConfirmForm()
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+    elif wait := over_limit(Action.DECISION):
+        too_many_flashed(wait)
     else:
         try:
             retry_failed(message)
@@ -205,45 +206,6 @@ def retry_mail(message_id: int):
             db.session.commit()
             flash(_("The message will be sent again."), "success")
     return redirect(url_for("coordinator.outbox", status="failed"))
-
-
-def _open_invitations():
-    return db.session.scalars(
-        select(Invitation)
-        .where(Invitation.role == InvitationRole.COORDINATOR, Invitation.accepted_at.is_(None))
-        .options(selectinload(Invitation.invited_by))
-        .order_by(Invitation.created_at.desc())
-        .limit(50)
-    ).all()
-
-
-@bp.route("/invitations", methods=["GET", "POST"])
-def invite_coordinator():
-    form = InviteForm(locale=current_user.locale)
-    status = 200
-    if form.validate_on_submit():
-        if wait := over_limit(Action.INVITATION):
-            return too_many(form, "coordinator/invitations.html", wait, invitations=_open_invitations())
-        created = create_once(
-            form,
-            CreatedRecord.INVITATION,
-            lambda: invitations.invite(
-                current_user,
-                role=InvitationRole.COORDINATOR,
-                email=form.email.data,
-                given_name=form.given_name.data,
-                family_name=form.family_name.data,
-                locale=form.locale.data,
-            ),
-        )
-        if created:
-            if not created.again:
-                flash(_("The invitation has been sent."), "success")
-            return redirect(url_for("coordinator.invite_coordinator"))
-        status = 400
-    elif form.is_submitted():
-        status = 400
-    return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), status
 
 
 @bp.route("/accounts", methods=["GET", "POST"])
@@ -289,6 +251,8 @@ def reset_second_factor(user_id: int):
     if user.id == current_user.id or not user.has_second_factor:
         abort(404)
     form = ConfirmForm()
+    if form.validate_on_submit() and (wait := over_limit(Action.DECISION)):  # the person is told by mail
+        return too_many(form, "coordinator/reset_second_factor.html", wait, person=user)
     if form.validate_on_submit() and commit_or_flash(
         lambda: second_factor.reset(current_user, user),
         _("Two-step login of %(name)s is off, and all their sessions have ended.", name=user.full_name),
@@ -329,6 +293,7 @@ def deactivate_account(user_id: int):
         lambda: accounts.set_active(current_user, user, False),
         _("The account is deactivated and all its sessions have ended."),
         back,
+        limit=Action.DECISION,  # offers still open are withdrawn by mail
     )
 
 

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ...labels import label
 from ...models.enums import Area, CertificateKind, CertificateResult, LanguageLevel, VolunteerStatus, WorkKind
 from ..auth.forms import locale_choices
-from ..forms import PrefixedForm, name_field, phone_field
+from ..forms import Form, PrefixedForm, name_field, phone_field
 from ..once import OnceForm
 from ..places import place_choices
 from ..volunteer_forms import _enum_choices, _to_enum, language_choices
@@ -18,7 +17,7 @@ def _any(text=None) -> SelectChoice:
     return SelectChoice("", text or _l("Any"))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(Form):
     """The list's filters: in the query string (no names there: the name search is POSTed)."""
 
     class Meta:
@@ -120,7 +119,7 @@ class CertificateForm(OnceForm):
     )
 
 
-class RejectTrainingForm(FlaskForm):
+class RejectTrainingForm(Form):
     reason = TextAreaField(
         _l("Reason for rejecting"),
         description=_l("The volunteer reads this in a mail."),

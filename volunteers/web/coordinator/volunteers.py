@@ -24,7 +24,7 @@ from ..forms import ConfirmForm
 from ..once import create_once
 from ..pagination import PER_PAGE, page_number
 from ..places import get_place
-from ..rate_limit import over_limit, too_many, too_many_flashed
+from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
 from ..search import current as current_search
 from ..search import remember as remember_search
 from ..service_errors import commit_change, commit_or_flash, show_on_form
@@ -183,15 +183,23 @@ def assignments_of(profile: VolunteerProfile):
     return db.paginate(query, page=page_number("assignments_page"), per_page=ASSIGNMENTS_PER_PAGE, error_out=False)
 
 
-def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
-    day = today()
-    history = db.session.scalars(
+#: Entries of the history of changes per page of the volunteer's record.
+HISTORY_PER_PAGE = 20
+
+
+def history_of(profile: VolunteerProfile):
+    """What was done to the volunteer's account, the newest first, a page at a time."""
+    query = (
         select(AuditEvent)
         .where(AuditEvent.subject_user_id == profile.user_id)
         .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
-        .limit(30)
-    ).all()
+    )
+    return db.paginate(query, page=page_number("history_page"), per_page=HISTORY_PER_PAGE, error_out=False)
+
+
+def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
+    day = today()
     transitions = volunteers.allowed_transitions(current_user, profile)
     status_form = forms.get("status_form") or StatusChangeForm(expected_status=profile.status.value)
     return render_template(
@@ -202,7 +210,7 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         declarations=declaration_states(profile, day),
         certificates=certificates_of(profile),
         status_history=volunteers.status_history(profile),
-        history=history,
+        history=history_of(profile),
         status_form=status_form.offer(transitions),
         exclusions=exclusions_of(profile),
         assignments=assignments_of(profile),
@@ -233,6 +241,13 @@ def change_volunteer_status(profile_id: int):
             show_on_form(form, error)
             return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
         return render_confirmation(_status_confirmation(profile, form), form)
+    if wait := over_limit(Action.DECISION):  # the volunteer is told by mail
+        form.form_errors.append(wait_message(wait))
+        if form.to_status.data is VolunteerStatus.ACTIVE:
+            page, _status = render_volunteer(profile, status_form=form)
+        else:
+            page, _status = render_confirmation(_status_confirmation(profile, form), form)
+        return page, 429, {"Retry-After": str(wait)}
     if not commit_change(
         form,
         lambda: volunteers.change_status(

@@ -1,6 +1,6 @@
 """The area of migrant organisations' staff. Each module adds the pages of one subject."""
 
-from . import details, requests, routes  # noqa: F401  (register the pages)
+from . import details, members, requests, routes  # noqa: F401  (register the pages)
 from .blueprint import bp
 
 __all__ = ["bp"]

@@ -11,7 +11,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
@@ -19,7 +18,7 @@ from ...extensions import db
 from ...models import Organisation
 from ...permissions import membership
 from ...services import organisation_details
-from ..forms import phone_field
+from ..forms import Form, phone_field
 from ..service_errors import commit_change, submitted_version
 from .blueprint import bp
 
@@ -40,7 +39,7 @@ def web_address(form, field) -> None:
         raise ValidationError(_l("Enter a web address like www.example.org."))
 
 
-class DetailsForm(FlaskForm):
+class DetailsForm(Form):
     version = HiddenField()
     street = StringField(
         _l("Street and number"),

@@ -13,9 +13,11 @@ from ...models import CreatedRecord, Offer, Organisation, SupportRequest
 from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests, membership
 from ...services import requests as request_service
+from ...services.rate_limits import Action
 from ..confirm import confirm_then, no_longer_possible
 from ..once import create_once
 from ..pagination import PER_PAGE, page_number
+from ..rate_limit import over_limit, too_many
 from ..request_forms import CancelRequestForm, RequestForm
 from ..request_views import cancel_confirmation, describe, history_of, request_or_404
 from ..service_errors import commit_change, submitted_version
@@ -43,19 +45,20 @@ def new_request(organisation_id: int):
         flash(_("Requests can be submitted once the centre has approved the organisation."), "error")
         return redirect(url_for("organisation.detail", organisation_id=organisation.id))
     form = RequestForm()
-    if form.validate_on_submit() and (
-        created := create_once(
+    template = "organisation/request_form.html"
+    if form.validate_on_submit():
+        if wait := over_limit(Action.REQUEST):  # every coordinator is mailed
+            return too_many(form, template, wait, organisation=organisation, record=None)
+        created = create_once(
             form,
             CreatedRecord.REQUEST,
             lambda: request_service.submit(current_user, organisation, form.data_for_service(), today()),
         )
-    ):
-        if not created.again:
-            flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
-        return redirect(url_for("organisation.request", request_id=created.record_id))
-    return render_template("organisation/request_form.html", form=form, organisation=organisation, record=None), (
-        400 if form.errors else 200
-    )
+        if created:
+            if not created.again:
+                flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
+            return redirect(url_for("organisation.request", request_id=created.record_id))
+    return render_template(template, form=form, organisation=organisation, record=None), (400 if form.errors else 200)
 
 
 def _accepted(record: SupportRequest) -> list[Offer]:
@@ -83,13 +86,19 @@ def edit_request(request_id: int):
     form = (
         RequestForm(held_language=record.language_code) if request.method == "POST" else RequestForm.for_request(record)
     )
-    if form.validate_on_submit() and commit_change(
-        form,
-        lambda: request_service.edit(current_user, record, form.data_for_service(), submitted_version(form), today()),
-        record=record,
-    ):
-        flash(_("The request is changed."), "success")
-        return redirect(url_for("organisation.request", request_id=record.id))
+    if form.validate_on_submit():
+        if wait := over_limit(Action.REQUEST):  # volunteers already asked are told by mail
+            organisation = record.organisation
+            return too_many(form, "organisation/request_form.html", wait, organisation=organisation, record=record)
+        if commit_change(
+            form,
+            lambda: request_service.edit(
+                current_user, record, form.data_for_service(), submitted_version(form), today()
+            ),
+            record=record,
+        ):
+            flash(_("The request is changed."), "success")
+            return redirect(url_for("organisation.request", request_id=record.id))
     return render_template(
         "organisation/request_form.html", form=form, organisation=record.organisation, record=record
     ), (400 if form.errors else 200)
@@ -99,7 +108,10 @@ def edit_request(request_id: int):
 def cancel_request(request_id: int):
     record = request_or_404(request_id)
     back = url_for("organisation.request", request_id=record.id)
-    if (message := no_longer_possible(record, RequestState.CANCELLED)) is not None:
+    message = no_longer_possible(record, RequestState.CANCELLED)
+    if message is None and not request_service.may_cancel(current_user, record):
+        message = _("The appointment has begun or is over, so the request can no longer be cancelled.")
+    if message is not None:
         flash(message, "error")
         return redirect(back)
     form = CancelRequestForm()
@@ -109,4 +121,5 @@ def cancel_request(request_id: int):
         lambda: request_service.cancel(current_user, record, form.reason.data),
         _("The request is cancelled; volunteers already asked or confirmed have been told."),
         back,
+        limit=Action.REQUEST,
     )

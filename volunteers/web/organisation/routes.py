@@ -11,15 +11,16 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...models import CreatedRecord, InvitationRole, Membership, Organisation
 from ...permissions import can_manage_members, can_submit_requests, membership
-from ...services import invitations
+from ...services import invitations, memberships
 from ...services.rate_limits import Action
 from ..once import create_once
+from ..pagination import page_number
 from ..rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import MemberInviteForm
 
 
-def _own_organisation(organisation_id: int) -> Organisation:
+def own_organisation(organisation_id: int) -> Organisation:
     """The organisation if the current user belongs to it; 404 otherwise (no hint it exists)."""
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None or membership(current_user, organisation) is None:
@@ -39,35 +40,55 @@ def home():
     return render_template("organisation/home.html", memberships=items)
 
 
-def _render_detail(organisation: Organisation, form: MemberInviteForm | None = None, status: int = 200):
-    members = db.session.scalars(
+#: Members and open invitations per page of the organisation's page.
+MEMBERS_PER_PAGE = 20
+INVITATIONS_PER_PAGE = 10
+
+
+def members_of(organisation: Organisation):
+    """A page of the organisation's members, the longest-standing first."""
+    query = (
         select(Membership)
         .where(Membership.organisation_id == organisation.id)
         .options(selectinload(Membership.user))
-        .order_by(Membership.created_at)
-    ).all()
+        .order_by(Membership.created_at, Membership.id)
+    )
+    return db.paginate(query, page=page_number("members_page"), per_page=MEMBERS_PER_PAGE, error_out=False)
+
+
+def invitations_of(organisation: Organisation):
+    """A page of the organisation's invitations whose link still works."""
+    query = invitations.open_invitations(role=InvitationRole.ORGANISATION, organisation=organisation)
+    return db.paginate(query, page=page_number("invitations_page"), per_page=INVITATIONS_PER_PAGE, error_out=False)
+
+
+def _render_detail(organisation: Organisation, form: MemberInviteForm | None = None, status: int = 200):
     may_invite = can_manage_members(current_user, organisation)
     if form is None and may_invite:
         form = MemberInviteForm(locale=current_user.locale)
+    may_manage = memberships.may_manage(current_user, organisation)
     return render_template(
         "organisation/detail.html",
         organisation=organisation,
-        members=members,
+        members=members_of(organisation),
+        invitations=invitations_of(organisation) if may_manage else None,
         may_invite=may_invite,
+        may_manage=may_manage,
+        admin_count=memberships.admin_count(organisation) if may_manage else 0,
         may_submit=can_submit_requests(current_user, organisation),
-        may_edit_details=bool(item := membership(current_user, organisation)) and item.is_admin,
+        may_edit_details=may_manage,
         form=form,
     ), status
 
 
 @bp.route("/<int:organisation_id>")
 def detail(organisation_id: int):
-    return _render_detail(_own_organisation(organisation_id))
+    return _render_detail(own_organisation(organisation_id))
 
 
 @bp.post("/<int:organisation_id>/invite")
 def invite(organisation_id: int):
-    organisation = _own_organisation(organisation_id)
+    organisation = own_organisation(organisation_id)
     if not can_manage_members(current_user, organisation):
         abort(403)
     form = MemberInviteForm()
@@ -95,4 +116,4 @@ def invite(organisation_id: int):
         if not created.again:
             flash(_("The invitation has been sent."), "success")
         return redirect(url_for("organisation.detail", organisation_id=organisation.id))
-    return _render_detail(_own_organisation(organisation_id), form, status=400)
+    return _render_detail(own_organisation(organisation_id), form, status=400)

@@ -15,38 +15,52 @@ from ...models import Offer, SupportRequest
 from ...models.enums import OfferState
 from ...notifications.requests import appointment
 from ...services import offers
+from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..forms import ConfirmForm
+from ..pagination import page_number
+from ..rate_limit import over_limit, too_many_flashed
 from ..service_errors import commit_or_flash
 from .blueprint import bp
 from .routes import own_profile
 
+#: Past assignments per page.
+PAST_PER_PAGE = 10
 
-def _own_offers(profile_id: int) -> list[Offer]:
-    return list(
-        db.session.scalars(
-            select(Offer)
-            .join(SupportRequest, Offer.request_id == SupportRequest.id)
-            .where(Offer.profile_id == profile_id)
-            .options(
-                selectinload(Offer.request).selectinload(SupportRequest.language),
-                selectinload(Offer.request).selectinload(SupportRequest.place),
-            )
-            .order_by(SupportRequest.starts_at)
+
+def _own_offers(profile_id: int, *conditions):
+    return (
+        select(Offer)
+        .join(SupportRequest, Offer.request_id == SupportRequest.id)
+        .where(Offer.profile_id == profile_id, *conditions)
+        .options(
+            selectinload(Offer.request).selectinload(SupportRequest.language),
+            selectinload(Offer.request).selectinload(SupportRequest.place),
         )
     )
 
 
 @bp.route("/assignments")
 def assignments():
+    """Offers to answer and confirmed assignments ahead (both few at any time), and the past
+    ones a page at a time, the latest first."""
     profile = own_profile()
     now = utcnow()
-    mine = _own_offers(profile.id)
+    accepted = Offer.state == OfferState.ACCEPTED
+    past = _own_offers(profile.id, accepted, SupportRequest.starts_at <= now).order_by(
+        SupportRequest.starts_at.desc(), Offer.id.desc()
+    )
     return render_template(
         "volunteer/assignments.html",
-        open_offers=[o for o in mine if o.state is OfferState.OFFERED and o.expires_at > now],
-        upcoming=[o for o in mine if o.state is OfferState.ACCEPTED and o.request.starts_at > now],
-        past=[o for o in mine if o.state is OfferState.ACCEPTED and o.request.starts_at <= now][-10:],
+        open_offers=db.session.scalars(
+            _own_offers(profile.id, Offer.state == OfferState.OFFERED, Offer.expires_at > now).order_by(
+                SupportRequest.starts_at
+            )
+        ).all(),
+        upcoming=db.session.scalars(
+            _own_offers(profile.id, accepted, SupportRequest.starts_at > now).order_by(SupportRequest.starts_at)
+        ).all(),
+        past=db.paginate(past, page=page_number("past_page"), per_page=PAST_PER_PAGE, error_out=False),
         form=ConfirmForm(),
     )
 
@@ -70,6 +84,9 @@ def accept_offer(offer_id: int):
     offer = _own_offer_or_404(offer_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
+        return redirect(url_for("volunteer.assignments"))
+    if wait := over_limit(Action.ANSWER):
+        too_many_flashed(wait)
         return redirect(url_for("volunteer.assignments"))
     commit_or_flash(
         lambda: offers.answer_in_portal(current_user, offer, accept=True),
@@ -142,4 +159,5 @@ def cancel_assignment(offer_id: int):
         lambda: offers.cancel_by_volunteer(current_user, offer, form.reason.data),
         _("You have cancelled. The centre and the organisation have been told. Thank you for letting us know."),
         url_for("volunteer.assignments"),
+        limit=Action.ANSWER,
     )

@@ -1,5 +1,5 @@
-"""The volunteer edits their profile, availability and absences, changes their address, and
-may pause."""
+"""The volunteer edits their profile, availability and absences, and may pause. (The address
+is changed on "Login and security", as for everyone: web/auth/account.py.)"""
 
 from __future__ import annotations
 
@@ -9,20 +9,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...clock import today
-from ...extensions import db
 from ...formatting import format_date
 from ...models import CreatedRecord
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, accounts, offers, volunteers
+from ...services import offers, volunteers
 from ...services.rate_limits import Action
 from ..confirm import Confirmation, confirm_then
 from ..forms import ConfirmForm
 from ..once import create_once
 from ..rate_limit import over_limit, wait_message
-from ..service_errors import commit_change, show_on_form, submitted_version
+from ..service_errors import commit_change, submitted_version
 from ..volunteer_forms import (
     AbsenceForm,
-    EmailChangeForm,
     ProfileForm,
     StatusForm,
     availability_form,
@@ -83,36 +81,7 @@ def profile():
     if form.validate_on_submit() and save_profile(current_user, record, form):
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("volunteer.home"))
-    return render_template(
-        "volunteer/profile.html", form=form, profile=record, email_form=EmailChangeForm(), own=True
-    ), (400 if form.errors else 200)
-
-
-def _email_form_again(record, form: EmailChangeForm, status: int, headers=None):
-    form.current_password.data = ""
-    page = render_template(
-        "volunteer/profile.html", form=ProfileForm.for_profile(record), profile=record, email_form=form, own=True
-    )
-    return page, status, headers or {}
-
-
-@bp.post("/email")
-def change_email():
-    record = own_profile()
-    form = EmailChangeForm()
-    if form.validate_on_submit():
-        if wait := over_limit(Action.PASSWORD_CHECK):
-            form.form_errors.append(wait_message(wait))
-            return _email_form_again(record, form, 429, {"Retry-After": str(wait)})
-        try:
-            accounts.request_email_change(current_user, form.new_email.data, form.current_password.data)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            db.session.commit()
-            flash(_("We have sent a link to the new address. Your address changes once you open it."), "success")
-            return redirect(url_for("volunteer.profile"))
-    return _email_form_again(record, form, 400)
+    return render_template("volunteer/profile.html", form=form, profile=record, own=True), (400 if form.errors else 200)
 
 
 def _availability_page(record, form, absence_form, status=200):
@@ -190,6 +159,9 @@ def pause():
     form = StatusForm(to_status=VolunteerStatus.PAUSED.value, expected_status=record.status.value)
     if form.validate_on_submit():
         expected = VolunteerStatus(form.expected_status.data) if form.expected_status.data in _STATUS_VALUES else None
+        if wait := over_limit(Action.ANSWER):  # offers still open are withdrawn by mail
+            form.form_errors.append(wait_message(wait))
+            return _pause_page(record, form, 429, {"Retry-After": str(wait)})
         if commit_change(
             form,
             lambda: volunteers.change_status(
@@ -201,8 +173,13 @@ def pause():
                 "success",
             )
             return redirect(url_for("volunteer.home"))
+    return _pause_page(record, form)
+
+
+def _pause_page(record, form: StatusForm, status: int = 200, headers=None):
     may_pause = VolunteerStatus.PAUSED in volunteers.allowed_transitions(current_user, record)
     waiting, confirmed = offers.open_counts(record)
-    return render_template(
+    page = render_template(
         "volunteer/pause.html", form=form, profile=record, may_pause=may_pause, waiting=waiting, confirmed=confirmed
     )
+    return page, status, headers or {}

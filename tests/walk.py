@@ -168,6 +168,7 @@ def real_values(world: World) -> dict[str, list]:
         Absence,
         Declaration,
         Exclusion,
+        Invitation,
         Language,
         Offer,
         Organisation,
@@ -193,6 +194,7 @@ def real_values(world: World) -> dict[str, list]:
         "exclusion_id": _ids(Exclusion),
         "absence_id": _ids(Absence),
         "import_id": _ids(VolunteerImport),
+        "invitation_id": _ids(Invitation),
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

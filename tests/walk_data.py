@@ -24,6 +24,7 @@ from volunteers.demo import DEMO_PASSWORD, seed_demo
 from volunteers.demo_requests import _offer
 from volunteers.extensions import db
 from volunteers.models import (
+    Membership,
     Organisation,
     OutboxMessage,
     Place,
@@ -43,6 +44,7 @@ from volunteers.services import (
     exclusions,
     invitations,
     languages,
+    memberships,
     notes,
     offers,
     organisation_details,
@@ -327,7 +329,8 @@ def _requests(world: World, miriam: User, locale: str) -> None:
 
 
 def _organisations(miriam: User, locale: str) -> None:
-    """One organisation registers and is rejected, another is approved; invitations."""
+    """One organisation registers and is rejected, another is approved; invitations; a member
+    removed."""
     accounts.register_organisation(
         organisation_name="Kurdischer Kulturverein Kaufungen",
         place=_place("Kaufungen"),
@@ -359,6 +362,11 @@ def _organisations(miriam: User, locale: str) -> None:
         family_name="Tesfaye",
         locale=locale,
     )
+    leaving = factories.user(email=f"filmon.kidane@{DOMAIN}", given_name="Filmon", family_name="Kidane", locale=locale)
+    eritrean = _organisation("Eritreische Gemeinde Nordhessen e.V.")
+    db.session.add(Membership(user=leaving, organisation=eritrean))
+    db.session.flush()
+    memberships.remove(selam, leaving.memberships[0])  # Filmon hears of it
     db.session.commit()
 
 

@@ -78,7 +78,10 @@ def remove_member(organisation_id: int, user_id: int):
             else _(
                 "%(name)s can no longer see the organisation or its requests, nor submit requests for it.", name=name
             ),
-            _("Support requests %(name)s submitted stay with the organisation; the contact person gets their mails.")
+            _(
+                "Support requests %(name)s submitted stay with the organisation; the contact person gets their mails.",
+                name=name,
+            )
             if not yourself
             else _("Support requests you submitted stay with the organisation; the contact person gets their mails."),
             _("To add the person again, an administrator invites them again."),

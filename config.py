@@ -77,7 +77,7 @@ class Config:
     # A CSRF token lives as long as the session: long forms must not be lost.
     WTF_CSRF_TIME_LIMIT = None
     # Files are limited per field (proofs 5 MB, imports 2 MB) and cut while they arrive
-    # (web/uploads.py); the request limit sits far above, so that a too-large photo or scan is
+    # (web/files/uploads.py); the request limit sits far above, so that a too-large photo or scan is
     # an error at its field with the rest of the form kept, not a bare 413.
     MAX_CONTENT_LENGTH = _env_int("MAX_CONTENT_LENGTH", 64 * 1024 * 1024)
 
@@ -86,7 +86,7 @@ class Config:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
-    # How long a login lasts (volunteers/web/sessions.py): ended after so many minutes without
+    # How long a login lasts (volunteers/web/security/sessions.py): ended after so many minutes without
     # a request, and so many hours after the password was entered, whatever happens; shorter
     # for coordinators, who see health-related data. "Stay logged in" skips the inactivity
     # timeout for volunteers and organisation staff, never the lifetime.

@@ -92,9 +92,9 @@ def _init_login(app: Flask) -> None:
             return None
         from flask import session
 
-        from .web.sessions import AUTHENTICATED_AT
+        from .web.security.sessions import AUTHENTICATED_AT
 
-        # Only a session begun by web/sessions.py (it knows when the login happened): this
+        # Only a session begun by web/security/sessions.py (it knows when the login happened): this
         # also refuses Flask-Login's remember-me cookie, which carries no login time.
         if AUTHENTICATED_AT not in session:
             return None
@@ -107,19 +107,19 @@ def _init_login(app: Flask) -> None:
 def _init_web(app: Flask) -> None:
     from flask_wtf.csrf import CSRFError
 
-    from .web import templating
-    from .web.access import enforce_access
     from .web.auth import bp as auth_bp
     from .web.auth.second_factor import enforce_second_factor
     from .web.coordinator import bp as coordinator_bp
-    from .web.csrf import handle_csrf_error
-    from .web.errors import register_error_pages
-    from .web.kept_forms import restore as restore_kept_form
+    from .web.edge.errors import register_error_pages
+    from .web.edge.kept_forms import restore as restore_kept_form
+    from .web.files.uploads import UploadRequest
     from .web.organisation import bp as organisation_bp
+    from .web.pages import templating
     from .web.public.routes import bp as public_bp
-    from .web.security import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
-    from .web.sessions import enforce_limits
-    from .web.uploads import UploadRequest
+    from .web.security.access import enforce_access
+    from .web.security.csrf import handle_csrf_error
+    from .web.security.headers import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy
+    from .web.security.sessions import enforce_limits
     from .web.volunteer import bp as volunteer_bp
 
     app.request_class = UploadRequest

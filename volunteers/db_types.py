@@ -74,8 +74,8 @@ def _begins_with_write_lock() -> bool:
     from flask import current_app, g, has_request_context, request
 
     if has_request_context() and request.method in _READ_ONLY_METHODS:
-        # An audited download writes its audit entry during a GET (web/downloads.py); a page
-        # takes the entries kept over a login timeout (web/kept_forms.py).
+        # An audited download writes its audit entry during a GET (web/files/downloads.py); a page
+        # takes the entries kept over a login timeout (web/edge/kept_forms.py).
         view = current_app.view_functions.get(request.endpoint or "")
         return bool(getattr(view, "writes_on_get", False) or g.get("writes_on_get", False))
     return sqlite_write_intent.get()

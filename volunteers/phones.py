@@ -1,7 +1,7 @@
 """Phone numbers: checked with `phonenumbers` (Google's libphonenumber data), stored in one
 form, E.164 ("+495611234567"), and shown as people write them: German numbers nationally
 ("0561 1234567"), others internationally ("+43 1 234567"). A number without a country code
-is read as German. Pure functions; the form field in web/forms.py and the services use them.
+is read as German. Pure functions; the form field in web/pages/forms.py and the services use them.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from werkzeug.routing import AnyConverter, IntegerConverter, Rule
 
 from tests import factories
 from volunteers.models import OrganisationStatus
-from volunteers.web.access import PUBLIC_ENDPOINTS
+from volunteers.web.security.access import PUBLIC_ENDPOINTS
 
 
 def _sample_url(app, rule: Rule) -> str:

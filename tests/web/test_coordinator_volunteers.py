@@ -391,8 +391,8 @@ def test_an_unreadable_version_counts_as_outdated(ctx, client, login):
 def test_a_change_saved_meanwhile_by_someone_else_is_a_message_not_a_500(ctx, app):
     """The record's version moves on between reading it and saving it (another coordinator
     saved in between): the save is refused with a message, nothing is overwritten."""
-    from volunteers.web.service_errors import commit_change
-    from volunteers.web.volunteer_forms import availability_form
+    from volunteers.web.edge.service_errors import commit_change
+    from volunteers.web.volunteer.forms import availability_form
 
     profile_id = factories.volunteer().profile.id
     with app.test_request_context(method="POST"):

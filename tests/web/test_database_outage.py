@@ -20,7 +20,7 @@ from tests import factories
 from tests.conftest import IsolatedClient, csrf_token
 from volunteers import create_app
 from volunteers.extensions import db
-from volunteers.web.security import CONTENT_SECURITY_POLICY
+from volunteers.web.security.headers import CONTENT_SECURITY_POLICY
 
 
 def _copy_sqlite(source_url: str, directory) -> str:

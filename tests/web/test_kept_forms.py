@@ -223,7 +223,7 @@ def test_every_form_of_the_app_can_be_given_back(app):
     app has imported every form module)."""
     from flask_wtf import FlaskForm
 
-    from volunteers.web.forms import Form
+    from volunteers.web.pages.forms import Form
 
     def subclasses(cls):
         for sub in cls.__subclasses__():

@@ -50,7 +50,7 @@ def test_500_is_a_page_without_traceback_and_with_headers(database_url, tmp_path
 
     app.register_blueprint(broken)
     # The test route is public only for this throwaway app.
-    from volunteers.web import access
+    from volunteers.web.security import access
 
     original = access.PUBLIC_ENDPOINTS
     access.PUBLIC_ENDPOINTS = original | {"broken.boom"}

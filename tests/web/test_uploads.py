@@ -14,7 +14,7 @@ from tests.conftest import csrf_token, form_tokens
 from volunteers.clock import today
 from volunteers.extensions import db
 from volunteers.models import Qualification, VolunteerImport
-from volunteers.web.security import CONTENT_SECURITY_POLICY
+from volunteers.web.security.headers import CONTENT_SECURITY_POLICY
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 #: Larger than the request limit was before (16 MB): a photo of a certificate can be.

@@ -11,8 +11,8 @@ from flask_login import current_user
 from ...extensions import db
 from ...services import ServiceError, accounts, second_factor
 from ...services.rate_limits import Action
-from ..rate_limit import over_limit, wait_message
-from ..service_errors import show_on_form
+from ..edge.service_errors import show_on_form
+from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import EmailChangeForm, PasswordConfirmForm
 

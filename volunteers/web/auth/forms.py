@@ -6,9 +6,9 @@ from wtforms import BooleanField, HiddenField, PasswordField, RadioField, Select
 from wtforms.validators import DataRequired, Length
 
 from ...i18n import language_name, supported_locales
-from ..forms import Form, PrefixedForm, email_field, name_field, new_password_fields
-from ..once import OnceForm
-from ..places import place_choices
+from ..edge.once import OnceForm
+from ..pages.forms import Form, PrefixedForm, email_field, name_field, new_password_fields
+from ..pages.places import place_choices
 
 
 def locale_choices() -> list[SelectChoice]:

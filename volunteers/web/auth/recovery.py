@@ -11,9 +11,9 @@ from ...extensions import db
 from ...models import TokenPurpose, User
 from ...services import accounts, auth, throttle, tokens
 from ...services.rate_limits import Action
-from .. import sessions
-from ..forms import ConfirmForm
-from ..rate_limit import over_limit, replayed, too_many
+from ..pages.forms import ConfirmForm
+from ..security import sessions
+from ..security.rate_limit import over_limit, replayed, too_many
 from .blueprint import bp
 from .forms import ForgotPasswordForm
 

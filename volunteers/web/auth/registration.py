@@ -12,10 +12,10 @@ from ...extensions import db
 from ...models import CreatedRecord, TokenPurpose
 from ...services import ServiceError, accounts, organisations, tokens
 from ...services.rate_limits import Action
-from ..forms import ConfirmForm
-from ..once import create_once
-from ..places import get_place
-from ..rate_limit import over_limit, too_many
+from ..edge.once import create_once
+from ..pages.forms import ConfirmForm
+from ..pages.places import get_place
+from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp, go_home
 from .forms import BecomeVolunteerForm, OrganisationFields, OrganisationRegistrationForm, VolunteerRegistrationForm
 

@@ -13,10 +13,10 @@ from ...permissions import home_endpoint
 from ...services import ServiceError, accounts, auth, invitations, throttle, tokens
 from ...services.auth import LoginResult
 from ...services.rate_limits import Action
-from .. import sessions
-from ..forms import ConfirmForm
-from ..rate_limit import over_limit, replayed, too_many
-from ..service_errors import commit_or_flash, show_on_form
+from ..edge.service_errors import commit_or_flash, show_on_form
+from ..pages.forms import ConfirmForm
+from ..security import sessions
+from ..security.rate_limit import over_limit, replayed, too_many
 from .blueprint import bp, go_home
 from .forms import (
     ChangePasswordForm,

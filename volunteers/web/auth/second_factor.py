@@ -19,9 +19,9 @@ from ...permissions import home_endpoint
 from ...services import ServiceError, auth, second_factor, throttle
 from ...services.auth import LoginResult
 from ...services.rate_limits import Action
-from .. import sessions
-from ..rate_limit import over_limit, wait_message
-from ..service_errors import show_on_form
+from ..edge.service_errors import show_on_form
+from ..security import sessions
+from ..security.rate_limit import over_limit, wait_message
 from .account import security_page
 from .blueprint import bp
 from .forms import PasswordConfirmForm, SecondFactorCodeForm, SecondFactorSetupForm

@@ -19,10 +19,10 @@ from ...models import CreatedRecord, QualificationType
 from ...models.enums import Area, LanguageLevel, QualificationArea, WorkKind
 from ...services import ServiceError
 from ...services import catalogue as catalogue_service
-from ..once import create_once
-from ..service_errors import show_on_form
+from ..edge.once import create_once
+from ..edge.service_errors import show_on_form
 from .blueprint import bp
-from .catalogue_forms import DeclarationVersionForm, QualificationTypeForm, RequirementForm
+from .forms.catalogue import DeclarationVersionForm, QualificationTypeForm, RequirementForm
 
 #: How far ahead a new declaration text takes effect unless the coordinator says otherwise.
 DEFAULT_NOTICE_DAYS = 30

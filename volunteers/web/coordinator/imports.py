@@ -15,10 +15,10 @@ from ...extensions import db
 from ...models import Language, Place, VolunteerImport
 from ...services import ServiceError, spreadsheets
 from ...services import volunteer_import as importer
-from ..downloads import spreadsheet_download
-from ..service_errors import show_on_form
+from ..edge.service_errors import show_on_form
+from ..files.downloads import spreadsheet_download
 from .blueprint import bp
-from .import_forms import ImportConfirmForm, ImportUploadForm
+from .forms.imports import ImportConfirmForm, ImportUploadForm
 
 #: Where a finished import leads: the list of volunteers, while that page is being built the overview.
 VOLUNTEERS_ENDPOINT = "coordinator.volunteers"

@@ -11,11 +11,11 @@ from ...extensions import db
 from ...models import CreatedRecord, Invitation, InvitationRole
 from ...services import invitations
 from ...services.rate_limits import Action
-from ..once import create_once
+from ..edge.once import create_once
 from ..organisation.forms import InviteForm
 from ..organisation.members import revoke_confirmed
-from ..pagination import page_number
-from ..rate_limit import over_limit, too_many
+from ..pages.pagination import page_number
+from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 
 INVITATIONS_PER_PAGE = 20

@@ -15,9 +15,9 @@ from wtforms.validators import DataRequired, Length, Optional
 from ...extensions import db
 from ...models import Language
 from ...services import languages
-from ..forms import ConfirmForm, Form
-from ..pagination import page_number
-from ..service_errors import commit_change, commit_or_flash
+from ..edge.service_errors import commit_change, commit_or_flash
+from ..pages.forms import ConfirmForm, Form
+from ..pages.pagination import page_number
 from .blueprint import bp
 
 LANGUAGES_PER_PAGE = 50

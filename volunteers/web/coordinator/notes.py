@@ -13,9 +13,9 @@ from wtforms.validators import DataRequired, Length
 from ...extensions import db
 from ...models import NoteKind, Organisation
 from ...services import notes
-from ..forms import ConfirmForm, PrefixedForm
-from ..pagination import page_number
-from ..service_errors import commit_change, commit_or_flash, submitted_version
+from ..edge.service_errors import commit_change, commit_or_flash, submitted_version
+from ..pages.forms import ConfirmForm, PrefixedForm
+from ..pages.pagination import page_number
 from .blueprint import bp
 
 NOTES_PER_PAGE = 10
@@ -100,7 +100,7 @@ def add_organisation_note(organisation_id: int):
 
 @bp.post("/requests/<int:request_id>/notes", endpoint="add_request_note")
 def add_request_note(request_id: int):
-    from ..request_views import request_or_404
+    from ..requests.views import request_or_404
     from .requests import render_request
 
     record = request_or_404(request_id)

@@ -1,5 +1,5 @@
 """Offers on the coordinators' request page: answers given by phone, and withdrawing. Saying
-yes takes one tap; declining, cancelling and withdrawing ask first (see web/confirm.py)."""
+yes takes one tap; declining, cancelling and withdrawing ask first (see web/edge/confirm.py)."""
 
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ from ...models import Offer, VolunteerProfile
 from ...models.enums import OfferState
 from ...services import offers
 from ...services.rate_limits import Action
-from ..confirm import Confirmation, confirm_then, no_longer_possible, reason_form
-from ..forms import ConfirmForm
-from ..rate_limit import over_limit, too_many_flashed
-from ..service_errors import commit_or_flash
+from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
+from ..edge.service_errors import commit_or_flash
+from ..pages.forms import ConfirmForm
+from ..security.rate_limit import over_limit, too_many_flashed
 from ..volunteer.assignments import appointment_facts
 from .blueprint import bp
 

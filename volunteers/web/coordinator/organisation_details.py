@@ -13,7 +13,7 @@ from ...extensions import db
 from ...models import Organisation
 from ...services import organisation_details
 from ..organisation.details import DetailsForm, save_details
-from ..pagination import page_number
+from ..pages.pagination import page_number
 from .blueprint import bp
 
 CHANGES_PER_PAGE = 10

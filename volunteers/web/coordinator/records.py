@@ -15,17 +15,17 @@ from ...models import CreatedRecord, Qualification, VolunteerProfile
 from ...models.enums import QualificationStatus
 from ...services import expiry, onboarding, qualifications
 from ...services.rate_limits import Action
-from ..confirm import Confirmation, confirm_then, reason_form, training_facts
-from ..downloads import audited_download, send_proof
-from ..forms import ConfirmForm
-from ..once import create_once
-from ..pagination import PER_PAGE, ListPage, page_number
-from ..rate_limit import over_limit, too_many_flashed
-from ..service_errors import commit_or_flash
+from ..edge.confirm import Confirmation, confirm_then, reason_form, training_facts
+from ..edge.once import create_once
+from ..edge.service_errors import commit_or_flash
+from ..files.downloads import audited_download, send_proof
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import PER_PAGE, ListPage, page_number
+from ..security.rate_limit import over_limit, too_many_flashed
+from ..volunteer.forms import TrainingForm
 from ..volunteer.trainings import read_training_form
-from ..volunteer_forms import TrainingForm
 from .blueprint import bp
-from .volunteer_forms import CertificateForm, RejectTrainingForm
+from .forms.volunteers import CertificateForm, RejectTrainingForm
 from .volunteers import volunteer_or_404
 
 

@@ -22,17 +22,17 @@ from ...services import requests as request_service
 from ...services.candidates import near_misses, rank
 from ...services.rate_limits import Action
 from ...services.work_queue import request_condition
-from ..confirm import Confirmation, confirm_then, no_longer_possible
-from ..forms import ConfirmForm
-from ..kept_forms import kept_values
-from ..once import create_once
-from ..pagination import PER_PAGE, page_number
-from ..rate_limit import over_limit, too_many, wait_message
-from ..request_forms import CancelRequestForm, OfferForm, RequestForm
-from ..request_views import cancel_confirmation, describe, history_of, last_moves, request_or_404
-from ..service_errors import commit_change, submitted_version
+from ..edge.confirm import Confirmation, confirm_then, no_longer_possible
+from ..edge.kept_forms import kept_values
+from ..edge.once import create_once
+from ..edge.service_errors import commit_change, submitted_version
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import PER_PAGE, page_number
+from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
+from ..requests.views import cancel_confirmation, describe, history_of, last_moves, request_or_404
+from ..security.rate_limit import over_limit, too_many, wait_message
 from .blueprint import bp
-from .exclusion_forms import ExclusionForm, OrganisationChoiceForm
+from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
 from .notes import notes_section
 from .work_queue import BOARD_FILTERS, board_filter
 

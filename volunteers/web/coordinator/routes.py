@@ -26,13 +26,13 @@ from ...models import (
 from ...notifications.worker import outbox_health, retry_failed
 from ...services import ServiceError, accounts, audit, organisations, second_factor
 from ...services.rate_limits import Action
-from .. import search as search_terms
-from ..confirm import Confirmation, confirm_then
-from ..forms import ConfirmForm
+from ..edge.confirm import Confirmation, confirm_then
+from ..edge.service_errors import commit_or_flash, show_on_form
 from ..organisation.routes import invitations_of, members_of
-from ..pagination import PER_PAGE, page_number
-from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
-from ..service_errors import commit_or_flash, show_on_form
+from ..pages import search as search_terms
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import PER_PAGE, page_number
+from ..security.rate_limit import over_limit, too_many, too_many_flashed, wait_message
 from .blueprint import bp
 from .forms import RejectForm
 from .notes import notes_section

@@ -18,23 +18,23 @@ from ...models.enums import VolunteerStatus
 from ...services import ServiceError, eligibility, invitations, offers, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ...services.rate_limits import Action
-from ..confirm import Confirmation, render_confirmation
-from ..downloads import audited_download, spreadsheet_download
-from ..forms import ConfirmForm
-from ..once import create_once
-from ..pagination import PER_PAGE, page_number
-from ..places import get_place
-from ..rate_limit import over_limit, too_many, too_many_flashed, wait_message
-from ..search import current as current_search
-from ..search import remember as remember_search
-from ..service_errors import commit_change, commit_or_flash, show_on_form
+from ..edge.confirm import Confirmation, render_confirmation
+from ..edge.once import create_once
+from ..edge.service_errors import commit_change, commit_or_flash, show_on_form
+from ..files.downloads import audited_download, spreadsheet_download
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import PER_PAGE, page_number
+from ..pages.places import get_place
+from ..pages.search import current as current_search
+from ..pages.search import remember as remember_search
+from ..security.rate_limit import over_limit, too_many, too_many_flashed, wait_message
+from ..volunteer.forms import AvailabilityForm, ProfileForm, availability_form
 from ..volunteer.profile import held, save_availability, save_profile
 from ..volunteer.routes import trainings_of
-from ..volunteer_forms import AvailabilityForm, ProfileForm, availability_form
 from .blueprint import bp
-from .exclusion_forms import ExclusionForm
+from .forms.exclusions import ExclusionForm
+from .forms.volunteers import CertificateForm, FilterForm, NewVolunteerForm, StatusChangeForm
 from .notes import notes_section
-from .volunteer_forms import CertificateForm, FilterForm, NewVolunteerForm, StatusChangeForm
 
 
 def volunteer_or_404(profile_id: int) -> VolunteerProfile:

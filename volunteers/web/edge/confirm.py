@@ -14,11 +14,11 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ..labels import label
-from ..services.rate_limits import Action
-from ..services.transitions import find
-from .forms import Form
-from .rate_limit import over_limit, wait_message
+from ...labels import label
+from ...services.rate_limits import Action
+from ...services.transitions import find
+from ..pages.forms import Form
+from ..security.rate_limit import over_limit, wait_message
 from .service_errors import commit_change
 
 
@@ -68,7 +68,7 @@ def training_facts(training) -> list[tuple[object, object]]:
     from flask_babel import get_locale
     from flask_babel import gettext as _
 
-    from ..formatting import format_date
+    from ...formatting import format_date
 
     name = training.type.name(str(get_locale())) if training.type else training.other_description
     return [

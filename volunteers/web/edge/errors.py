@@ -17,7 +17,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from ..extensions import db, login_manager
+from ...extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 

@@ -1,8 +1,8 @@
-"""A form sent after the login timed out is not carried out (web/sessions.py), and not lost:
+"""A form sent after the login timed out is not carried out (web/security/sessions.py), and not lost:
 if its CSRF token belongs to the session that timed out, its fields (never passwords, tokens
 or files) are kept on the server for the same account (services/kept_forms.py); the session
 keeps only a random handle. The login then leads back to the page the form was on, and there,
-once, every form whose fields were sent opens filled in (web/forms.Form), to check and send
+once, every form whose fields were sent opens filled in (web/pages/forms.Form), to check and send
 again. Nothing of it goes into a URL or a log."""
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
-from ..extensions import db
-from ..models import User
-from ..services import kept_forms
+from ...extensions import db
+from ...models import User
+from ...services import kept_forms
 
 #: In the session: {"handle": ..., "page": the path to return to, "user": the account's id}.
 KEPT_FORM = "kept_form"
@@ -32,7 +32,7 @@ def _never_kept(name: str) -> bool:
 
 def _is_page(path: str) -> bool:
     """A page of this site that a signed-in person opens (not the login pages)."""
-    from .access import PUBLIC_ENDPOINTS
+    from ..security.access import PUBLIC_ENDPOINTS
 
     try:
         endpoint, _values = current_app.create_url_adapter(request).match(urlsplit(path).path, method="GET")

@@ -13,10 +13,10 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
-from ..extensions import db
-from ..models import CreatedRecord
-from ..services import ServiceError, submissions
-from .forms import Form
+from ...extensions import db
+from ...models import CreatedRecord
+from ...services import ServiceError, submissions
+from ..pages.forms import Form
 from .service_errors import show_on_form
 
 #: What the second submission of a form is told.

@@ -8,8 +8,8 @@ from flask import flash
 from flask_wtf import FlaskForm
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..extensions import db
-from ..services import ServiceError
+from ...extensions import db
+from ...services import ServiceError
 
 
 def show_on_form(form: FlaskForm, error: ServiceError) -> None:
@@ -36,7 +36,7 @@ def commit_change(form: FlaskForm, change: Callable[[], object], record=None, st
     in the meantime (its version moved on), is shown on the form with everything typed kept;
     the form then carries the current version, so saving again is a knowing overwrite.
     `stale` says what changed in the meantime (a profile, unless told otherwise)."""
-    from ..services.volunteers import STALE
+    from ...services.volunteers import STALE
 
     try:
         change()

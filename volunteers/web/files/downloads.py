@@ -11,8 +11,8 @@ from io import BytesIO
 
 from flask import Response, send_file
 
-from ..models import ProofFile
-from ..services.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
+from ...models import ProofFile
+from ...services.spreadsheets import CSV_MIMETYPE, XLSX_MIMETYPE
 
 
 def send_proof(proof: ProofFile) -> Response:

@@ -14,8 +14,8 @@ from typing import IO
 
 from flask import Request
 
-from ..services.proofs import MAX_PROOF_BYTES
-from ..services.volunteer_import import MAX_IMPORT_BYTES
+from ...services.proofs import MAX_PROOF_BYTES
+from ...services.volunteer_import import MAX_IMPORT_BYTES
 
 #: Every file field's limit is below this, so a cut file never passes as a whole one.
 KEEP_BYTES = max(MAX_PROOF_BYTES, MAX_IMPORT_BYTES) + 1

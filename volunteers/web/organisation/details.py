@@ -18,8 +18,8 @@ from ...extensions import db
 from ...models import Organisation
 from ...permissions import membership
 from ...services import organisation_details
-from ..forms import Form, phone_field
-from ..service_errors import commit_change, submitted_version
+from ..edge.service_errors import commit_change, submitted_version
+from ..pages.forms import Form, phone_field
 from .blueprint import bp
 
 
@@ -84,7 +84,7 @@ class DetailsForm(Form):
 
     def __init__(self, organisation: Organisation, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        from ..places import place_choices
+        from ..pages.places import place_choices
 
         self.place_id.choices = place_choices()
         self.contact_user_id.choices = [

@@ -4,8 +4,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, RadioField
 
 from ..auth.forms import locale_choices
-from ..forms import email_field, name_field
-from ..once import OnceForm
+from ..edge.once import OnceForm
+from ..pages.forms import email_field, name_field
 
 
 class InviteForm(OnceForm):

@@ -14,9 +14,9 @@ from ...extensions import db
 from ...models import Invitation, Membership, Organisation
 from ...services import invitations, memberships
 from ...services.rate_limits import Action
-from ..confirm import Confirmation, confirm_then
-from ..forms import ConfirmForm
-from ..service_errors import commit_or_flash
+from ..edge.confirm import Confirmation, confirm_then
+from ..edge.service_errors import commit_or_flash
+from ..pages.forms import ConfirmForm
 from .blueprint import bp
 from .routes import own_organisation
 

@@ -14,13 +14,13 @@ from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests, membership
 from ...services import requests as request_service
 from ...services.rate_limits import Action
-from ..confirm import confirm_then, no_longer_possible
-from ..once import create_once
-from ..pagination import PER_PAGE, page_number
-from ..rate_limit import over_limit, too_many
-from ..request_forms import CancelRequestForm, RequestForm
-from ..request_views import cancel_confirmation, describe, history_of, request_or_404
-from ..service_errors import commit_change, submitted_version
+from ..edge.confirm import confirm_then, no_longer_possible
+from ..edge.once import create_once
+from ..edge.service_errors import commit_change, submitted_version
+from ..pages.pagination import PER_PAGE, page_number
+from ..requests.forms import CancelRequestForm, RequestForm
+from ..requests.views import cancel_confirmation, describe, history_of, request_or_404
+from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 
 

@@ -13,9 +13,9 @@ from ...models import CreatedRecord, InvitationRole, Membership, Organisation
 from ...permissions import can_manage_members, can_submit_requests, membership
 from ...services import invitations, memberships
 from ...services.rate_limits import Action
-from ..once import create_once
-from ..pagination import page_number
-from ..rate_limit import over_limit, wait_message
+from ..edge.once import create_once
+from ..pages.pagination import page_number
+from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import MemberInviteForm
 

@@ -9,13 +9,13 @@ from flask_wtf.form import _Auto  # FlaskForm's "no formdata given: read the req
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, ValidationError
 
-from .. import phones
-from ..services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
+from ... import phones
+from ...services.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH
 
 
 class Form(FlaskForm):
     """The base of every form of the app: a FlaskForm that, on the page a timed-out submission
-    returns to after the login, opens with what was typed then (web/kept_forms.py), if that
+    returns to after the login, opens with what was typed then (web/edge/kept_forms.py), if that
     submission carried any of its fields."""
 
     class Meta:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from ..extensions import db
-from ..labels import place_label
-from ..models import Place
+from ...extensions import db
+from ...labels import place_label
+from ...models import Place
 
 
 def place_choices() -> list[SelectChoice]:

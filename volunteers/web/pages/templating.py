@@ -6,16 +6,16 @@ from flask import Flask, current_app, has_request_context
 from flask_babel import get_locale
 from flask_login import current_user
 
-from .. import phones
-from ..formatting import FILTERS as DATE_FILTERS
-from ..i18n import language_name, supported_locales, text_direction
-from ..jobs import job_label
-from ..labels import WEEKDAYS, label, language_levels, languages_spoken
-from ..models.enums import DayPart, VolunteerStatus
-from ..notifications.problems import delivery_problem
-from ..permissions import Role, roles_of
-from ..services import audit, requests
-from ..services.eligibility import offered_areas, offered_kinds
+from ... import phones
+from ...formatting import FILTERS as DATE_FILTERS
+from ...i18n import language_name, supported_locales, text_direction
+from ...jobs import job_label
+from ...labels import WEEKDAYS, label, language_levels, languages_spoken
+from ...models.enums import DayPart, VolunteerStatus
+from ...notifications.problems import delivery_problem
+from ...permissions import Role, roles_of
+from ...services import audit, requests
+from ...services.eligibility import offered_areas, offered_kinds
 from .places import place_label
 
 

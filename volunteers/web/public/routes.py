@@ -13,9 +13,9 @@ from ...notifications.requests import appointment
 from ...services import ServiceError, accounts, offers
 from ...services.privacy import PRIVACY_NOTICE_VERSION
 from ..auth.links import safe_next
-from ..confirm import Confirmation, render_confirmation
-from ..errors import DATABASE_RETRY_AFTER, discard_session
-from ..forms import ConfirmForm
+from ..edge.confirm import Confirmation, render_confirmation
+from ..edge.errors import DATABASE_RETRY_AFTER, discard_session
+from ..pages.forms import ConfirmForm
 
 bp = Blueprint("public", __name__)
 

@@ -20,14 +20,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ..clock import today
-from ..models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
-from ..services.matching import BERLIN
-from ..services.requests import RequestInput
-from .forms import Form
-from .once import OnceForm
-from .places import place_choices
-from .volunteer_forms import _enum_choices, _to_enum, language_choices
+from ...clock import today
+from ...models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
+from ...services.matching import BERLIN
+from ...services.requests import RequestInput
+from ..edge.once import OnceForm
+from ..pages.forms import Form
+from ..pages.places import place_choices
+from ..volunteer.forms import _enum_choices, _to_enum, language_choices
 
 
 class RequestForm(OnceForm):

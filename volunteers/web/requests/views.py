@@ -7,9 +7,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..extensions import db
-from ..models import Offer, RequestEvent, SupportRequest, VolunteerProfile
-from ..services import requests as request_service
+from ...extensions import db
+from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
+from ...services import requests as request_service
 
 #: How a request's history notes an edit: "changed: area, kind" (field names, shown as labels).
 CHANGED = "changed: "
@@ -50,8 +50,8 @@ def by_whom(event: RequestEvent, for_centre: bool) -> str:
     coordinators act for the centre, not in their own name."""
     from flask_babel import gettext as _
 
-    from ..labels import label
-    from ..models.enums import Actor, Channel
+    from ...labels import label
+    from ...models.enums import Actor, Channel
 
     how = label(event.channel)
     if event.actor_role is Actor.SYSTEM:
@@ -86,8 +86,8 @@ def describe(
     was asked, only what happened; the centre sees names."""
     from flask_babel import gettext as _
 
-    from ..labels import field_names, label
-    from ..models.enums import OfferState, RequestState
+    from ...labels import field_names, label
+    from ...models.enums import OfferState, RequestState
 
     names = {offer.id: offer.profile.user.full_name for offer in record.offers}
     described = []
@@ -125,9 +125,9 @@ def cancel_confirmation(record: SupportRequest, by_centre: bool, back_url: str):
     from flask_babel import gettext as _
     from flask_babel import ngettext
 
-    from ..models.enums import OfferState
-    from ..notifications.requests import appointment
-    from .confirm import Confirmation
+    from ...models.enums import OfferState
+    from ...notifications.requests import appointment
+    from ..edge.confirm import Confirmation
 
     asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
     confirmed = sum(offer.state is OfferState.ACCEPTED for offer in record.offers)

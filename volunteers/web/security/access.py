@@ -2,7 +2,7 @@
 and each role's blueprint is open only to that role.
 
 This runs as the first `before_request` of the app, before the CSRF check, so that a
-rejected CSRF token can safely re-render the form (see web/csrf.py).
+rejected CSRF token can safely re-render the form (see web/security/csrf.py).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from ..extensions import login_manager
-from ..permissions import Role, has_role
+from ...extensions import login_manager
+from ...permissions import Role, has_role
 
 #: Endpoints a visitor may open without signing in. Everything else is closed.
 PUBLIC_ENDPOINTS = frozenset(

@@ -3,7 +3,7 @@
 CSRFProtect checks every POST before the view runs. On failure we run the view anyway
 with `g.csrf_failed` set: its form fails validation (the same token check), so it re-renders
 with the submitted values and the error. A guard refuses any commit during such a request,
-so nothing can change. The access gate has already run (web/access.py).
+so nothing can change. The access gate has already run (web/security/access.py).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
-from .errors import handle_http_exception, render_error
+from ..edge.errors import handle_http_exception, render_error
 
 
 class CommitRefused(RuntimeError):

@@ -13,12 +13,12 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 
-from ..db_types import utcnow
-from ..extensions import db
-from ..formatting import format_time
-from ..services import rate_limits
-from ..services.rate_limits import Action
-from .auth.links import client_address
+from ...db_types import utcnow
+from ...extensions import db
+from ...formatting import format_time
+from ...services import rate_limits
+from ...services.rate_limits import Action
+from ..auth.links import client_address
 
 
 def over_limit(action: Action) -> int:

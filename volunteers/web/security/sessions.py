@@ -23,7 +23,7 @@ from flask_babel import ngettext
 from flask_login import current_user, login_url, logout_user
 from flask_login import login_user as _flask_login_user
 
-from ..models import User
+from ...models import User
 
 #: The time the password (and second factor) was entered, as seconds since the epoch.
 AUTHENTICATED_AT = "auth_at"
@@ -71,7 +71,7 @@ def begin(user: User, remember: bool) -> None:
     """A fresh session for someone who has just proved who they are: nothing from before the
     login is carried over (but the language, and the handle of a form kept for this account
     over a timeout)."""
-    from .kept_forms import KEPT_FORM, carry_over
+    from ..edge.kept_forms import KEPT_FORM, carry_over
 
     kept = session.get(KEPT_FORM)
     _clear_keeping_language(session.get("locale"))
@@ -140,7 +140,7 @@ def enforce_limits():
     # The health check answers load balancers, not people: it must not need the account.
     if request.endpoint in {"static", "public.health"} or "_user_id" not in session:
         return None
-    from . import kept_forms
+    from ..edge import kept_forms
     from .access import PUBLIC_ENDPOINTS
 
     user = current_user._get_current_object()

@@ -16,11 +16,11 @@ from ...models.enums import OfferState
 from ...notifications.requests import appointment
 from ...services import offers
 from ...services.rate_limits import Action
-from ..confirm import Confirmation, confirm_then, no_longer_possible, reason_form
-from ..forms import ConfirmForm
-from ..pagination import page_number
-from ..rate_limit import over_limit, too_many_flashed
-from ..service_errors import commit_or_flash
+from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
+from ..edge.service_errors import commit_or_flash
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import page_number
+from ..security.rate_limit import over_limit, too_many_flashed
 from .blueprint import bp
 from .routes import own_profile
 

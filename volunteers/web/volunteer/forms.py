@@ -25,9 +25,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .. import phones
-from ..labels import WEEKDAYS, label
-from ..models.enums import (
+from ... import phones
+from ...labels import WEEKDAYS, label
+from ...models.enums import (
     Area,
     ContactChannel,
     DayPart,
@@ -36,11 +36,11 @@ from ..models.enums import (
     Mobility,
     WorkKind,
 )
-from ..services.volunteers import ProfileChanges
-from .auth.forms import locale_choices
-from .forms import Form, name_field, phone_field
-from .once import OnceForm
-from .places import place_choices
+from ...services.volunteers import ProfileChanges
+from ..auth.forms import locale_choices
+from ..edge.once import OnceForm
+from ..pages.forms import Form, name_field, phone_field
+from ..pages.places import place_choices
 
 
 def _enum_choices(enum_cls, members=None) -> list[SelectChoice]:
@@ -79,8 +79,8 @@ def language_choices(keep: Iterable[str] = (), everything: bool = False) -> list
     from flask_babel import get_locale
     from sqlalchemy import select
 
-    from ..extensions import db
-    from ..models import Language
+    from ...extensions import db
+    from ...models import Language
 
     german = str(get_locale() or "de").startswith("de")
     keep = set(keep)

@@ -14,19 +14,19 @@ from ...models import CreatedRecord
 from ...models.enums import VolunteerStatus
 from ...services import offers, volunteers
 from ...services.rate_limits import Action
-from ..confirm import Confirmation, confirm_then
-from ..forms import ConfirmForm
-from ..once import create_once
-from ..rate_limit import over_limit, wait_message
-from ..service_errors import commit_change, submitted_version
-from ..volunteer_forms import (
+from ..edge.confirm import Confirmation, confirm_then
+from ..edge.once import create_once
+from ..edge.service_errors import commit_change, submitted_version
+from ..pages.forms import ConfirmForm
+from ..security.rate_limit import over_limit, wait_message
+from .blueprint import bp
+from .forms import (
     AbsenceForm,
     ProfileForm,
     StatusForm,
     availability_form,
     chosen_slots,
 )
-from .blueprint import bp
 from .routes import own_profile
 
 _STATUS_VALUES = {status.value for status in VolunteerStatus}

@@ -11,13 +11,13 @@ from ...extensions import db
 from ...models import CreatedRecord, DeclarationVersion, Qualification, QualificationStatus, QualificationType
 from ...services import onboarding, qualifications
 from ...services.proofs import check_proof
-from ..confirm import Confirmation, confirm_then, training_facts
-from ..downloads import audited_download, send_proof
-from ..forms import ConfirmForm
-from ..once import Created, create_once
-from ..service_errors import commit_or_flash
-from ..volunteer_forms import TrainingForm
+from ..edge.confirm import Confirmation, confirm_then, training_facts
+from ..edge.once import Created, create_once
+from ..edge.service_errors import commit_or_flash
+from ..files.downloads import audited_download, send_proof
+from ..pages.forms import ConfirmForm
 from .blueprint import bp
+from .forms import TrainingForm
 from .routes import own_profile, trainings_of
 
 

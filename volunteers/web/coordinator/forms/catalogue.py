@@ -19,9 +19,9 @@ from wtforms.fields import DateField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
-from ...labels import label
-from ...models.enums import LanguageLevel, QualificationArea
-from ...services.catalogue import (
+from ....labels import label
+from ....models.enums import LanguageLevel, QualificationArea
+from ....services.catalogue import (
     CODE_MAX_LENGTH,
     CODE_PATTERN,
     MAX_MONTHS,
@@ -29,8 +29,8 @@ from ...services.catalogue import (
     MAX_TEACHING_UNITS,
     NAME_MAX_LENGTH,
 )
-from ..forms import Form
-from ..once import OnceForm
+from ...edge.once import OnceForm
+from ...pages.forms import Form
 
 DECLARATION_MAX_LENGTH = 20_000
 

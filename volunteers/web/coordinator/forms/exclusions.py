@@ -5,10 +5,10 @@ from sqlalchemy import select
 from wtforms import SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from ...extensions import db
-from ...models import Organisation, OrganisationStatus
-from ..forms import Form, PrefixedForm
-from ..once import OnceForm
+from ....extensions import db
+from ....models import Organisation, OrganisationStatus
+from ...edge.once import OnceForm
+from ...pages.forms import Form, PrefixedForm
 
 
 def _organisation_choices() -> list[SelectChoice]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
 
-from ...services.volunteer_import import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
-from ..forms import Form
+from ....services.volunteer_import import MAX_IMPORT_BYTES, MAX_IMPORT_ROWS
+from ...pages.forms import Form
 
 
 class ImportUploadForm(Form):

@@ -4,13 +4,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ...labels import label
-from ...models.enums import Area, CertificateKind, CertificateResult, LanguageLevel, VolunteerStatus, WorkKind
-from ..auth.forms import locale_choices
-from ..forms import Form, PrefixedForm, name_field, phone_field
-from ..once import OnceForm
-from ..places import place_choices
-from ..volunteer_forms import _enum_choices, _to_enum, language_choices
+from ....labels import label
+from ....models.enums import Area, CertificateKind, CertificateResult, LanguageLevel, VolunteerStatus, WorkKind
+from ...auth.forms import locale_choices
+from ...edge.once import OnceForm
+from ...pages.forms import Form, PrefixedForm, name_field, phone_field
+from ...pages.places import place_choices
+from ...volunteer.forms import _enum_choices, _to_enum, language_choices
 
 
 def _any(text=None) -> SelectChoice:

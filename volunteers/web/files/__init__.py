@@ -1,0 +1,1 @@
+"""Files in and out: bounded uploads and downloads served safely (and audited)."""

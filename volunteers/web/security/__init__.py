@@ -1,0 +1,1 @@
+"""What guards every request: the access gate, CSRF, session limits, rate limits, response headers."""

@@ -1,6 +1,7 @@
 """The coordinators' area. Each module adds the pages of one subject to the blueprint."""
 
 from . import (  # noqa: F401  (register the pages)
+    accounts,
     catalogue,
     imports,
     invitations,
@@ -8,6 +9,8 @@ from . import (  # noqa: F401  (register the pages)
     notes,
     offers,
     organisation_details,
+    organisations,
+    outbox,
     records,
     requests,
     routes,

@@ -90,7 +90,7 @@ def add_volunteer_note(profile_id: int):
 
 @bp.post("/organisations/<int:organisation_id>/notes", endpoint="add_organisation_note")
 def add_organisation_note(organisation_id: int):
-    from .routes import render_organisation
+    from .organisations import render_organisation
 
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:

@@ -1,0 +1,121 @@
+"""Organisations that registered: the list by status, one organisation's page, approving and rejecting."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ...extensions import db
+from ...models import Organisation, OrganisationStatus
+from ...services import ServiceError, organisations
+from ...services.rate_limits import Action
+from ..edge.service_errors import show_on_form
+from ..organisation.routes import invitations_of, members_of
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import PER_PAGE, page_number
+from ..security.rate_limit import over_limit, wait_message
+from .blueprint import bp
+from .forms import RejectForm
+from .notes import notes_section
+from .organisation_details import history_section
+
+
+def pending_query():
+    return (
+        select(Organisation)
+        .where(Organisation.status == OrganisationStatus.PENDING)
+        .options(selectinload(Organisation.place), selectinload(Organisation.contact))
+        .order_by(Organisation.created_at)
+    )
+
+
+ORGANISATION_FILTERS = {status.value: status for status in OrganisationStatus}
+
+
+@bp.route("/organisations")
+def organisations_list():
+    status = ORGANISATION_FILTERS.get(request.args.get("status", "pending"), OrganisationStatus.PENDING)
+    query = (
+        select(Organisation)
+        .where(Organisation.status == status)
+        .options(selectinload(Organisation.place), selectinload(Organisation.contact))
+        .order_by(
+            Organisation.created_at.desc() if status is not OrganisationStatus.PENDING else Organisation.created_at
+        )
+    )
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "coordinator/organisations.html", page=page, status=status, statuses=list(OrganisationStatus)
+    )
+
+
+def render_organisation(
+    organisation: Organisation, reject_form: RejectForm | None = None, status: int = 200, note_form=None
+):
+    return render_template(
+        "coordinator/organisation.html",
+        organisation=organisation,
+        members=members_of(organisation),
+        invitations=invitations_of(organisation),
+        approve_form=ConfirmForm(),
+        reject_form=reject_form or RejectForm(),
+        **notes_section(organisation, note_form),
+        **history_section(organisation),
+    ), status
+
+
+@bp.route("/organisations/<int:organisation_id>")
+def organisation(organisation_id: int):
+    return render_organisation(db.get_or_404(Organisation, organisation_id))
+
+
+@bp.post("/organisations/<int:organisation_id>/approve")
+def approve_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+        return render_organisation(organisation, status=400)
+    if wait := over_limit(Action.DECISION):  # the organisation is told by mail
+        flash(wait_message(wait), "error")
+        page, _status = render_organisation(organisation)
+        return page, 429, {"Retry-After": str(wait)}
+    try:
+        organisations.approve(current_user, organisation)
+    except ServiceError as error:
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_organisation(db.session.get(Organisation, organisation_id), status=409)
+    db.session.commit()
+    flash(_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name), "success")
+    return redirect(url_for("coordinator.organisations_list"))
+
+
+@bp.post("/organisations/<int:organisation_id>/reject")
+def reject_organisation(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    form = RejectForm()
+    if not form.validate_on_submit():
+        return render_organisation(organisation, form, status=400)
+    if wait := over_limit(Action.DECISION):
+        form.form_errors.append(wait_message(wait))
+        page, _status = render_organisation(organisation, form)
+        return page, 429, {"Retry-After": str(wait)}
+    try:
+        organisations.reject(current_user, organisation, form.reason.data)
+    except ServiceError as error:
+        if error.field:
+            show_on_form(form, error)
+            return render_organisation(organisation, form, status=400)
+        db.session.rollback()
+        flash(str(error.message), "error")
+        return render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
+    db.session.commit()
+    flash(
+        _("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),
+        "success",
+    )
+    return redirect(url_for("coordinator.organisations_list"))

@@ -1,0 +1,58 @@
+"""The mail outbox: what was sent, what waits, what failed, and sending a failed message again."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...extensions import db
+from ...models import OutboxMessage, OutboxStatus
+from ...notifications.worker import outbox_health, retry_failed
+from ...services import ServiceError, audit
+from ...services.rate_limits import Action
+from ..pages.forms import ConfirmForm
+from ..pages.pagination import PER_PAGE, page_number
+from ..security.rate_limit import over_limit, too_many_flashed
+from .blueprint import bp
+
+OUTBOX_FILTERS = {status.value: status for status in OutboxStatus}
+
+
+@bp.route("/outbox")
+def outbox():
+    status = OUTBOX_FILTERS.get(request.args.get("status", ""))
+    query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    if status is not None:
+        query = query.where(OutboxMessage.status == status)
+    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    return render_template(
+        "coordinator/outbox.html",
+        page=page,
+        status=status,
+        statuses=list(OutboxStatus),
+        health=outbox_health(),
+        retry_form=ConfirmForm(),
+    )
+
+
+@bp.post("/outbox/<int:message_id>/retry")
+def retry_mail(message_id: int):
+    message = db.get_or_404(OutboxMessage, message_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        flash(_("The form had expired. Please try again."), "error")
+    elif wait := over_limit(Action.DECISION):
+        too_many_flashed(wait)
+    else:
+        try:
+            retry_failed(message)
+        except ServiceError as error:
+            db.session.rollback()
+            flash(str(error.message), "error")
+        else:
+            audit.record("mail.retried", actor=current_user, message_id=message.id)
+            db.session.commit()
+            flash(_("The message will be sent again."), "success")
+    return redirect(url_for("coordinator.outbox", status="failed"))

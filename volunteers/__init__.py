@@ -110,6 +110,7 @@ def _init_web(app: Flask) -> None:
     from .web.auth import bp as auth_bp
     from .web.auth.second_factor import enforce_second_factor
     from .web.coordinator import bp as coordinator_bp
+    from .web.edge import transaction
     from .web.edge.errors import register_error_pages
     from .web.edge.kept_forms import restore as restore_kept_form
     from .web.files.uploads import UploadRequest
@@ -144,6 +145,8 @@ def _init_web(app: Flask) -> None:
 
     for blueprint in (public_bp, auth_bp, coordinator_bp, volunteer_bp, organisation_bp):
         app.register_blueprint(blueprint)
+    # Last, so that it wraps every view: each request commits once, when its view returns.
+    transaction.init_app(app)
 
 
 class RedactTokens(logging.Filter):

@@ -8,7 +8,6 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...extensions import db
 from ...services import ServiceError, accounts, second_factor
 from ...services.rate_limits import Action
 from ..edge.service_errors import show_on_form
@@ -51,7 +50,6 @@ def change_email():
         except ServiceError as error:
             show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("We have sent a link to the new address. Your address changes once you open it."), "success")
             return redirect(url_for("auth.security"))
     return security_page(email_form=form, status=400)

@@ -41,7 +41,6 @@ def request_unlock():
         if wait := over_limit(Action.MAIL_LINK):
             return too_many(form, template, wait)
         auth.request_unlock(form.email.data)
-        db.session.commit()
         return render_template("auth/unlock_sent.html")
     return render_template(template, form=form)
 
@@ -53,7 +52,6 @@ def unlock_login(token: str):
     if form.validate_on_submit():
         user = auth.unlock(token)
         if user is not None:
-            db.session.commit()
             flash(_("This browser is now recognised as yours. Please log in with your password."), "success")
             response = redirect(url_for("auth.login"))
             remember_device(response, user)
@@ -71,7 +69,6 @@ def stop_email_change(token: str):
         stopped = accounts.stop_email_change(token)
         if stopped is not None:
             user, reset = stopped
-            db.session.commit()
             sessions.end()
             flash(
                 _(

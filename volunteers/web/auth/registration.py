@@ -61,7 +61,6 @@ def _become_volunteer():
             db.session.rollback()
             flash(str(error.message), "error")
             return go_home()
-        db.session.commit()
         flash(_("You are now registered as a volunteer as well."), "success")
         return redirect(url_for("volunteer.home"))
     return render_template("auth/become_volunteer.html", form=form)
@@ -126,7 +125,6 @@ def confirm_email(token: str):
     if form.validate_on_submit():
         user = accounts.confirm_email(token)
         if user is not None:
-            db.session.commit()
             flash(_("Thank you: your email address is confirmed."), "success")
             if current_user.is_authenticated:
                 return go_home()

@@ -49,7 +49,6 @@ def login():
     if form.validate_on_submit():
         device = throttle.read_device_token(request.cookies.get(throttle.DEVICE_COOKIE))
         outcome = auth.authenticate(form.email.data, form.password.data, client_address(), device)
-        db.session.commit()
         if outcome.result is LoginResult.THROTTLED:
             # The login page again, as a 429, with the address still filled in.
             form.password.data = ""
@@ -92,7 +91,6 @@ def logout():
         return go_home()
     # Raising the session version ends this and every other session, remember-me included.
     current_user.end_all_sessions()
-    db.session.commit()
     sessions.end()
     flash(_("You have been logged out."), "success")
     return redirect(url_for("auth.login"))
@@ -109,7 +107,6 @@ def confirm_email_change(token: str):
             flash(str(error.message), "error")
             return redirect(url_for("public.index"))
         if user is not None:
-            db.session.commit()
             flash(_("Your new email address is confirmed; use it to log in from now on."), "success")
             return go_home() if current_user.is_authenticated else redirect(url_for("auth.login"))
         db.session.rollback()
@@ -126,7 +123,6 @@ def forgot_password():
         if wait := over_limit(Action.MAIL_LINK):
             return too_many(form, "auth/forgot_password.html", wait)
         auth.request_password_reset(form.email.data)
-        db.session.commit()
         return render_template("auth/forgot_password_sent.html")
     return render_template("auth/forgot_password.html", form=form)
 
@@ -147,7 +143,6 @@ def reset_password(token: str):
             show_on_form(form, error)
         else:
             if user is not None:
-                db.session.commit()
                 sessions.end()
                 flash(_("Your password has been changed. Please log in with the new password."), "success")
                 response = redirect(url_for("auth.login"))
@@ -172,7 +167,6 @@ def change_password():
             db.session.rollback()
             show_on_form(form, error)
         else:
-            db.session.commit()
             # Other sessions ended with the new session version; this one carries on.
             sessions.renew(current_user._get_current_object())
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
@@ -243,7 +237,6 @@ def _account_form(token, invitation, create, welcome: str, destination, recorded
         except ServiceError as error:
             show_on_form(form, error)
         else:
-            db.session.commit()
             sessions.begin(user, remember=False)
             flash(welcome, "success")
             return redirect(destination(user))

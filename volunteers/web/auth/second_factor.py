@@ -84,7 +84,6 @@ def second_factor_login():
     if form.validate_on_submit():
         device = throttle.read_device_token(request.cookies.get(throttle.DEVICE_COOKIE))
         outcome = auth.complete_second_factor(user, form.code.data, client_address(), device)
-        db.session.commit()
         if outcome.result is LoginResult.OK:
             sessions.begin(user, remember=data["remember"])
             response = redirect(safe_next(data["next"]) or url_for(home_endpoint(user)))
@@ -142,7 +141,6 @@ def second_factor_start():
             show_on_form(start_form, error)
         else:
             second_factor.start_setup(current_user)
-            db.session.commit()
             return redirect(url_for("auth.second_factor_setup"))
     start_form.current_password.data = ""
     return _setup_page(SecondFactorSetupForm(), start_form, 400)
@@ -157,7 +155,6 @@ def second_factor_setup():
         except ServiceError as error:
             show_on_form(form, error)
         else:
-            db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, first=True)
         form.code.data = ""
         return _setup_page(form, PasswordConfirmForm(prefix="start"), 400)
@@ -176,7 +173,6 @@ def renew_recovery_codes():
         except ServiceError as error:
             show_on_form(form, error)
         else:
-            db.session.commit()
             return render_template("auth/recovery_codes.html", codes=codes, first=False)
     return security_page(renew_form=form, status=400)
 
@@ -193,7 +189,6 @@ def disable_second_factor():
         except ServiceError as error:
             show_on_form(form, error)
         else:
-            db.session.commit()
             flash(_("Two-step login is off. You now log in with your password alone."), "success")
             return redirect(url_for("auth.security"))
     return security_page(disable_form=form, status=400)

@@ -112,7 +112,6 @@ def _save_type(form: QualificationTypeForm, kind: QualificationType):
     try:
         saved = catalogue_service.update_type(current_user, kind, _type_data(form))
         saved_id = saved.id
-        db.session.commit()
     except ServiceError as error:
         show_on_form(form, error)
         return None
@@ -222,7 +221,6 @@ def edit_requirement(area: str, kind: str):
         )
         try:
             catalogue_service.save_requirement(current_user, area_value, kind_value, data)
-            db.session.commit()
         except ServiceError as error:
             show_on_form(form, error)
             status = 400

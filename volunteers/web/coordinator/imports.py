@@ -55,7 +55,6 @@ def import_volunteers():
         except ServiceError as error:
             show_on_form(form, error)
             return _render_upload(form, 400)
-        db.session.commit()
         return redirect(url_for("coordinator.import_preview", import_id=upload.id))
     return _render_upload(form, 400 if form.is_submitted() else 200)
 
@@ -112,7 +111,6 @@ def import_confirm(import_id: int):
         db.session.rollback()
         flash(_("Nothing was imported: the data changed in the meantime. Please check the rows again."), "error")
         return redirect(url_for("coordinator.import_preview", import_id=import_id))
-    db.session.commit()
     flash(
         ngettext(
             "%(num)d volunteer imported. No mail was sent: invite each volunteer from their profile.",

@@ -89,7 +89,6 @@ def approve_organisation(organisation_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return render_organisation(db.session.get(Organisation, organisation_id), status=409)
-    db.session.commit()
     flash(_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name), "success")
     return redirect(url_for("coordinator.organisations_list"))
 
@@ -113,7 +112,6 @@ def reject_organisation(organisation_id: int):
         db.session.rollback()
         flash(str(error.message), "error")
         return render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
-    db.session.commit()
     flash(
         _("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),
         "success",

@@ -53,6 +53,5 @@ def retry_mail(message_id: int):
             flash(str(error.message), "error")
         else:
             audit.record("mail.retried", actor=current_user, message_id=message.id)
-            db.session.commit()
             flash(_("The message will be sent again."), "success")
     return redirect(url_for("coordinator.outbox", status="failed"))

@@ -118,7 +118,6 @@ def volunteers_export(file_format: str):
     ]
     chosen = volunteer_search.ExportFormat(file_format)
     body = volunteer_search.export(current_user, _criteria(form), today(), headers, chosen, _("Volunteers"))
-    db.session.commit()
     return spreadsheet_download(body, f"volunteers-{today().isoformat()}.{chosen.value}")
 
 

@@ -17,9 +17,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
 
-from ...extensions import db
 from ...models import User
 from ...services import kept_forms
+from .transaction import commit_apart
 
 #: In the session: {"handle": ..., "page": the path to return to, "user": the account's id}.
 KEPT_FORM = "kept_form"
@@ -81,7 +81,7 @@ def keep_submission(user: User, return_to: str | None) -> dict | None:
     handle = kept_forms.keep(user, fields, return_to, files_left_out=files)
     if handle is None:
         return None
-    db.session.commit()
+    commit_apart()
     return {"handle": handle, "page": return_to, "user": user.id}
 
 
@@ -102,11 +102,11 @@ def restore():
     session.pop(KEPT_FORM, None)
     # The login check read in a transaction of its own; taking the entries deletes them, so
     # (on SQLite) the next transaction begins with the write lock (see db_types.py).
-    db.session.commit()
+    commit_apart()
     g.writes_on_get = True
     try:
         entries = kept_forms.take(current_user, str(kept.get("handle", "")), kept["page"])
-        db.session.commit()
+        commit_apart()
     finally:
         g.writes_on_get = False
     if entries is None:

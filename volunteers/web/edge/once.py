@@ -1,6 +1,6 @@
 """Create forms that are safe to send twice (see services/submissions.py). A form class takes
 `OnceForm` as a base and its template renders `{{ once(form) }}`; the route creates through
-`create_once`, which commits once and says what happened."""
+`create_once`, which saves once and says what happened."""
 
 from __future__ import annotations
 
@@ -54,8 +54,8 @@ def _sent_key(form: OnceForm) -> str:
 
 def create_once(form: OnceForm, kind: CreatedRecord, create: Callable[[], object]) -> Created | None:
     """Claims the form's key, runs `create` (a service call returning the new record, or its
-    id) and commits once. A refusal is shown on the form (None is returned); a form sent
-    before, or a record that exists already, gives what exists (and flashes so)."""
+    id) and flushes it; the request commits when the view returns. A refusal is shown on the
+    form (None is returned); a form sent before, or a record that exists already, gives what exists (and flashes so)."""
     key = _sent_key(form)
     try:
         submission = submissions.claim(key, kind, current_user)
@@ -72,7 +72,7 @@ def create_once(form: OnceForm, kind: CreatedRecord, create: Callable[[], object
         db.session.flush()
         record_id = record if isinstance(record, int) or record is None else record.id
         submissions.created(submission, record_id)
-        db.session.commit()
+        db.session.flush()  # a unique rule shows here, while the form can still say so
     except submissions.AlreadySubmitted as earlier:
         db.session.rollback()
         flash(str(earlier.message or SENT_BEFORE), "info")

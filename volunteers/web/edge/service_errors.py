@@ -32,15 +32,16 @@ def submitted_version(form: FlaskForm) -> int | None:
 
 
 def commit_change(form: FlaskForm, change: Callable[[], object], record=None, stale=None) -> bool:
-    """Runs a service call and commits once. A refusal, or a record changed by someone else
-    in the meantime (its version moved on), is shown on the form with everything typed kept;
-    the form then carries the current version, so saving again is a knowing overwrite.
+    """Runs a service call; the request commits it when the view returns. A refusal, or a
+    record changed by someone else in the meantime (its version moved on), is shown on the
+    form with everything typed kept; the form then carries the current version, so saving
+    again is a knowing overwrite.
     `stale` says what changed in the meantime (a profile, unless told otherwise)."""
     from ...services.volunteers import STALE
 
     try:
         change()
-        db.session.commit()
+        db.session.flush()  # a stale version shows here, while the form can still say so
     except ServiceError as error:
         show_on_form(form, error)
     except StaleDataError:
@@ -53,14 +54,13 @@ def commit_change(form: FlaskForm, change: Callable[[], object], record=None, st
 
 
 def commit_or_flash(change: Callable[[], object], done: str) -> bool:
-    """Runs a service call behind a button (no fields to show a refusal at): commits once and
-    flashes `done`, or rolls back and flashes the refusal."""
+    """Runs a service call behind a button (no fields to show a refusal at): flashes `done`,
+    or rolls back and flashes the refusal."""
     try:
         change()
     except ServiceError as error:
         db.session.rollback()
         flash(str(error.message), "error")
         return False
-    db.session.commit()
     flash(done, "success")
     return True

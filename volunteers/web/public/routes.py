@@ -47,7 +47,6 @@ def set_language():
         session["locale"] = locale
         if current_user.is_authenticated:
             accounts.set_locale(current_user, locale)
-            db.session.commit()
     return redirect(target)
 
 
@@ -66,7 +65,6 @@ def offer_response(token: str):
         except ServiceError as error:
             db.session.rollback()
             return render_template("public/offer_response.html", offer=None, message=error.message), 409
-        db.session.commit()
         return render_template("public/offer_answered.html", offer=offer, accepted=accept)
     offer = offers.offer_for_link(token)
     if offer is None:

@@ -14,11 +14,11 @@ from flask_wtf import FlaskForm
 from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ...db_types import utcnow
-from ...extensions import db
 from ...formatting import format_time
 from ...services import rate_limits
 from ...services.rate_limits import Action
 from ..auth.links import client_address
+from ..edge.transaction import commit_apart
 
 
 def over_limit(action: Action) -> int:
@@ -29,7 +29,7 @@ def over_limit(action: Action) -> int:
     make the app hash and check forever without being counted."""
     user = current_user._get_current_object() if current_user.is_authenticated else None
     wait = rate_limits.hit(action, client=client_address(), user=user)
-    db.session.commit()
+    commit_apart()
     return wait
 
 
@@ -73,7 +73,7 @@ def replayed(form: FlaskForm) -> bool:
         fresh = rate_limits.spend_form_token(token)
     except BadData:
         fresh = False
-    db.session.commit()
+    commit_apart()
     session.pop("csrf_token", None)
     g.pop("csrf_token", None)
     if not fresh:

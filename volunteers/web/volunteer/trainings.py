@@ -102,7 +102,6 @@ def proof(qualification_id: int):
     if found is None:
         abort(404)
     response = send_proof(found)
-    db.session.commit()  # the audit entry of the download
     return response
 
 

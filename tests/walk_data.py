@@ -21,7 +21,7 @@ from tests import factories
 from volunteers import jobs
 from volunteers.clock import today
 from volunteers.demo import DEMO_PASSWORD, seed_demo
-from volunteers.demo_requests import _offer
+from volunteers.demo.requests import _offer
 from volunteers.extensions import db
 from volunteers.models import (
     Membership,

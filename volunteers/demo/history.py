@@ -9,9 +9,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .db_types import utcnow
-from .extensions import db
-from .models import (
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import (
     AuditEvent,
     DeclarationSignature,
     Organisation,
@@ -22,8 +22,8 @@ from .models import (
     User,
     VolunteerProfile,
 )
-from .models.enums import QualificationStatus, VolunteerStatus
-from .services.matching import BERLIN
+from ..models.enums import QualificationStatus, VolunteerStatus
+from ..services.matching import BERLIN
 
 #: Why the centre changed a demo volunteer's status (the reason is shown to the volunteer too).
 STATUS_REASONS = {
@@ -204,9 +204,9 @@ PAST = [
 
 def seed_past_assignments() -> int:
     """Requests whose appointment has passed, each filled by a volunteer who went."""
-    from .demo_requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
-    from .models import Place, RequestEvent
-    from .models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+    from ..models import Place, RequestEvent
+    from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+    from .requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
 
     if db.session.scalar(select(SupportRequest.id).where(SupportRequest.client_reference == PAST[0][0])):
         return 0

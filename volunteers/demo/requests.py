@@ -8,11 +8,11 @@ from datetime import UTC, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .clock import today
-from .db_types import utcnow
-from .extensions import db
-from .models import Offer, Organisation, Place, SupportRequest, User
-from .models.enums import (
+from ..clock import today
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import Offer, Organisation, Place, SupportRequest, User
+from ..models.enums import (
     Actor,
     Area,
     Channel,
@@ -24,9 +24,9 @@ from .models.enums import (
     TopicCategory,
     WorkKind,
 )
-from .services import transitions
-from .services.matching import BERLIN
-from .services.transitions import By
+from ..services import transitions
+from ..services.matching import BERLIN
+from ..services.transitions import By
 
 #: Requests filled as a consequence of an acceptance.
 AUTOMATIC = By(Actor.SYSTEM, None, Channel.AUTOMATIC)

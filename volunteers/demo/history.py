@@ -5,10 +5,11 @@ past assignments and the ranking's fairness have something to show. Loading agai
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..clock import utc_at
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import (
@@ -23,7 +24,6 @@ from ..models import (
     VolunteerProfile,
 )
 from ..models.enums import QualificationStatus, VolunteerStatus
-from ..services.matching import BERLIN
 
 #: Why the centre changed a demo volunteer's status (the reason is shown to the volunteer too).
 STATUS_REASONS = {
@@ -35,7 +35,7 @@ STATUS_REASONS = {
 
 def _moment(day: date, hour: int = 10) -> datetime:
     """A working-day moment, never in the future."""
-    return min(datetime.combine(day, time(hour), BERLIN).astimezone(UTC), utcnow() - timedelta(hours=1))
+    return min(utc_at(day, time(hour)), utcnow() - timedelta(hours=1))
 
 
 def _event(

@@ -6,9 +6,9 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Organisation, Place
-from ..services.accounts import find_by_email
 from ..services.organisations import create_organisation, name_key
 from ..services.provisioning import provision_user
+from ..services.users import find_by_email
 from .desk import (
     seed_invitations,
     seed_notes,

@@ -16,7 +16,7 @@ from ... import phones
 from ...extensions import db
 from ...models import Language, Place, PlaceKind, User, VolunteerImport
 from ...models.enums import Area, Gender, LanguageLevel, Mobility, VolunteerStatus, WorkKind
-from ..accounts import normalise_email
+from ..users import normalise_email
 from .columns import AREAS, COLUMN_NAMES, GENDERS, KINDS, LEVELS, MOBILITIES, STATUSES, key, short
 from .files import Table, read_upload
 

@@ -16,14 +16,27 @@ from ..models import (
     AuditEvent,
     DeclarationSignature,
     Organisation,
+    Place,
     PoliceCertificate,
     Qualification,
+    RequestEvent,
     StatusChange,
     SupportRequest,
     User,
     VolunteerProfile,
 )
-from ..models.enums import QualificationStatus, VolunteerStatus
+from ..models.enums import (
+    Area,
+    GenderPreference,
+    Mode,
+    OfferState,
+    QualificationStatus,
+    RequestState,
+    TopicCategory,
+    VolunteerStatus,
+    WorkKind,
+)
+from .requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
 
 #: Why the centre changed a demo volunteer's status (the reason is shown to the volunteer too).
 STATUS_REASONS = {
@@ -204,10 +217,6 @@ PAST = [
 
 def seed_past_assignments() -> int:
     """Requests whose appointment has passed, each filled by a volunteer who went."""
-    from ..models import Place, RequestEvent
-    from ..models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
-    from .requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
-
     if db.session.scalar(select(SupportRequest.id).where(SupportRequest.client_reference == PAST[0][0])):
         return 0
     desk = db.session.scalar(select(User).where(User.email == "koordination@wir-vielfalt.example"))

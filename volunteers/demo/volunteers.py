@@ -37,6 +37,7 @@ from ..models.enums import (
     VolunteerStatus,
 )
 from ..services.provisioning import provision_user
+from ..services.users import find_by_email
 from ..services.validity import add_months, police_certificate_due, valid_until
 from ..services.volunteers import ensure_profile
 from .history import record_past
@@ -368,8 +369,6 @@ def seed_volunteers(password: str) -> list[tuple[str, str, str]]:
                 db.session.add(user)
                 db.session.flush()
         else:
-            from ..services.accounts import find_by_email
-
             user, _ = provision_user(
                 email=spec.email,
                 password=password if find_by_email(spec.email) is None else None,

@@ -41,7 +41,7 @@ import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from volunteers import create_app  # noqa: E402
-from volunteers.clock import today  # noqa: E402
+from volunteers.clock import BERLIN, today  # noqa: E402
 from volunteers.db_types import sqlite_write_intent  # noqa: E402
 from volunteers.extensions import db  # noqa: E402
 from volunteers.jobs import planner_statistics  # noqa: E402
@@ -83,7 +83,7 @@ from volunteers.models.enums import (  # noqa: E402
     WorkKind,
 )
 from volunteers.services import candidates, eligibility  # noqa: E402
-from volunteers.services.matching import BERLIN, match  # noqa: E402
+from volunteers.services.matching import match  # noqa: E402
 from volunteers.services.validity import police_certificate_due, valid_until  # noqa: E402
 
 TARGET_SIZE = 10_000

@@ -190,8 +190,7 @@ def next_weekday(weekday: int, hour: int, minute: int = 0, weeks: int = 1):
     Berlin wall-clock time."""
     from datetime import datetime
 
-    from volunteers.clock import today
-    from volunteers.services.matching import BERLIN
+    from volunteers.clock import BERLIN, today
 
     day = today() + timedelta(days=7 * weeks)
     day += timedelta(days=(weekday - day.weekday()) % 7)

@@ -19,9 +19,9 @@ from sqlalchemy import delete, select, update
 
 from tests import factories
 from volunteers import jobs
-from volunteers.clock import today
+from volunteers.clock import BERLIN, today
 from volunteers.demo import DEMO_PASSWORD, seed_demo
-from volunteers.demo_requests import _offer
+from volunteers.demo.requests import _offer
 from volunteers.extensions import db
 from volunteers.models import (
     Membership,
@@ -55,7 +55,6 @@ from volunteers.services import (
     volunteers,
 )
 from volunteers.services import requests as request_service
-from volunteers.services.matching import BERLIN
 from volunteers.services.proofs import check_proof
 from volunteers.services.transitions import By
 

@@ -7,7 +7,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, session
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -15,6 +17,8 @@ from config import INSTANCE, ConfigError, select_profile
 
 from .db_types import configure_sqlite
 from .extensions import babel, csrf, db, login_manager, mail, migrate
+from .i18n import discover_locales, escape_lazy_strings, select_locale
+from .models import User  # (and with it every table, registered before Alembic looks)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,8 +44,6 @@ def create_app(profile: str | None = None, overrides: dict[str, Any] | None = No
     app.config.from_object(config_class)
     app.config.update(overrides or {})
     config_class.finalise(app.config)
-    from .i18n import discover_locales
-
     app.config.setdefault("LANGUAGES", discover_locales(app))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
@@ -60,9 +62,6 @@ def create_app(profile: str | None = None, overrides: dict[str, Any] | None = No
 
 
 def _init_extensions(app: Flask) -> None:
-    from . import models  # noqa: F401  (every table registered before Alembic looks)
-    from .i18n import escape_lazy_strings, select_locale
-
     escape_lazy_strings()
     db.init_app(app)
     with app.app_context():
@@ -74,10 +73,6 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _init_login(app: Flask) -> None:
-    from flask_babel import lazy_gettext as _l
-
-    from .models import User
-
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")
@@ -90,8 +85,6 @@ def _init_login(app: Flask) -> None:
             user_id, version = (int(part) for part in login_id.split(":"))
         except ValueError:
             return None
-        from flask import session
-
         from .web.security.sessions import AUTHENTICATED_AT
 
         # Only a session begun by web/security/sessions.py (it knows when the login happened): this
@@ -105,8 +98,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _init_web(app: Flask) -> None:
-    from flask_wtf.csrf import CSRFError
-
+    # The web layer and the commands are imported when the app is built, not above: every
+    # module of the package imports this one first (as its parent), and the web layer
+    # imports nearly all of them.
     from .web.auth import bp as auth_bp
     from .web.auth.second_factor import enforce_second_factor
     from .web.coordinator import bp as coordinator_bp

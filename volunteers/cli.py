@@ -11,8 +11,15 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from .clock import today
 from .db_types import utcnow
+from .demo import DEMO_PASSWORD, seed_demo
 from .extensions import db
+from .i18n import supported_locales
+from .jobs import run_due
+from .notifications.worker import deliver_due
+from .services.expiry import remind
+from .services.provisioning import provision_user
 
 log = logging.getLogger(__name__)
 
@@ -71,9 +78,6 @@ def _run(round_: Callable[[], None], loop: bool, interval: float) -> None:
 @with_appcontext
 def create_user_command(email, password, roles, organisation, given_name, family_name, locale, place) -> None:
     """Create a confirmed account with the given roles (or add roles to an existing one)."""
-    from .i18n import supported_locales
-    from .services.provisioning import provision_user
-
     if locale not in supported_locales():
         raise click.BadParameter(f"offered languages: {', '.join(supported_locales())}", param_hint="--locale")
     if "organisation" in roles and not organisation:
@@ -101,8 +105,6 @@ def create_user_command(email, password, roles, organisation, given_name, family
 @with_appcontext
 def seed_demo_command() -> None:
     """Load demo accounts and organisations (safe to run again) and print the logins."""
-    from .demo import DEMO_PASSWORD, seed_demo
-
     logins = seed_demo()
     db.session.commit()
     click.echo(f"Demo logins (password for all: {DEMO_PASSWORD})")
@@ -116,7 +118,6 @@ def seed_demo_command() -> None:
 @with_appcontext
 def send_mail_command(loop: bool, interval: float) -> None:
     """Deliver due mail from the outbox (SMTP if MAIL_SERVER is set, else .eml files)."""
-    from .notifications.worker import deliver_due
 
     def round_() -> None:
         while True:
@@ -138,7 +139,6 @@ def send_mail_command(loop: bool, interval: float) -> None:
 @with_appcontext
 def tick_command(loop: bool, interval: float) -> None:
     """Run every scheduled job that is due (each is safe to run twice)."""
-    from .jobs import run_due
 
     def round_() -> None:
         for name, outcome in run_due(utcnow()):
@@ -152,9 +152,6 @@ def tick_command(loop: bool, interval: float) -> None:
 def remind_command() -> None:
     """Mail reminders 60 and 14 days before a qualification, declaration or police certificate
     runs out (each once), and mark what has run out. `flask tick` runs this too."""
-    from .clock import today
-    from .services.expiry import remind
-
     report = remind(today())
     db.session.commit()
     click.echo(f"remind: {report}")

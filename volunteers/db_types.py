@@ -18,9 +18,13 @@ import enum
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from flask import current_app, g, has_request_context, request
 from sqlalchemy import DateTime, Enum, event
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
+
+from .extensions import db
 
 
 def utcnow() -> datetime:
@@ -71,8 +75,6 @@ _READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def _begins_with_write_lock() -> bool:
-    from flask import current_app, g, has_request_context, request
-
     if has_request_context() and request.method in _READ_ONLY_METHODS:
         # An audited download writes its audit entry during a GET (web/files/downloads.py); a page
         # takes the entries kept over a login timeout (web/edge/kept_forms.py).
@@ -104,9 +106,5 @@ def configure_sqlite(engine: Engine) -> None:
 def upsert(model):
     """An INSERT in the dialect of the session's database, so that ON CONFLICT DO NOTHING /
     DO UPDATE can follow (both PostgreSQL and SQLite have them)."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    from .extensions import db
-
     dialect = db.session.get_bind().dialect.name
     return (postgresql.insert if dialect == "postgresql" else sqlite.insert)(model)

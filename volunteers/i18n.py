@@ -11,7 +11,9 @@ from pathlib import Path
 
 from babel import Locale
 from flask import Flask, current_app, has_request_context, request, session
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import escape
 
 
 def discover_locales(app: Flask) -> tuple[str, ...]:
@@ -51,9 +53,6 @@ def escape_lazy_strings() -> None:
     """Flask-Babel's lazy strings declare themselves safe HTML (`__html__` returns the text as
     it is), so a lazy message formatted with a user's input would reach a page unescaped.
     Lazy strings are text here: they are escaped like any other string."""
-    from flask_babel.speaklater import LazyString
-    from markupsafe import escape
-
     LazyString.__html__ = lambda self: str(escape(str(self)))  # type: ignore[method-assign]
 
 

@@ -13,10 +13,12 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, text, update
 
+from .clock import today
 from .db_types import upsert, utcnow
 from .extensions import db
 from .models import ActionToken, FormSubmission, Invitation, JobState, VolunteerImport
-from .services import kept_forms, rate_limits, throttle
+from .services import kept_forms, offers, rate_limits, throttle
+from .services.expiry import remind
 
 log = logging.getLogger(__name__)
 
@@ -59,18 +61,12 @@ def purge_expired(now: datetime) -> str:
 
 def send_reminders(now: datetime) -> str:
     """Reminders 60 and 14 days before something runs out, and marking what has run out."""
-    from .clock import today
-    from .services.expiry import remind
-
     return str(remind(today()))
 
 
 def follow_requests(now: datetime) -> str:
     """Unanswered offers expire; requests whose day has come with places free become
     unmatched (coordinators and organisation told); confirmed volunteers hear the day before."""
-    from .clock import today
-    from .services import offers
-
     expired = offers.expire_offers(now)
     unmatched = offers.mark_unmatched(now)
     reminded = offers.remind_day_before(today())

@@ -23,13 +23,12 @@ from tests import factories
 from tests.conftest import submit
 from tests.mailbox import links, path_of_link
 from tests.smtp import body_html, body_text
-from volunteers.clock import today
+from volunteers.clock import BERLIN, today
 from volunteers.extensions import db
 from volunteers.labels import label
 from volunteers.models import ActionToken, Membership, Offer, Organisation, OutboxMessage, SupportRequest, User
 from volunteers.models.enums import ContactChannel, OfferState, RequestState, TopicCategory
 from volunteers.services import offers
-from volunteers.services.matching import BERLIN
 from volunteers.services.workdays import earliest_appointment
 
 LOCALES = ("de", "en")

@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from tests import factories
 from tests.conftest import csrf_token, submit
 from tests.mailbox import path_of_link
-from volunteers.clock import today
+from volunteers.clock import BERLIN, today
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import (
@@ -33,7 +33,6 @@ from volunteers.models import (
 )
 from volunteers.models.enums import DayPart, LanguageLevel, OfferState, RequestState, ResponseChannel
 from volunteers.services import offers
-from volunteers.services.matching import BERLIN
 from volunteers.services.workdays import add_working_days, earliest_appointment, is_working_day
 
 EXPIRED_LINK = "This link has expired or has already been used."

@@ -3,7 +3,7 @@ exclusions coordinators record."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -102,8 +102,6 @@ class SupportRequest(db.Model):
 
     @property
     def ends_at(self) -> datetime:
-        from datetime import timedelta
-
         return self.starts_at + timedelta(minutes=self.duration_minutes)
 
     @property

@@ -11,10 +11,10 @@ from datetime import timedelta
 from flask import current_app
 from icalendar import Calendar, Event, vCalAddress, vText
 
+from ..clock import local
 from ..db_types import utcnow
 from ..labels import label, place_label
 from ..models import Offer
-from ..services.matching import BERLIN
 from .links import mail_domain, portal_url
 
 
@@ -59,8 +59,8 @@ def entry(offer: Offer, locale: str, cancel: bool = False) -> str:
             "attendee",
             _address(volunteer.email, volunteer.given_name, role="REQ-PARTICIPANT", cutype="INDIVIDUAL", **answer),
         )
-    event.add("dtstart", request.starts_at.astimezone(BERLIN))
-    event.add("dtend", (request.starts_at + timedelta(minutes=request.duration_minutes)).astimezone(BERLIN))
+    event.add("dtstart", local(request.starts_at))
+    event.add("dtend", local(request.starts_at + timedelta(minutes=request.duration_minutes)))
     event.add("summary", f"{label(request.kind)}: {request.language.name(locale)}")
     event.add("location", where(offer, locale))
     event.add("description", portal_url("volunteer.assignments"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from email.utils import make_msgid
 
-from flask import render_template
+from flask import current_app, render_template
 from flask_babel import force_locale
 from sqlalchemy import exists, select
 
@@ -29,8 +29,6 @@ def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subj
     `subject` is a lazy string or a callable, evaluated in the recipient's language;
     `calendar`, if given, is (method, callable returning the .ics text), also rendered so.
     """
-    from flask import current_app
-
     locale = normalise_locale(locale) or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         rendered_subject = str(subject() if callable(subject) else subject)

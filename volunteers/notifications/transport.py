@@ -16,16 +16,32 @@ import smtplib
 import socket
 import tempfile
 import threading
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_mail import Connection, Message
 
 from ..extensions import mail
 
-if TYPE_CHECKING:
-    from .worker import Envelope
+
+@dataclass(frozen=True)
+class Envelope:
+    """What the transport needs, read once so that nothing stays open while sending."""
+
+    id: int
+    event: str
+    recipient: str
+    locale: str
+    subject: str
+    body_text: str
+    body_html: str
+    calendar: str | None
+    calendar_method: str | None
+    message_id: str
+    attempts: int
+    created_at: datetime
 
 
 def build_message(row: Envelope) -> Message:

@@ -26,7 +26,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..models import OutboxMessage, OutboxStatus
 from ..services import ServiceError
-from .transport import is_server_failure, make_transport
+from .transport import Envelope, is_server_failure, make_transport
 
 log = logging.getLogger(__name__)
 
@@ -37,24 +37,6 @@ BACKOFF_CAP = timedelta(hours=6)
 def backoff(attempts: int) -> timedelta:
     """Wait before the next try after `attempts` failed ones: 1, 2, 4 ... minutes, at most 6 h."""
     return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_CAP)
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """What the transport needs, read once so that nothing stays open while sending."""
-
-    id: int
-    event: str
-    recipient: str
-    locale: str
-    subject: str
-    body_text: str
-    body_html: str
-    calendar: str | None
-    calendar_method: str | None
-    message_id: str
-    attempts: int
-    created_at: datetime
 
 
 @dataclass

@@ -5,57 +5,25 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
 
 from ..db_types import utcnow
-from ..extensions import db
 from ..models import Place, TokenPurpose, User
 from ..notifications.events import (
     already_queued,
     confirm_email_key,
     notify_account_exists,
     notify_confirm_email,
+    notify_email_change,
+    notify_email_change_requested,
+    notify_email_changed,
 )
 from . import ServiceError, audit, organisations, tokens
+from .invitations import withdraw_open_invitations
+from .offers import withdraw_open_offers
 from .passwords import ensure_strong, hash_password, verify_password
 from .privacy import record_consent
+from .users import create_account, find_by_email, normalise_email
 from .volunteers import ensure_profile
-
-
-def normalise_email(email: str) -> str:
-    # Python's lower() folds all of Unicode; SQLite's folds ASCII only.
-    return email.strip().lower()
-
-
-def find_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-def create_account(
-    *,
-    email: str,
-    given_name: str,
-    family_name: str,
-    password: str,
-    locale: str,
-    confirmed_at: datetime | None = None,
-) -> User:
-    ensure_strong(password, user_inputs=(email, given_name, family_name))
-    user = User(
-        email=normalise_email(email),
-        given_name=given_name.strip(),
-        family_name=family_name.strip(),
-        password_hash=hash_password(password),
-        locale=locale,
-        email_confirmed_at=confirmed_at,
-        session_version=1,
-        active=True,
-        is_coordinator=False,
-        is_volunteer=False,
-    )
-    db.session.add(user)
-    db.session.flush()
-    return user
 
 
 def send_confirmation(user: User, now: datetime | None = None) -> bool:
@@ -165,8 +133,6 @@ def request_email_change(user: User, new_email: str, password: str, now: datetim
     The password is asked for, so a session left open on a shared computer cannot move the
     account away; the old address is told, with a link that stops the change.
     Whether the new address is taken is told only on confirming, to its owner's mailbox."""
-    from ..notifications.events import notify_email_change, notify_email_change_requested
-
     now = now or utcnow()
     if not verify_password(user.password_hash, password):
         raise ServiceError(_l("The password is not correct."), field="current_password")
@@ -186,8 +152,6 @@ def request_email_change(user: User, new_email: str, password: str, now: datetim
 
 def confirm_email_change(raw_token: str, now: datetime | None = None) -> User | None:
     """The new address is confirmed; the old one is told, with a link that undoes the change."""
-    from ..notifications.events import notify_email_changed
-
     now = now or utcnow()
     token = tokens.redeem(TokenPurpose.CHANGE_EMAIL, raw_token, now)
     if token is None or token.user is None or token.new_email is None:
@@ -247,9 +211,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
     # Deactivation ends every session, remember-me included, and the invitations it sent.
     user.end_all_sessions()
     if not active:
-        from .invitations import withdraw_open_invitations
-        from .offers import withdraw_open_offers
-
         withdraw_open_invitations(user)
         if user.profile is not None:
             withdraw_open_offers(user.profile, actor)

@@ -6,7 +6,10 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from ..extensions import db
+from ..labels import label
 from ..models import AuditEvent, Organisation, User
+from ..models.enums import VolunteerStatus
+from ..permissions import Role
 
 #: Every action the log knows, with how the coordinators' list names it.
 ACTIONS = {
@@ -94,10 +97,6 @@ def describe(event: AuditEvent) -> str:
     """How the log reads an entry: the action's label, with the role or status it concerns
     labelled too, and a download's format and count ("Volunteer list downloaded (CSV, 2
     volunteers)"); never personal details."""
-    from ..labels import label
-    from ..models.enums import VolunteerStatus
-    from ..permissions import Role
-
     text = str(ACTIONS.get(event.action, _l("Other event")))
     details = event.details or {}
     extras = []

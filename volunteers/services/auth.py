@@ -18,9 +18,10 @@ from ..notifications.events import (
     password_reset_key,
 )
 from . import ServiceError, audit, second_factor, throttle, tokens
-from .accounts import find_by_email, normalise_email, send_confirmation
+from .accounts import send_confirmation
 from .passwords import ensure_strong, hash_password, needs_rehash, verify_password
 from .privacy import record_consent
+from .users import find_by_email, normalise_email
 
 
 class LoginResult(enum.Enum):

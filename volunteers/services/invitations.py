@@ -24,9 +24,9 @@ from ..models import (
 from ..notifications.events import notify_invitation
 from ..permissions import can_manage_members, membership
 from . import ServiceError, audit, tokens
-from .accounts import create_account, find_by_email, normalise_email
 from .passwords import ensure_strong, hash_password
 from .privacy import record_consent
+from .users import create_account, find_by_email, normalise_email
 
 #: Invitations one person may send in 24 hours: mail to strangers must not become a spam channel.
 DAILY_LIMIT = 20

@@ -16,6 +16,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..models import Language, SupportRequest, User, VolunteerLanguage
 from . import ServiceError, audit
+from .matching import accepted_languages
 
 #: German is asked for on its own (a level in the profile), never as one of the languages.
 GERMAN = "deu"
@@ -31,8 +32,6 @@ def varieties_of(code: str) -> frozenset[str]:
 
 def accepted_for(code: str) -> frozenset[str]:
     """Whose speakers a request (or a search) for `code` takes: matching.accepted_languages."""
-    from .matching import accepted_languages
-
     return accepted_languages(code, {code: varieties_of(code)})
 
 

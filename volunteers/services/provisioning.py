@@ -9,10 +9,10 @@ from ..extensions import db
 from ..models import Membership, Organisation, OrganisationStatus, Place, User
 from ..permissions import membership
 from . import ServiceError
-from .accounts import create_account, find_by_email
 from .organisations import name_key
 from .passwords import MIN_PASSWORD_LENGTH, ensure_strong, hash_password
 from .privacy import record_consent
+from .users import create_account, find_by_email
 from .volunteers import ensure_profile
 
 

@@ -13,6 +13,7 @@ from ..extensions import db
 from ..formatting import format_date
 from ..models import ProofFile, Qualification, QualificationType, User, VolunteerProfile
 from ..models.enums import QualificationStatus
+from ..notifications.events import notify_training_decided, notify_training_reopened
 from . import ServiceError, audit
 from .proofs import CheckedProof
 from .submissions import AlreadySubmitted
@@ -108,8 +109,6 @@ def _decide(
     reason: str | None,
     notify: bool = True,
 ) -> None:
-    from ..notifications.events import notify_training_decided
-
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators verify trainings."))
     if qualification.profile.user_id == coordinator.id:
@@ -165,8 +164,6 @@ def withdraw(actor: User, qualification: Qualification) -> None:
 def reopen(coordinator: User, qualification: Qualification, reason: str) -> None:
     """A rejection was a mistake: the training waits for a check again, and the volunteer is
     told why. The rejection's reason stays for the record."""
-    from ..notifications.events import notify_training_reopened
-
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators reopen a rejection."))
     if qualification.profile.user_id == coordinator.id:

@@ -7,6 +7,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select
+from sqlalchemy.orm import selectinload
 
 from .. import phones
 from ..db_types import utcnow
@@ -32,7 +33,10 @@ from ..models.enums import (
     VolunteerStatus,
     WorkKind,
 )
+from ..notifications.events import notify_volunteer_status_changed
 from . import ServiceError, audit
+from .offers import withdraw_open_offers
+from .users import find_by_email, normalise_email
 
 # ---------------------------------------------------------------------------------------------
 # Who may
@@ -97,8 +101,6 @@ def create_volunteer(
 ) -> VolunteerProfile:
     """A volunteer the centre records (from paper): an account without password, which the
     person can take over through an invitation mail."""
-    from .accounts import find_by_email, normalise_email
-
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators create volunteers."))
     phone = _phone(phone)
@@ -324,13 +326,9 @@ def change_status(
     expected_status: VolunteerStatus | None = None,
 ) -> StatusChange:
     """One transition of the table above. Coordinators give a reason; the volunteer is told."""
-    from ..notifications.events import notify_volunteer_status_changed
-
     reason = check_status_change(actor, profile, to_status, reason, expected_status)
     by_coordinator = actor.is_coordinator and not is_own(actor, profile)
     if to_status is not VolunteerStatus.ACTIVE:
-        from .offers import withdraw_open_offers
-
         # First, before this profile's row is written: offers lock the request, then the profile.
         withdraw_open_offers(profile, actor)
     change = StatusChange(
@@ -352,8 +350,6 @@ def change_status(
 
 
 def status_history(profile: VolunteerProfile) -> list[StatusChange]:
-    from sqlalchemy.orm import selectinload
-
     return list(
         db.session.scalars(
             select(StatusChange)

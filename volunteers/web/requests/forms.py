@@ -20,9 +20,8 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from ...clock import today
+from ...clock import BERLIN, today
 from ...models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
-from ...services.matching import BERLIN
 from ...services.requests import RequestInput
 from ..edge.once import OnceForm
 from ..pages.forms import Form

@@ -8,9 +8,29 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .db_types import utcnow
-from .extensions import db
-from .models import Organisation, OrganisationNote, RequestNote, SupportRequest, User, VolunteerNote
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import (
+    AuditEvent,
+    Invitation,
+    InvitationRole,
+    Organisation,
+    OrganisationNote,
+    OrganisationStatus,
+    OutboxMessage,
+    OutboxStatus,
+    Place,
+    RequestNote,
+    SupportRequest,
+    User,
+    VolunteerNote,
+)
+from ..models.enums import OfferState
+from ..notifications.events import notify_expiry_reminder
+from ..services import invitations, organisation_details, organisations
+from ..services.provisioning import provision_user
+from ..services.users import find_by_email
+from .requests import _offer
 
 DOMAIN = "wir-vielfalt.example"
 
@@ -64,9 +84,6 @@ def seed_notes() -> int:
 
 def seed_organisation_details() -> int:
     """The two approved organisations' details, entered by their administrators."""
-    from .models import Place
-    from .services import organisation_details
-
     done = 0
     for admin_local, name, details in [
         (
@@ -115,11 +132,6 @@ def seed_organisation_details() -> int:
 def seed_work_queue() -> int:
     """What the overview's work queue would otherwise lack in the demo: an offer about to run
     out without an answer, and a reminder the mail server refused."""
-    from .demo_requests import _offer
-    from .models import OutboxMessage, OutboxStatus
-    from .models.enums import OfferState
-    from .notifications.events import notify_expiry_reminder
-
     done = 0
     miriam, dawit, reza = _user("koordination"), _user("dawit.tesfaye"), _user("reza.ahmadi")
     tigrinya = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-ER-014"))
@@ -160,9 +172,6 @@ OPEN_INVITATIONS = [
 
 def seed_invitations() -> int:
     """One open invitation to coordinate, and one for each approved organisation."""
-    from .models import Invitation, InvitationRole
-    from .services import invitations
-
     done = 0
     for inviter_local, given, family, local, organisation_name in OPEN_INVITATIONS:
         inviter, email = _user(inviter_local), f"{local}@{DOMAIN}"
@@ -198,11 +207,6 @@ REJECTION_REASON = (
 
 def seed_rejected_organisation(password: str) -> list[tuple[str, str, str]]:
     """An organisation the centre did not approve, with the reason its founder reads."""
-    from .models import OrganisationStatus, Place
-    from .services import organisations
-    from .services.accounts import find_by_email
-    from .services.provisioning import provision_user
-
     local, given, family, name, place_name = REJECTED
     email = f"{local}@{DOMAIN}"
     founder, _ = provision_user(
@@ -232,8 +236,6 @@ def seed_rejected_organisation(password: str) -> list[tuple[str, str, str]]:
 
 def _dated(organisation: Organisation, action: str, when) -> None:
     """The audit entry the service just wrote, at the time the demo says it happened."""
-    from .models import AuditEvent
-
     for event in db.session.scalars(
         select(AuditEvent).where(AuditEvent.organisation_id == organisation.id, AuditEvent.action == action)
     ):

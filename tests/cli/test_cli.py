@@ -28,7 +28,7 @@ from volunteers.models import (
 )
 from volunteers.services import tokens
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 COMMANDS = ["create-user", "seed-demo", "send-mail", "tick", "remind", "db"]
 
 
@@ -277,7 +277,7 @@ def test_development_generates_and_keeps_a_secret_key(tmp_path):
 
 
 def _demo_check(**env: str) -> subprocess.CompletedProcess:
-    script = Path(__file__).resolve().parent.parent / "scripts" / "demo.sh"
+    script = Path(__file__).resolve().parents[2] / "scripts" / "demo.sh"
     environment = {key: value for key, value in os.environ.items() if key not in ("HOST", "PORT", "BASE_URL")}
     return subprocess.run(
         ["bash", str(script), "--check"], env={**environment, **env}, capture_output=True, text=True, timeout=30

@@ -5,25 +5,38 @@ past assignments and the ranking's fairness have something to show. Loading agai
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .db_types import utcnow
-from .extensions import db
-from .models import (
+from ..clock import utc_at
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import (
     AuditEvent,
     DeclarationSignature,
     Organisation,
+    Place,
     PoliceCertificate,
     Qualification,
+    RequestEvent,
     StatusChange,
     SupportRequest,
     User,
     VolunteerProfile,
 )
-from .models.enums import QualificationStatus, VolunteerStatus
-from .services.matching import BERLIN
+from ..models.enums import (
+    Area,
+    GenderPreference,
+    Mode,
+    OfferState,
+    QualificationStatus,
+    RequestState,
+    TopicCategory,
+    VolunteerStatus,
+    WorkKind,
+)
+from .requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
 
 #: Why the centre changed a demo volunteer's status (the reason is shown to the volunteer too).
 STATUS_REASONS = {
@@ -35,7 +48,7 @@ STATUS_REASONS = {
 
 def _moment(day: date, hour: int = 10) -> datetime:
     """A working-day moment, never in the future."""
-    return min(datetime.combine(day, time(hour), BERLIN).astimezone(UTC), utcnow() - timedelta(hours=1))
+    return min(utc_at(day, time(hour)), utcnow() - timedelta(hours=1))
 
 
 def _event(
@@ -204,10 +217,6 @@ PAST = [
 
 def seed_past_assignments() -> int:
     """Requests whose appointment has passed, each filled by a volunteer who went."""
-    from .demo_requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
-    from .models import Place, RequestEvent
-    from .models.enums import Area, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
-
     if db.session.scalar(select(SupportRequest.id).where(SupportRequest.client_reference == PAST[0][0])):
         return 0
     desk = db.session.scalar(select(User).where(User.email == "koordination@wir-vielfalt.example"))

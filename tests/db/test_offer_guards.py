@@ -10,14 +10,13 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.smtp import body_text
-from volunteers.clock import today
+from volunteers.clock import BERLIN, today
 from volunteers.extensions import db
 from volunteers.models import Exclusion, RequestEvent, SupportRequest
 from volunteers.models.enums import Channel, OfferState, RequestState, VolunteerStatus
 from volunteers.services import ServiceError, accounts, offers
 from volunteers.services import requests as request_service
 from volunteers.services.candidates import rank
-from volunteers.services.matching import BERLIN
 from volunteers.services.transitions import VOLUNTEER, By
 from volunteers.services.volunteers import change_status
 

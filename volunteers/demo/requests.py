@@ -4,15 +4,15 @@ Dates are relative to the day of loading; loading again adds nothing."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
-from .clock import today
-from .db_types import utcnow
-from .extensions import db
-from .models import Offer, Organisation, Place, SupportRequest, User
-from .models.enums import (
+from ..clock import today, utc_at
+from ..db_types import utcnow
+from ..extensions import db
+from ..models import Offer, Organisation, Place, SupportRequest, User
+from ..models.enums import (
     Actor,
     Area,
     Channel,
@@ -24,9 +24,8 @@ from .models.enums import (
     TopicCategory,
     WorkKind,
 )
-from .services import transitions
-from .services.matching import BERLIN
-from .services.transitions import By
+from ..services import transitions
+from ..services.transitions import By
 
 #: Requests filled as a consequence of an acceptance.
 AUTOMATIC = By(Actor.SYSTEM, None, Channel.AUTOMATIC)
@@ -39,7 +38,7 @@ def _at(days_ahead: int, hour: int, weekday: int | None = None) -> datetime:
     day = today() + timedelta(days=days_ahead)
     if weekday is not None:
         day += timedelta(days=(weekday - day.weekday()) % 7)
-    return datetime.combine(day, time(hour), BERLIN).astimezone(UTC)
+    return utc_at(day, time(hour))
 
 
 def _volunteer(email: str):

@@ -176,7 +176,7 @@ def test_the_day_before_reminder_goes_once(ctx, deliver, smtp_server):
     _, _, people, record, made = _setup()
     offers.answer_in_portal(people[0], made[0], accept=True)
     db.session.commit()
-    from volunteers.services.matching import BERLIN
+    from volunteers.clock import BERLIN
 
     eve = record.starts_at.astimezone(BERLIN).date() - timedelta(days=1)
     assert offers.remind_day_before(eve) == 1
@@ -188,8 +188,7 @@ def test_the_day_before_reminder_goes_once(ctx, deliver, smtp_server):
 
 
 def test_an_edit_that_changes_the_time_withdraws_open_offers_and_tells_confirmed_volunteers(ctx, deliver, smtp_server):
-    from volunteers.clock import today
-    from volunteers.services.matching import BERLIN
+    from volunteers.clock import BERLIN, today
 
     staff, coordinator, people, record, made = _setup(places=2)
     offers.answer_in_portal(people[0], made[0], accept=True)

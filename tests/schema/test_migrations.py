@@ -15,7 +15,7 @@ from volunteers import create_app
 from volunteers.extensions import db
 from volunteers.models import Language, Place, PlaceKind
 
-MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 
 
 def test_upgrade_head_equals_the_models(ctx):

@@ -4,21 +4,21 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from .demo_desk import (
+from ..extensions import db
+from ..models import Organisation, Place
+from ..services.organisations import create_organisation, name_key
+from ..services.provisioning import provision_user
+from ..services.users import find_by_email
+from .desk import (
     seed_invitations,
     seed_notes,
     seed_organisation_details,
     seed_rejected_organisation,
     seed_work_queue,
 )
-from .demo_history import backdate_partners, seed_past_assignments
-from .demo_requests import seed_requests
-from .demo_volunteers import seed_volunteers
-from .extensions import db
-from .models import Organisation, Place
-from .services.accounts import find_by_email
-from .services.organisations import create_organisation, name_key
-from .services.provisioning import provision_user
+from .history import backdate_partners, seed_past_assignments
+from .requests import seed_requests
+from .volunteers import seed_volunteers
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 DOMAIN = "wir-vielfalt.example"

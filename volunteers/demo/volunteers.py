@@ -9,10 +9,9 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from .clock import today
-from .demo_history import record_past
-from .extensions import db
-from .models import (
+from ..clock import today
+from ..extensions import db
+from ..models import (
     Absence,
     AvailabilitySlot,
     Declaration,
@@ -26,7 +25,7 @@ from .models import (
     VolunteerLanguage,
     VolunteerProfile,
 )
-from .models.enums import (
+from ..models.enums import (
     CertificateKind,
     CertificateResult,
     ContactChannel,
@@ -37,9 +36,11 @@ from .models.enums import (
     QualificationStatus,
     VolunteerStatus,
 )
-from .services.provisioning import provision_user
-from .services.validity import add_months, police_certificate_due, valid_until
-from .services.volunteers import ensure_profile
+from ..services.provisioning import provision_user
+from ..services.users import find_by_email
+from ..services.validity import add_months, police_certificate_due, valid_until
+from ..services.volunteers import ensure_profile
+from .history import record_past
 
 #: A tiny but valid PDF, standing in for a scanned certificate.
 DEMO_PDF = (
@@ -368,8 +369,6 @@ def seed_volunteers(password: str) -> list[tuple[str, str, str]]:
                 db.session.add(user)
                 db.session.flush()
         else:
-            from .services.accounts import find_by_email
-
             user, _ = provision_user(
                 email=spec.email,
                 password=password if find_by_email(spec.email) is None else None,

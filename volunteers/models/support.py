@@ -29,8 +29,15 @@ from .retention import Retention
 from .user import User
 from .volunteer import VolunteerProfile
 
+
+def _state_in(states) -> str:
+    """A partial index's condition on `state`, in SQL both databases read."""
+    return "state IN ({})".format(", ".join(f"'{state.value}'" for state in states))
+
+
 #: The requests the board's tab "to fill" shows, as its partial indexes say it (services/board.py).
-TO_FILL = "state IN ('open', 'partly_filled')"
+TO_FILL = _state_in(RequestState.to_fill())
+LIVE_OFFER = _state_in(OfferState.live())
 
 
 def _to_fill_index(name: str, *columns: str) -> Index:
@@ -124,8 +131,8 @@ class Offer(db.Model):
             "request_id",
             "profile_id",
             unique=True,
-            sqlite_where=text("state IN ('offered', 'accepted')"),
-            postgresql_where=text("state IN ('offered', 'accepted')"),
+            sqlite_where=text(LIVE_OFFER),
+            postgresql_where=text(LIVE_OFFER),
         ),
     )
 
@@ -145,6 +152,11 @@ class Offer(db.Model):
     request: Mapped[SupportRequest] = relationship(back_populates="offers")
     profile: Mapped[VolunteerProfile] = relationship()
     offered_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_live(self) -> bool:
+        """Waiting for an answer or accepted: the volunteer holds a place or may take one."""
+        return self.state.is_live
 
 
 class RequestEvent(db.Model):

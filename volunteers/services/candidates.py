@@ -373,7 +373,6 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
         func.lower(SupportRequest.client_reference) == request.client_reference.strip().lower(),
         SupportRequest.id != (request.id or 0),
     )
-    answered_states = [OfferState.ACCEPTED, OfferState.DECLINED, OfferState.EXPIRED, OfferState.CANCELLED_BY_VOLUNTEER]
     history = {
         row.profile_id: row
         for row in connection.execute(
@@ -385,7 +384,7 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
                 func.count(Offer.id).label("answered"),
             )
             .join(SupportRequest, Offer.request_id == SupportRequest.id)
-            .where(among(Offer.profile_id, ids), Offer.state.in_(answered_states))
+            .where(among(Offer.profile_id, ids), Offer.state.in_(OfferState.answered()))
             .group_by(Offer.profile_id)
         )
     }
@@ -433,9 +432,7 @@ def rank(request: SupportRequest) -> Ranking:
     # Volunteers who already hold an offer for this request are not offered it again.
     holding = set(
         db.session.scalars(
-            select(Offer.profile_id).where(
-                Offer.request_id == request.id, Offer.state.in_([OfferState.OFFERED, OfferState.ACCEPTED])
-            )
+            select(Offer.profile_id).where(Offer.request_id == request.id, Offer.state.in_(OfferState.live()))
         )
     )
     ranked = tuple(r for r in result.ranked if r.candidate.profile_id not in holding)

@@ -16,7 +16,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Organisation, Place, SupportRequest, User
-from ..models.enums import Area, Channel, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+from ..models.enums import Area, Channel, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, languages, transitions
 from .matching import BERLIN
@@ -218,13 +218,9 @@ def _refuse_the_same_again(organisation: Organisation, values: dict) -> None:
         )
 
 
-#: States from which a request can still be cancelled (before its appointment begins).
-CANCELLABLE = (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
-
-
 def may_cancel(user: User, request: SupportRequest, now: datetime | None = None) -> bool:
     """Whether the page offers "cancel": a live request whose appointment has not begun."""
-    return can_view(user, request) and request.state in CANCELLABLE and request.starts_at > (now or utcnow())
+    return can_view(user, request) and request.state.is_live and request.starts_at > (now or utcnow())
 
 
 def may_edit(user: User, request: SupportRequest) -> bool:
@@ -232,7 +228,7 @@ def may_edit(user: User, request: SupportRequest) -> bool:
     if not can_view(user, request):
         return False
     if user.is_coordinator:
-        return request.state in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
+        return request.state.is_live
     return (
         request.state is RequestState.OPEN
         and request.places_filled == 0
@@ -303,7 +299,7 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     request.cancel_reason = (reason or "").strip() or None
     transitions.move(request, RequestState.CANCELLED, by, reason=request.cancel_reason)
     for offer in list(request.offers):
-        if offer.state in (OfferState.OFFERED, OfferState.ACCEPTED):
+        if offer.state.is_live:
             offers.withdraw(offer, by, because="cancelled")
     if by.role is transitions.COORDINATOR and membership(actor, request.organisation) is None:
         notify_request_cancelled_by_centre(request)

@@ -26,8 +26,6 @@ from .candidates import rank, rules_broken
 from .matching import BERLIN
 from .transitions import COORDINATOR, ORGANISATION, SCHEDULED_JOB, SYSTEM, VOLUNTEER, By
 
-ACTIVE_OFFER_STATES = (OfferState.OFFERED, OfferState.ACCEPTED)
-
 
 def _notify():
     from ..notifications import requests as notify
@@ -48,7 +46,7 @@ def make_offers(
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators make offers."))
     lock_request(request)  # two coordinators offering at once: the second sees the first's offers
-    if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
+    if not request.state.takes_offers:
         raise ServiceError(_l("This request takes no more offers."))
     if not profile_ids:
         raise ServiceError(_l("Choose at least one volunteer."), field="profile_ids")
@@ -184,6 +182,9 @@ REFUSALS = {
 }
 
 
+ANSWERED_ALREADY = _l("This offer has been answered already. The page shows the current state.")
+
+
 def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
     now = now or utcnow()
     request = offer.request
@@ -200,7 +201,7 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
         update(SupportRequest)
         .where(
             SupportRequest.id == request.id,
-            SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
+            SupportRequest.state.in_(RequestState.to_fill()),
             SupportRequest.places_filled < SupportRequest.places_needed,
         )
         .values(places_filled=SupportRequest.places_filled + 1, version=SupportRequest.version + 1)
@@ -209,17 +210,15 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
     if taken.rowcount != 1:
         db.session.refresh(request)
         raise ServiceError(_l("All places of this request are taken already. Thank you all the same!"))
-    answered = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-        .values(state=OfferState.ACCEPTED, responded_at=now, response_channel=ResponseChannel(by.channel.value))
-        .execution_options(synchronize_session=False)
-    )
-    if answered.rowcount != 1:
-        raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
-    db.session.refresh(offer)
     db.session.refresh(request)
-    transitions.history(request, by, OfferState.OFFERED, OfferState.ACCEPTED, offer=offer)
+    transitions.move(
+        offer,
+        OfferState.ACCEPTED,
+        by,
+        conflict=ANSWERED_ALREADY,
+        responded_at=now,
+        response_channel=ResponseChannel(by.channel.value),
+    )
     tokens.revoke_offer_links(offer, now)  # answered in the portal or by phone: the mail link is spent
     _notify().notify_assignment_confirmed(offer)
     settle_request_state(by.following(), request)
@@ -231,23 +230,21 @@ def decline(offer: Offer, by: By, now: datetime | None = None) -> None:
     transitions.check(offer, OfferState.DECLINED, by.role)
     if offer.expires_at <= now:
         raise ServiceError(_l("This offer has expired."))
-    answered = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-        .values(state=OfferState.DECLINED, responded_at=now, response_channel=ResponseChannel(by.channel.value))
-        .execution_options(synchronize_session=False)
+    transitions.move(
+        offer,
+        OfferState.DECLINED,
+        by,
+        conflict=ANSWERED_ALREADY,
+        responded_at=now,
+        response_channel=ResponseChannel(by.channel.value),
     )
-    if answered.rowcount != 1:
-        raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
-    db.session.refresh(offer)
-    transitions.history(offer.request, by, OfferState.OFFERED, OfferState.DECLINED, offer=offer)
     tokens.revoke_offer_links(offer, now)
 
 
 def settle_request_state(by: By, request: SupportRequest) -> None:
     """The request's state follows its places; when filled, the others asked are told. `by`
     is the system, following someone's move."""
-    if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED):
+    if not request.state.is_live:
         return
     if request.places_filled >= request.places_needed:
         target = RequestState.FILLED
@@ -317,7 +314,7 @@ def open_counts(profile: VolunteerProfile) -> tuple[int, int]:
             .join(SupportRequest, Offer.request_id == SupportRequest.id)
             .where(
                 Offer.profile_id == profile.id,
-                Offer.state.in_(ACTIVE_OFFER_STATES),
+                Offer.state.in_(OfferState.live()),
                 SupportRequest.starts_at > utcnow(),
             )
             .group_by(Offer.state)
@@ -336,23 +333,21 @@ def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None = None, no
     transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, by.role)
     if request.starts_at <= (now or utcnow()):
         raise ServiceError(_l("The appointment has begun already; please call the centre."))
-    changed = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.state == OfferState.ACCEPTED)
-        .values(state=OfferState.CANCELLED_BY_VOLUNTEER, calendar_sequence=Offer.calendar_sequence + 1)
-        .execution_options(synchronize_session=False)
+    transitions.move(
+        offer,
+        OfferState.CANCELLED_BY_VOLUNTEER,
+        by,
+        reason=reason,
+        conflict=_l("This assignment has changed in the meantime. The page shows the current state."),
+        calendar_sequence=Offer.calendar_sequence + 1,
     )
-    if changed.rowcount != 1:
-        raise ServiceError(_l("This assignment has changed in the meantime. The page shows the current state."))
     db.session.execute(
         update(SupportRequest)
         .where(SupportRequest.id == request.id, SupportRequest.places_filled > 0)
         .values(places_filled=SupportRequest.places_filled - 1, version=SupportRequest.version + 1)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(offer)
     db.session.refresh(request)
-    transitions.history(request, by, OfferState.ACCEPTED, OfferState.CANCELLED_BY_VOLUNTEER, offer=offer, reason=reason)
     settle_request_state(by.following(), request)
     _notify().notify_volunteer_cancelled(offer)
 
@@ -379,18 +374,16 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
 
 
 def expire_offers(now: datetime) -> int:
+    """Offers nobody answered in time; returns how many expired (one answered while the job
+    waited for its lock keeps its answer)."""
     due = db.session.scalars(select(Offer).where(Offer.state == OfferState.OFFERED, Offer.expires_at <= now)).all()
+    expired = 0
     for offer in due:
         _lock(offer.request, offer.profile_id)
-        changed = db.session.execute(
-            update(Offer)
-            .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-            .values(state=OfferState.EXPIRED)
-            .execution_options(synchronize_session=False)
-        )
-        if changed.rowcount == 1:
-            transitions.history(offer.request, SCHEDULED_JOB, OfferState.OFFERED, OfferState.EXPIRED, offer=offer)
-    return len(due)
+        if offer.state.awaits_answer:
+            transitions.move(offer, OfferState.EXPIRED, SCHEDULED_JOB)
+            expired += 1
+    return expired
 
 
 def _start_of(day: date) -> datetime:
@@ -405,14 +398,14 @@ def mark_unmatched(now: datetime) -> int:
     request for the same afternoon can still be filled in the morning.)"""
     due = db.session.scalars(
         select(SupportRequest).where(
-            SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
+            SupportRequest.state.in_(RequestState.to_fill()),
             SupportRequest.starts_at <= now,
         )
     ).all()
     marked = 0
     for request in due:
         lock_request(request)
-        if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
+        if not request.state.takes_offers:
             continue  # filled or cancelled a moment ago
         marked += 1
         transitions.move(request, RequestState.UNMATCHED, SCHEDULED_JOB)

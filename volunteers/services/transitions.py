@@ -10,12 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import ClauseElement
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..labels import label
 from ..models import Offer, RequestEvent, SupportRequest, User
-from ..models.enums import Actor, Channel, OfferState, RequestState
+from ..models.enums import Actor, Channel, OfferAction, OfferState, RequestState
 from . import ServiceError
 
 COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = Actor.COORDINATOR, Actor.VOLUNTEER, Actor.ORGANISATION, Actor.SYSTEM
@@ -134,14 +137,16 @@ def check(record: SupportRequest | Offer, target, role: Actor) -> None:
     """Refuses a move the table does not allow, with a clear message (never a 500)."""
     transition = find(type(record), record.state, target)
     if transition is None:
-        raise ServiceError(
-            _l(
-                "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
-                state=label(record.state),
-            )
-        )
+        raise ServiceError(_stale(record))
     if role not in transition.who:
         raise ServiceError(_l("You may not do this."))
+
+
+def _stale(record: SupportRequest | Offer):
+    return _l(
+        "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
+        state=label(record.state),
+    )
 
 
 def created(record: SupportRequest | Offer, by: By, note: str | None = None) -> None:
@@ -182,13 +187,53 @@ def history(
     )
 
 
-def move(record: SupportRequest | Offer, target, by: By, note: str | None = None, reason: str | None = None) -> None:
-    """One allowed move, written to the history. The caller makes it race-safe (conditional
-    UPDATEs) where two people may act at once."""
+def move(
+    record: SupportRequest | Offer,
+    target,
+    by: By,
+    note: str | None = None,
+    reason: str | None = None,
+    conflict: str | None = None,
+    **values,
+) -> None:
+    """The only door into a state: checks the table, then moves the row with a conditional
+    UPDATE (`... WHERE state = <the state it was read in>`), so that of two people acting at
+    once only one moves it; the other gets `conflict` (by default the table's own message),
+    and nothing changes. Writes the history. `values` are columns that change with the state
+    (`responded_at`, `calendar_sequence=Offer.calendar_sequence + 1`, ...)."""
     check(record, target, by.role)
     source = record.state
-    record.state = target
+    model = type(record)
+    db.session.flush()  # the record's other pending changes first: the UPDATE below is the move
+    changes = {"state": target, **values}
+    if model is SupportRequest:
+        changes["version"] = record.version + 1  # every change raises it: an older edit is refused
+    moved = db.session.execute(
+        update(model)
+        .where(model.id == record.id, model.state == source)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.refresh(record)
+        raise ServiceError(conflict or _stale(record))
+    computed = [name for name, value in changes.items() if isinstance(value, ClauseElement)]
+    for name, value in changes.items():
+        if name not in computed:
+            set_committed_value(record, name, value)
+    if computed:
+        db.session.refresh(record, computed)
     if isinstance(record, Offer):
         history(record.request, by, source, target, offer=record, note=note, reason=reason)
     else:
         history(record, by, source, target, note=note, reason=reason)
+
+
+def offer_actions(offer: Offer, role: Actor = COORDINATOR) -> list[OfferAction]:
+    """What the table lets `role` do with the offer as it is now: the actions the coordinators'
+    request page shows, and the only ones its routes accept."""
+    return [
+        action
+        for action in OfferAction
+        if (transition := find(Offer, offer.state, action.target)) is not None and role in transition.who
+    ]

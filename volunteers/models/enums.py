@@ -245,6 +245,37 @@ class HardRule(enum.StrEnum):
     DISTANCE = "distance"
 
 
+class RankingFactor(enum.StrEnum):
+    """What a candidate's place in the ranking is made of, each shown as a reason."""
+
+    DISTANCE = "distance"
+    RECENT = "recent"  # assignments in the last 90 days (fairness)
+    LEVEL = "level"
+    CONTINUITY = "continuity"  # helped this client before
+    RELIABILITY = "reliability"  # share of offers accepted
+
+
+class QualificationRule(enum.StrEnum):
+    """The rules of the qualification service (services/qualification_rules.py), in the order a
+    verdict lists them; together they are the hard rule `HardRule.QUALIFIED` (and the status
+    is `HardRule.ACTIVE`)."""
+
+    STATUS = "status"
+    OFFER = "offer"  # offers this area and kind of work
+    GERMAN = "german"
+    LANGUAGE = "language"
+    TRAINING = "qualification"
+    DECLARATION = "declaration"
+    POLICE_CERTIFICATE = "police_certificate"
+
+
+class EventSubject(enum.StrEnum):
+    """What a history entry (request_events) is about: the request itself, or one offer."""
+
+    REQUEST = "request"
+    OFFER = "offer"
+
+
 class Channel(enum.Enum):
     """How a move was made: in the portal, through the link in a mail, by phone (a coordinator
     records what was said), by a scheduled job (`flask tick`), or automatically as the

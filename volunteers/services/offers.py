@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
-from ..models.enums import Channel, OfferState, RequestState, ResponseChannel
+from ..models.enums import Channel, HardRule, OfferState, RequestState, ResponseChannel
 from . import ServiceError, tokens, transitions
 from .candidates import rank, rules_broken
 from .matching import BERLIN
@@ -165,20 +165,22 @@ def _lock(request: SupportRequest, profile_id: int) -> None:
 
 #: Why an acceptance is refused when the volunteer no longer passes a hard rule.
 REFUSALS = {
-    "language": _l("This offer can no longer be accepted: the language is no longer in the profile."),
-    "active": _l("This offer can no longer be accepted: the profile or the account is not active at the moment."),
-    "qualified": _l(
+    HardRule.LANGUAGE: _l("This offer can no longer be accepted: the language is no longer in the profile."),
+    HardRule.ACTIVE: _l(
+        "This offer can no longer be accepted: the profile or the account is not active at the moment."
+    ),
+    HardRule.QUALIFIED: _l(
         "This offer can no longer be accepted: on that day the qualification, a declaration or the police "
         "certificate does not count."
     ),
-    "available": _l(
+    HardRule.AVAILABLE: _l(
         "This offer can no longer be accepted: the weekly availability or an absence does not cover that time."
     ),
-    "free": _l("There is another assignment at that time (or too close to it). This offer was not accepted."),
-    "monthly_maximum": _l("This would exceed the assignments a month the volunteer agreed to."),
-    "gender": _l("This offer can no longer be accepted. Please contact the centre."),
-    "not_excluded": _l("This offer can no longer be accepted. Please contact the centre."),
-    "distance": _l("This offer can no longer be accepted: the place is further away than the profile allows."),
+    HardRule.FREE: _l("There is another assignment at that time (or too close to it). This offer was not accepted."),
+    HardRule.MONTHLY_MAXIMUM: _l("This would exceed the assignments a month the volunteer agreed to."),
+    HardRule.GENDER: _l("This offer can no longer be accepted. Please contact the centre."),
+    HardRule.NOT_EXCLUDED: _l("This offer can no longer be accepted. Please contact the centre."),
+    HardRule.DISTANCE: _l("This offer can no longer be accepted: the place is further away than the profile allows."),
 }
 
 

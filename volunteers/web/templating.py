@@ -18,7 +18,9 @@ from ..models.enums import (
     GenderPreference,
     HardRule,
     OfferAction,
+    QualificationRule,
     QualificationStatus,
+    RankingFactor,
     VolunteerStatus,
 )
 from ..notifications.problems import delivery_problem
@@ -78,7 +80,9 @@ def init_app(app: Flask) -> None:
         OfferAction,
         OrganisationStatus,
         OutboxStatus,
+        QualificationRule,
         QualificationStatus,
+        RankingFactor,
         VolunteerStatus,
     ):
         app.jinja_env.globals[vocabulary.__name__] = vocabulary

@@ -277,7 +277,7 @@ def edit(
         return changed
     request.updated_at = now
     by = _by(actor)
-    transitions.history(request, by, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
+    transitions.history(request, by, request.state, request.state, changed=changed)
     if set(changed) & set(MATCHING_FIELDS):
         offers.after_request_changed(actor, request)
     offers.settle_request_state(by.following(), request)

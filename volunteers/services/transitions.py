@@ -18,7 +18,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..labels import label
 from ..models import Offer, RequestEvent, SupportRequest, User
-from ..models.enums import Actor, Channel, OfferAction, OfferState, RequestState
+from ..models.enums import Actor, Channel, EventSubject, OfferAction, OfferState, RequestState
 from . import ServiceError
 
 COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = Actor.COORDINATOR, Actor.VOLUNTEER, Actor.ORGANISATION, Actor.SYSTEM
@@ -168,7 +168,10 @@ def history(
     offer: Offer | None = None,
     note: str | None = None,
     reason: str | None = None,
+    changed: list[str] | None = None,
 ) -> None:
+    """Appends one entry to the request's history: a move (`source` -> `target`), a creation
+    (`source` None), or an edit (`changed`: the fields it changed; the state stays)."""
     user = by.user if by.user is not None and by.user.is_authenticated else None
     db.session.add(
         RequestEvent(
@@ -178,10 +181,11 @@ def history(
             actor_id=user.id if user is not None else None,
             actor_role=by.role,
             channel=by.channel,
-            subject="offer" if offer is not None else "request",
+            subject=EventSubject.OFFER if offer is not None else EventSubject.REQUEST,
             from_state=source.value if source is not None else None,
             to_state=target.value,
             note=note,
+            changed_fields=list(changed) if changed else None,
             reason=(reason or "").strip() or None,
         )
     )

@@ -11,7 +11,7 @@ from tests import factories
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import Exclusion, Offer, RequestEvent, SupportRequest
-from volunteers.models.enums import OfferState, RequestState, ResponseChannel
+from volunteers.models.enums import Actor, OfferState, RequestState, ResponseChannel
 from volunteers.services import ServiceError, offers, transitions
 from volunteers.services import requests as request_service
 
@@ -193,7 +193,7 @@ def test_a_move_the_row_has_moved_past_changes_nothing(ctx):
     )
     before = db.session.scalar(select(func.count()).select_from(RequestEvent))
     with pytest.raises(ServiceError, match="Abgelehnt"):
-        transitions.move(offer, OfferState.WITHDRAWN, transitions.By(transitions.COORDINATOR, coordinator))
+        transitions.move(offer, OfferState.WITHDRAWN, transitions.By(Actor.COORDINATOR, coordinator))
     assert offer.state is OfferState.DECLINED
     assert db.session.scalar(select(func.count()).select_from(RequestEvent)) == before
     db.session.rollback()
@@ -204,7 +204,7 @@ def test_the_offer_actions_follow_the_transition_table(ctx):
 
     _, _, people, _, made = _setup()
     assert transitions.offer_actions(made[0]) == [OfferAction.ACCEPT, OfferAction.DECLINE, OfferAction.WITHDRAW]
-    assert transitions.offer_actions(made[0], transitions.ORGANISATION) == [OfferAction.WITHDRAW]
+    assert transitions.offer_actions(made[0], Actor.ORGANISATION) == [OfferAction.WITHDRAW]
     offers.answer_in_portal(people[0], made[0], accept=True)
     assert transitions.offer_actions(made[0]) == [OfferAction.CANCEL, OfferAction.WITHDRAW]
     db.session.rollback()

@@ -20,11 +20,11 @@ from sqlalchemy import select, update
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
-from ..models.enums import Channel, HardRule, OfferState, RequestState, ResponseChannel
+from ..models.enums import Actor, Channel, HardRule, OfferState, RequestState, ResponseChannel
 from . import ServiceError, tokens, transitions
 from .candidates import rank, rules_broken
 from .matching import BERLIN
-from .transitions import COORDINATOR, ORGANISATION, SCHEDULED_JOB, SYSTEM, VOLUNTEER, By
+from .transitions import SCHEDULED_JOB, By
 
 
 def _notify():
@@ -57,7 +57,7 @@ def make_offers(
             _l("Some of the chosen volunteers cannot be asked any more (the list has changed). Please choose again."),
             field="profile_ids",
         )
-    by = By(COORDINATOR, coordinator)
+    by = By(Actor.COORDINATOR, coordinator)
     hours = current_app.config["OFFER_RESPONSE_HOURS"]
     expires_at = min(now + timedelta(hours=hours), request.starts_at)
     made = []
@@ -106,10 +106,10 @@ def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer
     _lock(offer.request, offer.profile_id)
     if tokens.redeem(TokenPurpose.OFFER_RESPONSE, raw, now) is None:
         if offer.state is not OfferState.OFFERED:
-            transitions.check(offer, OfferState.ACCEPTED if accept else OfferState.DECLINED, VOLUNTEER)
+            transitions.check(offer, OfferState.ACCEPTED if accept else OfferState.DECLINED, Actor.VOLUNTEER)
         raise used_up
     # The link was sent to this volunteer alone: the answer is theirs, given by mail link.
-    by = By(VOLUNTEER, offer.profile.user, Channel.MAIL_LINK)
+    by = By(Actor.VOLUNTEER, offer.profile.user, Channel.MAIL_LINK)
     if accept:
         accept_offer(offer, by, now)
     else:
@@ -120,9 +120,9 @@ def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer
 def acting_for(actor: User, offer: Offer) -> By:
     """The volunteer in the portal, or a coordinator recording what the volunteer said by phone."""
     if offer.profile.user_id == actor.id:
-        return By(VOLUNTEER, actor, Channel.PORTAL)
+        return By(Actor.VOLUNTEER, actor, Channel.PORTAL)
     if actor.is_coordinator:
-        return By(COORDINATOR, actor, Channel.PHONE)
+        return By(Actor.COORDINATOR, actor, Channel.PHONE)
     raise ServiceError(_l("You may not do this."))
 
 
@@ -284,7 +284,7 @@ def withdraw(offer: Offer, by: By, because: str, reason: str | None = None) -> N
 def withdraw_by_coordinator(coordinator: User, offer: Offer, reason: str | None = None) -> None:
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators withdraw offers."))
-    by = By(COORDINATOR, coordinator)
+    by = By(Actor.COORDINATOR, coordinator)
     _lock(offer.request, offer.profile_id)
     withdraw(offer, by, because="coordinator", reason=reason)
     settle_request_state(by.following(), offer.request)
@@ -297,7 +297,7 @@ def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
     waiting = db.session.scalars(
         select(Offer).where(Offer.profile_id == profile.id, Offer.state == OfferState.OFFERED)
     ).all()
-    by = By(SYSTEM, actor).following()
+    by = By(Actor.SYSTEM, actor).following()
     for offer in waiting:
         _lock(offer.request, profile.id)
         if offer.state is OfferState.OFFERED:
@@ -359,7 +359,7 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
     asked for something else). A confirmed volunteer who still passes every hard rule gets the
     new calendar entry; one who no longer does (another assignment at the new time, a
     certificate the change now needs ...) is released, and the place opens again."""
-    by = By(COORDINATOR if actor.is_coordinator else ORGANISATION, actor)
+    by = By(Actor.COORDINATOR if actor.is_coordinator else Actor.ORGANISATION, actor)
     for offer in list(request.offers):
         if offer.state is OfferState.OFFERED:
             withdraw(offer, by, because="changed")

@@ -16,7 +16,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Organisation, Place, SupportRequest, User
-from ..models.enums import Area, Channel, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
+from ..models.enums import Actor, Area, Channel, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, languages, transitions
 from .matching import BERLIN
@@ -182,9 +182,9 @@ def submit(
     db.session.flush()
     # Entered by the centre: the organisation asked by phone.
     by = (
-        transitions.By(transitions.COORDINATOR, actor, Channel.PHONE)
+        transitions.By(Actor.COORDINATOR, actor, Channel.PHONE)
         if by_centre
-        else transitions.By(transitions.ORGANISATION, actor)
+        else transitions.By(Actor.ORGANISATION, actor)
     )
     transitions.created(request, by, note="entered by the centre" if by_centre else None)
     notify_new_request(request)
@@ -301,12 +301,12 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     for offer in list(request.offers):
         if offer.state.is_live:
             offers.withdraw(offer, by, because="cancelled")
-    if by.role is transitions.COORDINATOR and membership(actor, request.organisation) is None:
+    if by.role is Actor.COORDINATOR and membership(actor, request.organisation) is None:
         notify_request_cancelled_by_centre(request)
 
 
 def _by(actor: User) -> transitions.By:
-    return transitions.By(transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION, actor)
+    return transitions.By(Actor.COORDINATOR if actor.is_coordinator else Actor.ORGANISATION, actor)
 
 
 def visible_to(user: User):

@@ -21,8 +21,6 @@ from ..models import Offer, RequestEvent, SupportRequest, User
 from ..models.enums import Actor, Channel, EventSubject, OfferAction, OfferState, RequestState
 from . import ServiceError
 
-COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = Actor.COORDINATOR, Actor.VOLUNTEER, Actor.ORGANISATION, Actor.SYSTEM
-
 
 @dataclass(frozen=True)
 class By:
@@ -35,11 +33,11 @@ class By:
     def following(self) -> By:
         """A move the system makes because of this one (the last place taken withdraws the
         other offers); it remembers whose move caused it."""
-        return By(SYSTEM, self.user, Channel.AUTOMATIC)
+        return By(Actor.SYSTEM, self.user, Channel.AUTOMATIC)
 
 
 #: `flask tick`: offers that expire, requests whose date came.
-SCHEDULED_JOB = By(SYSTEM, None, Channel.SCHEDULED_JOB)
+SCHEDULED_JOB = By(Actor.SYSTEM, None, Channel.SCHEDULED_JOB)
 
 
 @dataclass(frozen=True)
@@ -55,73 +53,91 @@ def _t(source, target, who: set[Actor], mails: str) -> Transition:
 
 
 REQUEST_TRANSITIONS = (
-    _t(None, RequestState.OPEN, {ORGANISATION, COORDINATOR}, "coordinators: a new request"),
-    _t(RequestState.OPEN, RequestState.PARTLY_FILLED, {SYSTEM}, "organisation: a volunteer confirmed"),
+    _t(None, RequestState.OPEN, {Actor.ORGANISATION, Actor.COORDINATOR}, "coordinators: a new request"),
+    _t(RequestState.OPEN, RequestState.PARTLY_FILLED, {Actor.SYSTEM}, "organisation: a volunteer confirmed"),
     _t(
         RequestState.OPEN,
         RequestState.FILLED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "organisation: a volunteer confirmed; others asked: it is filled",
     ),
     _t(
         RequestState.PARTLY_FILLED,
         RequestState.FILLED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "organisation: a volunteer confirmed; others asked: it is filled",
     ),
-    _t(RequestState.PARTLY_FILLED, RequestState.OPEN, {SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
     _t(
-        RequestState.FILLED,
         RequestState.PARTLY_FILLED,
-        {SYSTEM},
+        RequestState.OPEN,
+        {Actor.SYSTEM},
         "a volunteer cancelled: coordinators and organisation",
     ),
-    _t(RequestState.FILLED, RequestState.OPEN, {SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
-    _t(RequestState.OPEN, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"),
     _t(
-        RequestState.PARTLY_FILLED, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"
+        RequestState.FILLED,
+        RequestState.PARTLY_FILLED,
+        {Actor.SYSTEM},
+        "a volunteer cancelled: coordinators and organisation",
     ),
-    _t(RequestState.FILLED, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"),
+    _t(RequestState.FILLED, RequestState.OPEN, {Actor.SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
+    _t(
+        RequestState.OPEN,
+        RequestState.CANCELLED,
+        {Actor.ORGANISATION, Actor.COORDINATOR},
+        "volunteers asked or confirmed",
+    ),
+    _t(
+        RequestState.PARTLY_FILLED,
+        RequestState.CANCELLED,
+        {Actor.ORGANISATION, Actor.COORDINATOR},
+        "volunteers asked or confirmed",
+    ),
+    _t(
+        RequestState.FILLED,
+        RequestState.CANCELLED,
+        {Actor.ORGANISATION, Actor.COORDINATOR},
+        "volunteers asked or confirmed",
+    ),
     _t(
         RequestState.OPEN,
         RequestState.UNMATCHED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "its date came with places free: coordinators and organisation",
     ),
     _t(
         RequestState.PARTLY_FILLED,
         RequestState.UNMATCHED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "its date came with places free: coordinators and organisation",
     ),
 )
 
 OFFER_TRANSITIONS = (
-    _t(None, OfferState.OFFERED, {COORDINATOR}, "volunteer: the offer, with a link to answer"),
+    _t(None, OfferState.OFFERED, {Actor.COORDINATOR}, "volunteer: the offer, with a link to answer"),
     _t(
         OfferState.OFFERED,
         OfferState.ACCEPTED,
-        {VOLUNTEER, COORDINATOR},
+        {Actor.VOLUNTEER, Actor.COORDINATOR},
         "volunteer: confirmation with a calendar entry; organisation",
     ),
-    _t(OfferState.OFFERED, OfferState.DECLINED, {VOLUNTEER, COORDINATOR}, "none (the board shows it)"),
-    _t(OfferState.OFFERED, OfferState.EXPIRED, {SYSTEM}, "none (the board shows it)"),
+    _t(OfferState.OFFERED, OfferState.DECLINED, {Actor.VOLUNTEER, Actor.COORDINATOR}, "none (the board shows it)"),
+    _t(OfferState.OFFERED, OfferState.EXPIRED, {Actor.SYSTEM}, "none (the board shows it)"),
     _t(
         OfferState.OFFERED,
         OfferState.WITHDRAWN,
-        {COORDINATOR, ORGANISATION, SYSTEM},
+        {Actor.COORDINATOR, Actor.ORGANISATION, Actor.SYSTEM},
         "volunteer: the offer is withdrawn, and why",
     ),
     _t(
         OfferState.ACCEPTED,
         OfferState.CANCELLED_BY_VOLUNTEER,
-        {VOLUNTEER, COORDINATOR},
+        {Actor.VOLUNTEER, Actor.COORDINATOR},
         "coordinators and organisation; volunteer: the calendar entry cancelled",
     ),
     _t(
         OfferState.ACCEPTED,
         OfferState.WITHDRAWN,
-        {ORGANISATION, COORDINATOR},
+        {Actor.ORGANISATION, Actor.COORDINATOR},
         "volunteer: cancelled, calendar entry cancelled",
     ),
 )
@@ -233,7 +249,7 @@ def move(
         history(record, by, source, target, note=note, reason=reason)
 
 
-def offer_actions(offer: Offer, role: Actor = COORDINATOR) -> list[OfferAction]:
+def offer_actions(offer: Offer, role: Actor = Actor.COORDINATOR) -> list[OfferAction]:
     """What the table lets `role` do with the offer as it is now: the actions the coordinators'
     request page shows, and the only ones its routes accept."""
     return [

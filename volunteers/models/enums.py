@@ -269,6 +269,16 @@ class QualificationRule(enum.StrEnum):
     POLICE_CERTIFICATE = "police_certificate"
 
 
+class WithdrawalCause(enum.StrEnum):
+    """Why an offer is withdrawn: the mail to the volunteer says so, and the history keeps it."""
+
+    FILLED = "filled"  # the last place was taken by others
+    CHANGED = "changed"  # what, when or where changed
+    CANCELLED = "cancelled"  # the request was cancelled
+    COORDINATOR = "coordinator"  # a coordinator withdrew it
+    UNAVAILABLE = "unavailable"  # the volunteer was paused, retired or deactivated
+
+
 class EventSubject(enum.StrEnum):
     """What a history entry (request_events) is about: the request itself, or one offer."""
 

@@ -20,7 +20,7 @@ from sqlalchemy import select, update
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
-from ..models.enums import Actor, Channel, HardRule, OfferState, RequestState, ResponseChannel
+from ..models.enums import Actor, Channel, HardRule, OfferState, RequestState, ResponseChannel, WithdrawalCause
 from . import ServiceError, tokens, transitions
 from .candidates import rank, rules_broken
 from .matching import BERLIN
@@ -259,17 +259,16 @@ def settle_request_state(by: By, request: SupportRequest) -> None:
     if target is RequestState.FILLED:
         for other in request.offers:
             if other.state is OfferState.OFFERED:
-                withdraw(other, by, because="filled")
+                withdraw(other, by, because=WithdrawalCause.FILLED)
 
 
 # ---------------------------------------------------------------------------------------------
 # Withdrawing, cancelling
 
 
-def withdraw(offer: Offer, by: By, because: str, reason: str | None = None) -> None:
-    """`because`: "filled", "changed", "cancelled", "coordinator" or "unavailable" (the
-    volunteer is no longer active). The caller holds the
-    request's lock (`lock_request`) and settles the request's state afterwards."""
+def withdraw(offer: Offer, by: By, because: WithdrawalCause, reason: str | None = None) -> None:
+    """The caller holds the request's lock (`lock_request`) and settles the request's state
+    afterwards."""
     was_accepted = offer.state is OfferState.ACCEPTED
     transitions.move(offer, OfferState.WITHDRAWN, by, note=because, reason=reason)
     tokens.revoke_offer_links(offer)
@@ -277,7 +276,7 @@ def withdraw(offer: Offer, by: By, because: str, reason: str | None = None) -> N
         offer.calendar_sequence += 1
         offer.request.places_filled = max(offer.request.places_filled - 1, 0)
     _notify().notify_offer_withdrawn(offer, because, was_accepted)
-    if was_accepted and because in ("coordinator", "changed"):
+    if was_accepted and because in (WithdrawalCause.COORDINATOR, WithdrawalCause.CHANGED):
         _notify().notify_volunteer_no_longer_comes(offer)
 
 
@@ -286,7 +285,7 @@ def withdraw_by_coordinator(coordinator: User, offer: Offer, reason: str | None 
         raise ServiceError(_l("Only coordinators withdraw offers."))
     by = By(Actor.COORDINATOR, coordinator)
     _lock(offer.request, offer.profile_id)
-    withdraw(offer, by, because="coordinator", reason=reason)
+    withdraw(offer, by, because=WithdrawalCause.COORDINATOR, reason=reason)
     settle_request_state(by.following(), offer.request)
 
 
@@ -301,7 +300,7 @@ def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
     for offer in waiting:
         _lock(offer.request, profile.id)
         if offer.state is OfferState.OFFERED:
-            withdraw(offer, by, because="unavailable")
+            withdraw(offer, by, because=WithdrawalCause.UNAVAILABLE)
     return len(waiting)
 
 
@@ -362,10 +361,10 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
     by = By(Actor.COORDINATOR if actor.is_coordinator else Actor.ORGANISATION, actor)
     for offer in list(request.offers):
         if offer.state is OfferState.OFFERED:
-            withdraw(offer, by, because="changed")
+            withdraw(offer, by, because=WithdrawalCause.CHANGED)
         elif offer.state is OfferState.ACCEPTED:
             if rules_broken(request, offer.profile_id):
-                withdraw(offer, by, because="changed")
+                withdraw(offer, by, because=WithdrawalCause.CHANGED)
             else:
                 offer.calendar_sequence += 1
                 _notify().notify_assignment_changed(offer)

@@ -16,7 +16,17 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Organisation, Place, SupportRequest, User
-from ..models.enums import Actor, Area, Channel, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
+from ..models.enums import (
+    Actor,
+    Area,
+    Channel,
+    GenderPreference,
+    Mode,
+    RequestState,
+    TopicCategory,
+    WithdrawalCause,
+    WorkKind,
+)
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, languages, transitions
 from .matching import BERLIN
@@ -300,7 +310,7 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     transitions.move(request, RequestState.CANCELLED, by, reason=request.cancel_reason)
     for offer in list(request.offers):
         if offer.state.is_live:
-            offers.withdraw(offer, by, because="cancelled")
+            offers.withdraw(offer, by, because=WithdrawalCause.CANCELLED)
     if by.role is Actor.COORDINATOR and membership(actor, request.organisation) is None:
         notify_request_cancelled_by_centre(request)
 

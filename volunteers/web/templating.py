@@ -22,6 +22,7 @@ from ..models.enums import (
     QualificationStatus,
     RankingFactor,
     VolunteerStatus,
+    WithdrawalCause,
 )
 from ..notifications.problems import delivery_problem
 from ..permissions import Role, roles_of
@@ -84,6 +85,7 @@ def init_app(app: Flask) -> None:
         QualificationStatus,
         RankingFactor,
         VolunteerStatus,
+        WithdrawalCause,
     ):
         app.jinja_env.globals[vocabulary.__name__] = vocabulary
     app.jinja_env.globals["offered_areas"] = offered_areas

@@ -1,9 +1,8 @@
 """The database side of matching: gathers the facts about everyone who speaks the requested
 variety, in a fixed number of queries, and hands them to the pure `matching.match`.
 
-The query narrows first: only speakers of the variety (not retired) are loaded at all; the
-qualification service runs only for the active ones; availability, bookings and the other
-facts only for those it found qualified.
+The query narrows first: only speakers of the variety (not retired) are loaded; the qualification
+service runs only for the active ones; availability and the other facts only for the qualified.
 """
 
 from __future__ import annotations
@@ -29,7 +28,7 @@ from ..models import (
     VolunteerProfile,
 )
 from ..models.enums import HardRule, LanguageLevel, OfferState, QualificationRule, VolunteerStatus
-from . import eligibility, qualification_rules
+from . import eligibility
 from .id_lists import among
 from .languages import accepted_for
 from .matching import (
@@ -45,6 +44,7 @@ from .matching import (
     match,
 )
 from .matching import near_misses as closest_misses
+from .qualification_rules import Failure, Rulebook, Verdict, VolunteerFacts, evaluate
 
 FAIRNESS_DAYS = 90
 
@@ -102,7 +102,7 @@ class NearMissView:
 
     person: Person
     lacks: tuple[HardRule, ...]
-    gaps: tuple[qualification_rules.Failure, ...]
+    gaps: tuple[Failure, ...]
 
 
 def _days(facts: RequestFacts) -> list[date]:
@@ -172,12 +172,12 @@ def quick_candidates(request: SupportRequest, facts: RequestFacts, buffer: timed
     return [_candidate(row, qualified.get(row.id, {}), weekly, absences, details) for row in rows]
 
 
-def _could_qualify(rulebook: qualification_rules.Rulebook):
+def _could_qualify(rulebook: Rulebook):
     """Whether the qualification service could say yes at all (see eligibility.may_pass)."""
     return and_(User.active.is_(True), *eligibility.may_pass(rulebook, VolunteerLanguage.level))
 
 
-def _pool(request: SupportRequest, facts: RequestFacts, rulebook: qualification_rules.Rulebook) -> list:
+def _pool(request: SupportRequest, facts: RequestFacts, rulebook: Rulebook) -> list:
     """The speakers the qualification service could say yes to, with their profile rows."""
     query = _speakers_query(request, facts).where(_could_qualify(rulebook))
     return db.session.connection().execute(query).all()
@@ -190,9 +190,7 @@ def _qualify(request, facts, rulebook, rows, days: list[date], verdicts: dict | 
     if rows:
         for volunteer in _eligibility_facts(request, facts, rows, rulebook):
             for day in days:
-                verdict = qualification_rules.evaluate(
-                    volunteer, rulebook, day, facts.language_code, request.minors_involved
-                )
+                verdict = evaluate(volunteer, rulebook, day, facts.language_code, request.minors_involved)
                 qualified[volunteer.profile_id][day] = verdict.allowed
                 if verdicts is not None and day == days[0]:
                     verdicts[volunteer.profile_id] = verdict
@@ -219,13 +217,13 @@ def _candidate(row, qualified_on, weekly, absences, details) -> Candidate:
     )
 
 
-def _eligibility_facts(request, facts, pool, rulebook) -> list[qualification_rules.VolunteerFacts]:
+def _eligibility_facts(request, facts, pool, rulebook) -> list[VolunteerFacts]:
     """What the qualification service needs, for the pool: the rows already say the status,
     German level, level of the language and whether this area and kind are offered; the
     trainings that can count, declarations and police certificates come from the database."""
     held = eligibility.load_held([row.id for row in pool], rulebook.relevant_type_ids())
     return [
-        qualification_rules.VolunteerFacts(
+        VolunteerFacts(
             profile_id=row.id,
             status=row.status,
             areas=frozenset({request.area}) if row.offers_area else frozenset(),
@@ -468,7 +466,7 @@ def near_misses(request: SupportRequest, ranking: Ranking) -> tuple[NearMissView
             among(VolunteerProfile.id, [c.profile_id for c in ranking.loaded if c.qualified_on.get(day)])
         )
     rows = db.session.connection().execute(query.order_by(VolunteerProfile.id).limit(NEAR_MISS_POOL)).all()
-    verdicts: dict[int, qualification_rules.Verdict] = {}
+    verdicts: dict[int, Verdict] = {}
     qualified = _qualify(request, facts, eligibility.load_rulebook(request.area, request.kind), rows, [day], verdicts)
     ids = [row.id for row in rows]
     weekly, absences = _availability(ids, [day])

@@ -13,11 +13,11 @@ from tests.smtp import body_text
 from volunteers.clock import BERLIN, today
 from volunteers.extensions import db
 from volunteers.models import Exclusion, RequestEvent, SupportRequest
-from volunteers.models.enums import Channel, OfferState, RequestState, VolunteerStatus
+from volunteers.models.enums import Actor, Channel, OfferState, RequestState, VolunteerStatus
 from volunteers.services import ServiceError, accounts, offers
 from volunteers.services import requests as request_service
 from volunteers.services.candidates import rank
-from volunteers.services.transitions import VOLUNTEER, By
+from volunteers.services.transitions import By
 from volunteers.services.volunteers import change_status
 
 
@@ -149,7 +149,7 @@ def test_acceptance_checks_every_hard_rule_again(ctx, change):
         )
     db.session.commit()
     with pytest.raises(ServiceError) as refused:
-        offers.accept_offer(offer, By(VOLUNTEER, person, Channel.PORTAL))
+        offers.accept_offer(offer, By(Actor.VOLUNTEER, person, Channel.PORTAL))
     assert str(refused.value.message) in {str(text) for text in offers.REFUSALS.values()}
     db.session.rollback()
     assert person.profile.id not in {r.candidate.profile_id for r in rank(record).result.ranked}

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from tests import factories
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
-from volunteers.models import Exclusion, RequestEvent, SupportRequest
-from volunteers.models.enums import OfferState, RequestState, ResponseChannel
+from volunteers.models import Exclusion, Offer, RequestEvent, SupportRequest
+from volunteers.models.enums import Actor, OfferState, RequestState, ResponseChannel
 from volunteers.services import ServiceError, offers, transitions
 from volunteers.services import requests as request_service
 
@@ -170,6 +170,44 @@ def test_offers_expire_and_requests_become_unmatched_when_their_time_comes(ctx):
     db.session.commit()
     assert _states(record)[0] is RequestState.UNMATCHED
     assert offers.mark_unmatched(record.starts_at + timedelta(hours=1)) == 0  # safe to run twice
+
+
+def test_an_offer_the_job_expires_reads_expired_in_the_same_transaction(ctx):
+    """The job moves offers through the one door: the offer in hand says what the row says
+    (it used to write its own UPDATE and leave the loaded offer "offered")."""
+    made = _setup()[-1]
+    assert offers.expire_offers(made[0].expires_at + timedelta(seconds=1)) == 2
+    assert [offer.state for offer in made] == [OfferState.EXPIRED, OfferState.EXPIRED]
+    assert transitions.offer_actions(made[0]) == []
+    db.session.rollback()
+
+
+def test_a_move_the_row_has_moved_past_changes_nothing(ctx):
+    """Two people at once: the second move finds the row no longer in the state it read, is
+    refused with a message, and writes no history."""
+    _, coordinator, _, _, made = _setup()
+    offer = made[0]
+    db.session.execute(
+        update(Offer).where(Offer.id == offer.id).values(state=OfferState.DECLINED),
+        execution_options={"synchronize_session": False},
+    )
+    before = db.session.scalar(select(func.count()).select_from(RequestEvent))
+    with pytest.raises(ServiceError, match="Abgelehnt"):
+        transitions.move(offer, OfferState.WITHDRAWN, transitions.By(Actor.COORDINATOR, coordinator))
+    assert offer.state is OfferState.DECLINED
+    assert db.session.scalar(select(func.count()).select_from(RequestEvent)) == before
+    db.session.rollback()
+
+
+def test_the_offer_actions_follow_the_transition_table(ctx):
+    from volunteers.models.enums import OfferAction
+
+    _, _, people, _, made = _setup()
+    assert transitions.offer_actions(made[0]) == [OfferAction.ACCEPT, OfferAction.DECLINE, OfferAction.WITHDRAW]
+    assert transitions.offer_actions(made[0], Actor.ORGANISATION) == [OfferAction.WITHDRAW]
+    offers.answer_in_portal(people[0], made[0], accept=True)
+    assert transitions.offer_actions(made[0]) == [OfferAction.CANCEL, OfferAction.WITHDRAW]
+    db.session.rollback()
 
 
 def test_the_day_before_reminder_goes_once(ctx, deliver, smtp_server):

@@ -111,3 +111,72 @@ def test_request_events_get_who_and_how(database_url, tmp_path):
             db.engine.dispose()
 
     _on_own_database(database_url, tmp_path, run)
+
+
+def test_request_edits_in_the_history_become_a_list_of_fields(database_url, tmp_path):
+    """Before, an edit was the note "changed: area, kind, ..." parsed back by the page; after,
+    the fields are a list (shown by their labels) and the note is free again."""
+    from flask_babel import force_locale
+
+    from tests import factories
+    from volunteers.labels import field_names
+    from volunteers.models import RequestEvent, SupportRequest
+    from volunteers.models.enums import Area, EventSubject, Mode, RequestState, TopicCategory, WorkKind
+
+    def run(app):
+        with app.app_context():
+            upgrade(revision="5c1e0f7a9b32")  # the revision before the typed history
+            staff, organisation = factories.organisation_user()
+            record = SupportRequest(
+                organisation=organisation,
+                created_by_id=staff.id,
+                area=Area.LANGUAGE,
+                kind=WorkKind.INTERPRETING,
+                language_code="tir",
+                topic=TopicCategory.AUTHORITIES,
+                mode=Mode.PHONE,
+                starts_at=utcnow() + timedelta(days=9),
+                duration_minutes=60,
+                client_reference="K-1",
+                state=RequestState.OPEN,
+                places_filled=0,
+            )
+            db.session.add(record)
+            db.session.commit()
+            rows = [  # subject, from, to, note
+                ("request", None, "open", "entered by the centre"),
+                ("request", "open", "open", "changed: area, kind, gender_preference"),
+                ("request", "open", "open", "changed: starts_at"),
+            ]
+            with db.engine.begin() as connection:
+                for subject, source, target, note in rows:
+                    connection.execute(
+                        sa.text(
+                            "INSERT INTO request_events (request_id, at, actor_id, actor_role, channel, subject, "
+                            "from_state, to_state, note) VALUES (:request, :at, :actor, 'organisation', 'portal', "
+                            ":subject, :source, :target, :note)"
+                        ),
+                        {
+                            "request": record.id,
+                            "at": utcnow().replace(tzinfo=None),
+                            "actor": staff.id,
+                            "subject": subject,
+                            "source": source,
+                            "target": target,
+                            "note": note,
+                        },
+                    )
+            db.session.remove()
+            upgrade()
+            events = db.session.scalars(select(RequestEvent).order_by(RequestEvent.id)).all()
+            assert [(e.subject, e.note, e.changed_fields) for e in events] == [
+                (EventSubject.REQUEST, "entered by the centre", None),
+                (EventSubject.REQUEST, None, ["area", "kind", "gender_preference"]),
+                (EventSubject.REQUEST, None, ["starts_at"]),
+            ]
+            with app.test_request_context(), force_locale("en"):
+                assert field_names(events[1].changed_fields) == "Area, Kind of work, Gender of the volunteer"
+            db.session.remove()
+            db.engine.dispose()
+
+    _on_own_database(database_url, tmp_path, run)

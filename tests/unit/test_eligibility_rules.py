@@ -17,7 +17,7 @@ from volunteers.models.enums import (
     VolunteerStatus,
     WorkKind,
 )
-from volunteers.services.eligibility import (
+from volunteers.services.qualification_rules import (
     Certificate,
     DeclarationRule,
     HeldQualification,

@@ -22,19 +22,13 @@ KNOWN_CYCLE_EDGES = {
     ("volunteers.web.coordinator.notes", "volunteers.web.coordinator.requests"),
 }
 
-#: Modules over the limit that another part of the same issue splits (services/eligibility.py:
-#: pure rules and texts apart from the SQL). A listed module under the limit fails the test.
-KNOWN_LONG_MODULES = {"volunteers/services/eligibility.py"}
+#: Modules allowed over the limit for now (none). A listed module under the limit fails the test.
+KNOWN_LONG_MODULES: set[str] = set()
 
-#: Modules that still hold or borrow the zone outside clock.py: matching.py's own BERLIN, and the
-#: services that import it from there, until their owner (vocabulary, same issue) imports it
-#: from clock.py. A listed module that no longer does fails the test.
-KNOWN_ZONE_HOMES = {"volunteers/services/matching.py"}
-KNOWN_ZONE_BORROWERS = {
-    "volunteers/services/candidates.py",
-    "volunteers/services/offers.py",
-    "volunteers/services/requests.py",
-}
+#: Modules allowed to hold or borrow the zone outside clock.py (none). A listed module that no
+#: longer does fails the test.
+KNOWN_ZONE_HOMES: set[str] = set()
+KNOWN_ZONE_BORROWERS: set[str] = set()
 
 
 def module_name(path: Path) -> str:

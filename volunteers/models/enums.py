@@ -126,6 +126,24 @@ class RequestState(enum.Enum):
     CANCELLED = "cancelled"
     UNMATCHED = "unmatched"
 
+    @classmethod
+    def to_fill(cls) -> tuple[RequestState, ...]:
+        """Places still free: the request takes offers (the board's "to fill")."""
+        return _REQUEST_TO_FILL
+
+    @classmethod
+    def live(cls) -> tuple[RequestState, ...]:
+        """Not over: it can still be edited by the centre, cancelled, or have a place freed."""
+        return _REQUEST_LIVE
+
+    @property
+    def takes_offers(self) -> bool:
+        return self in _REQUEST_TO_FILL
+
+    @property
+    def is_live(self) -> bool:
+        return self in _REQUEST_LIVE
+
 
 class OfferState(enum.Enum):
     """One volunteer asked for one request."""
@@ -136,6 +154,50 @@ class OfferState(enum.Enum):
     EXPIRED = "expired"
     WITHDRAWN = "withdrawn"
     CANCELLED_BY_VOLUNTEER = "cancelled_by_volunteer"
+
+    @classmethod
+    def live(cls) -> tuple[OfferState, ...]:
+        """Waiting for an answer or accepted: the volunteer holds it (one per request)."""
+        return _OFFER_LIVE
+
+    @classmethod
+    def answered(cls) -> tuple[OfferState, ...]:
+        """What the volunteer's reliability counts: they answered (or let it run out)."""
+        return _OFFER_ANSWERED
+
+    @property
+    def is_live(self) -> bool:
+        return self in _OFFER_LIVE
+
+    @property
+    def awaits_answer(self) -> bool:
+        return self is OfferState.OFFERED
+
+
+class OfferAction(enum.Enum):
+    """What a coordinator does with an offer on the request page (the volunteer's answer given
+    by phone, or withdrawing it); which of them an offer allows is `transitions.offer_actions`."""
+
+    ACCEPT = "accept"
+    DECLINE = "decline"
+    CANCEL = "cancel"  # the volunteer cannot come after all
+    WITHDRAW = "withdraw"
+
+    @property
+    def target(self) -> OfferState:
+        return _ACTION_TARGETS[self]
+
+
+_ACTION_TARGETS = {
+    OfferAction.ACCEPT: OfferState.ACCEPTED,
+    OfferAction.DECLINE: OfferState.DECLINED,
+    OfferAction.CANCEL: OfferState.CANCELLED_BY_VOLUNTEER,
+    OfferAction.WITHDRAW: OfferState.WITHDRAWN,
+}
+_REQUEST_TO_FILL = (RequestState.OPEN, RequestState.PARTLY_FILLED)
+_REQUEST_LIVE = (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
+_OFFER_LIVE = (OfferState.OFFERED, OfferState.ACCEPTED)
+_OFFER_ANSWERED = (OfferState.ACCEPTED, OfferState.DECLINED, OfferState.EXPIRED, OfferState.CANCELLED_BY_VOLUNTEER)
 
 
 class Mode(enum.Enum):
@@ -166,6 +228,62 @@ class Actor(enum.Enum):
     VOLUNTEER = "volunteer"
     ORGANISATION = "organisation"
     SYSTEM = "system"
+
+
+class HardRule(enum.StrEnum):
+    """The hard rules of matching, in the order the funnel applies them (services/matching.py).
+    Never broken: a volunteer who fails one is not offered the request."""
+
+    LANGUAGE = "language"  # speaks the variety asked for
+    ACTIVE = "active"
+    QUALIFIED = "qualified"  # may do this area and kind on the day (services/eligibility.py)
+    AVAILABLE = "available"  # weekly availability covers the slot, no absence that day
+    FREE = "free"  # no other assignment within the slot plus the travel buffer
+    MONTHLY_MAXIMUM = "monthly_maximum"
+    GENDER = "gender"
+    NOT_EXCLUDED = "not_excluded"
+    DISTANCE = "distance"
+
+
+class RankingFactor(enum.StrEnum):
+    """What a candidate's place in the ranking is made of, each shown as a reason."""
+
+    DISTANCE = "distance"
+    RECENT = "recent"  # assignments in the last 90 days (fairness)
+    LEVEL = "level"
+    CONTINUITY = "continuity"  # helped this client before
+    RELIABILITY = "reliability"  # share of offers accepted
+
+
+class QualificationRule(enum.StrEnum):
+    """The rules of the qualification service (services/qualification_rules.py), in the order a
+    verdict lists them; together they are the hard rule `HardRule.QUALIFIED` (and the status
+    is `HardRule.ACTIVE`)."""
+
+    STATUS = "status"
+    OFFER = "offer"  # offers this area and kind of work
+    GERMAN = "german"
+    LANGUAGE = "language"
+    TRAINING = "qualification"
+    DECLARATION = "declaration"
+    POLICE_CERTIFICATE = "police_certificate"
+
+
+class WithdrawalCause(enum.StrEnum):
+    """Why an offer is withdrawn: the mail to the volunteer says so, and the history keeps it."""
+
+    FILLED = "filled"  # the last place was taken by others
+    CHANGED = "changed"  # what, when or where changed
+    CANCELLED = "cancelled"  # the request was cancelled
+    COORDINATOR = "coordinator"  # a coordinator withdrew it
+    UNAVAILABLE = "unavailable"  # the volunteer was paused, retired or deactivated
+
+
+class EventSubject(enum.StrEnum):
+    """What a history entry (request_events) is about: the request itself, or one offer."""
+
+    REQUEST = "request"
+    OFFER = "offer"
 
 
 class Channel(enum.Enum):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
@@ -14,6 +14,7 @@ from .enums import (
     Actor,
     Area,
     Channel,
+    EventSubject,
     GenderPreference,
     Mode,
     OfferState,
@@ -29,8 +30,15 @@ from .retention import Retention
 from .user import User
 from .volunteer import VolunteerProfile
 
+
+def _state_in(states) -> str:
+    """A partial index's condition on `state`, in SQL both databases read."""
+    return "state IN ({})".format(", ".join(f"'{state.value}'" for state in states))
+
+
 #: The requests the board's tab "to fill" shows, as its partial indexes say it (services/board.py).
-TO_FILL = "state IN ('open', 'partly_filled')"
+TO_FILL = _state_in(RequestState.to_fill())
+LIVE_OFFER = _state_in(OfferState.live())
 
 
 def _to_fill_index(name: str, *columns: str) -> Index:
@@ -122,8 +130,8 @@ class Offer(db.Model):
             "request_id",
             "profile_id",
             unique=True,
-            sqlite_where=text("state IN ('offered', 'accepted')"),
-            postgresql_where=text("state IN ('offered', 'accepted')"),
+            sqlite_where=text(LIVE_OFFER),
+            postgresql_where=text(LIVE_OFFER),
         ),
     )
 
@@ -144,6 +152,11 @@ class Offer(db.Model):
     profile: Mapped[VolunteerProfile] = relationship()
     offered_by: Mapped[User | None] = relationship()
 
+    @property
+    def is_live(self) -> bool:
+        """Waiting for an answer or accepted: the volunteer holds a place or may take one."""
+        return self.state.is_live
+
 
 class RequestEvent(db.Model):
     """Append-only history of every transition of a request or an offer (time to match,
@@ -163,18 +176,25 @@ class RequestEvent(db.Model):
     actor_role: Mapped[Actor] = mapped_column(str_enum(Actor, "event_actor"))
     #: How: in the portal, by the mail link, by phone (recorded by a coordinator), by a job.
     channel: Mapped[Channel] = mapped_column(str_enum(Channel, "event_channel"))
-    #: "request" or "offer".
-    subject: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[EventSubject] = mapped_column(str_enum(EventSubject, "event_subject"))
     #: States as their values; None when the record was created.
     from_state: Mapped[str | None] = mapped_column(String(32))
     to_state: Mapped[str] = mapped_column(String(32))
-    #: A short, non-personal note, e.g. "changed: date, place".
+    #: A short, non-personal note, e.g. why an offer was withdrawn ("filled", "changed").
     note: Mapped[str | None] = mapped_column(String(300))
+    #: An edit of the request: the fields it changed, as column names (shown by their labels,
+    #: labels.REQUEST_FIELDS); None for a move.
+    changed_fields: Mapped[list[str] | None] = mapped_column(JSON)
     #: Why, in the words of whoever did it (a volunteer cancelling, a coordinator withdrawing):
     #: shown to the centre only.
     reason: Mapped[str | None] = mapped_column(Text)
 
     actor: Mapped[User | None] = relationship()
+
+    @property
+    def target(self) -> RequestState | OfferState:
+        """The state moved to, as the enum of its subject."""
+        return (OfferState if self.subject is EventSubject.OFFER else RequestState)(self.to_state)
 
 
 class Exclusion(db.Model):

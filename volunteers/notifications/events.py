@@ -140,7 +140,7 @@ def notify_invitation(invitation: Invitation, raw_token: str, centre_name: str) 
         locale=invitation.locale,
         subject=subject,
         given_name=invitation.given_name,
-        role=invitation.role.value,
+        role=invitation.role,
         organisation_name=invitation.organisation.name if invitation.organisation else None,
         inviter_name=invitation.invited_by.full_name if invitation.invited_by else None,
         link=portal_url("auth.invitation", token=raw_token),

@@ -10,7 +10,7 @@ from .. import phones
 from ..formatting import format_datetime
 from ..labels import label, place_label
 from ..models import Offer, SupportRequest, User
-from ..models.enums import ContactChannel, Mode
+from ..models.enums import ContactChannel, Mode, WithdrawalCause
 from . import calendar
 from .events import active_coordinators, mail_user
 from .links import portal_url
@@ -105,7 +105,7 @@ def notify_offer(offer: Offer, raw_token: str) -> bool:
     )
 
 
-def notify_offer_withdrawn(offer: Offer, because: str, was_accepted: bool) -> bool:
+def notify_offer_withdrawn(offer: Offer, because: WithdrawalCause, was_accepted: bool) -> bool:
     user = offer.profile.user
     return _to(
         user,

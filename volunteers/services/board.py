@@ -30,7 +30,7 @@ class BoardSort(enum.Enum):
 
 #: The board's tabs: which states each shows.
 BOARD_TABS = {
-    "to_fill": (RequestState.OPEN, RequestState.PARTLY_FILLED),
+    "to_fill": RequestState.to_fill(),
     "filled": (RequestState.FILLED,),
     "unmatched": (RequestState.UNMATCHED,),
     "cancelled": (RequestState.CANCELLED,),

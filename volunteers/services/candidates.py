@@ -1,9 +1,8 @@
 """The database side of matching: gathers the facts about everyone who speaks the requested
 variety, in a fixed number of queries, and hands them to the pure `matching.match`.
 
-The query narrows first: only speakers of the variety (not retired) are loaded at all; the
-qualification service runs only for the active ones; availability, bookings and the other
-facts only for those it found qualified.
+The query narrows first: only speakers of the variety (not retired) are loaded; the qualification
+service runs only for the active ones; availability and the other facts only for the qualified.
 """
 
 from __future__ import annotations
@@ -16,6 +15,7 @@ from flask import current_app
 from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
+from ..clock import BERLIN
 from ..extensions import db
 from ..models import (
     Absence,
@@ -28,12 +28,11 @@ from ..models import (
     VolunteerLanguage,
     VolunteerProfile,
 )
-from ..models.enums import LanguageLevel, OfferState, VolunteerStatus
+from ..models.enums import HardRule, LanguageLevel, OfferState, QualificationRule, VolunteerStatus
 from . import eligibility
 from .id_lists import among
 from .languages import accepted_for
 from .matching import (
-    BERLIN,
     Candidate,
     MatchResult,
     RequestFacts,
@@ -45,6 +44,7 @@ from .matching import (
     match,
 )
 from .matching import near_misses as closest_misses
+from .qualification_rules import Failure, Rulebook, Verdict, VolunteerFacts, evaluate
 
 FAIRNESS_DAYS = 90
 
@@ -101,8 +101,8 @@ class NearMissView:
     qualification service found missing (eligibility failures, with their explanations)."""
 
     person: Person
-    lacks: tuple[str, ...]
-    gaps: tuple[eligibility.Failure, ...]
+    lacks: tuple[HardRule, ...]
+    gaps: tuple[Failure, ...]
 
 
 def _days(facts: RequestFacts) -> list[date]:
@@ -112,7 +112,7 @@ def _days(facts: RequestFacts) -> list[date]:
 
 def load_candidates(
     request: SupportRequest, facts: RequestFacts, only: int | None = None
-) -> tuple[list[Candidate], tuple[tuple[str, int], ...]]:
+) -> tuple[list[Candidate], tuple[tuple[HardRule, int], ...]]:
     """The candidates for a request, and the funnel's first rules as the database counted them.
 
     Each step loads only for those who passed the step before. The database counts who speaks
@@ -125,7 +125,7 @@ def load_candidates(
         query = _speakers_query(request, facts).where(VolunteerProfile.id == only)
         rows = db.session.connection().execute(query.add_columns(_could_qualify(rulebook))).all()
         pool = [row for row in rows if row[-1]]
-        counted: tuple[tuple[str, int], ...] = ()
+        counted: tuple[tuple[HardRule, int], ...] = ()
     else:
         active = and_(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
         speakers, active_speakers = (
@@ -133,7 +133,7 @@ def load_candidates(
             .execute(_speaking(select(func.count(), func.coalesce(func.sum(case((active, 1), else_=0)), 0)), facts))
             .one()
         )
-        counted = (("language", speakers), ("active", int(active_speakers)))
+        counted = ((HardRule.LANGUAGE, speakers), (HardRule.ACTIVE, int(active_speakers)))
         rows = pool = _pool(request, facts, rulebook)
     days = _days(facts)
     qualified = _qualify(request, facts, rulebook, pool, days)
@@ -165,19 +165,19 @@ def quick_candidates(request: SupportRequest, facts: RequestFacts, buffer: timed
                 kept.append(row)
         return kept
 
-    rows = passing(rows, ("available", "gender", "distance"), {})
+    rows = passing(rows, (HardRule.AVAILABLE, HardRule.GENDER, HardRule.DISTANCE), {})
     details = _details([row.id for row in rows], request, facts, [day])
-    rows = passing(rows, ("free", "monthly_maximum", "not_excluded"), details)
+    rows = passing(rows, (HardRule.FREE, HardRule.MONTHLY_MAXIMUM, HardRule.NOT_EXCLUDED), details)
     qualified = _qualify(request, facts, rulebook, rows, [day])
     return [_candidate(row, qualified.get(row.id, {}), weekly, absences, details) for row in rows]
 
 
-def _could_qualify(rulebook: eligibility.Rulebook):
+def _could_qualify(rulebook: Rulebook):
     """Whether the qualification service could say yes at all (see eligibility.may_pass)."""
     return and_(User.active.is_(True), *eligibility.may_pass(rulebook, VolunteerLanguage.level))
 
 
-def _pool(request: SupportRequest, facts: RequestFacts, rulebook: eligibility.Rulebook) -> list:
+def _pool(request: SupportRequest, facts: RequestFacts, rulebook: Rulebook) -> list:
     """The speakers the qualification service could say yes to, with their profile rows."""
     query = _speakers_query(request, facts).where(_could_qualify(rulebook))
     return db.session.connection().execute(query).all()
@@ -190,7 +190,7 @@ def _qualify(request, facts, rulebook, rows, days: list[date], verdicts: dict | 
     if rows:
         for volunteer in _eligibility_facts(request, facts, rows, rulebook):
             for day in days:
-                verdict = eligibility.evaluate(volunteer, rulebook, day, facts.language_code, request.minors_involved)
+                verdict = evaluate(volunteer, rulebook, day, facts.language_code, request.minors_involved)
                 qualified[volunteer.profile_id][day] = verdict.allowed
                 if verdicts is not None and day == days[0]:
                     verdicts[volunteer.profile_id] = verdict
@@ -217,13 +217,13 @@ def _candidate(row, qualified_on, weekly, absences, details) -> Candidate:
     )
 
 
-def _eligibility_facts(request, facts, pool, rulebook) -> list[eligibility.VolunteerFacts]:
+def _eligibility_facts(request, facts, pool, rulebook) -> list[VolunteerFacts]:
     """What the qualification service needs, for the pool: the rows already say the status,
     German level, level of the language and whether this area and kind are offered; the
     trainings that can count, declarations and police certificates come from the database."""
     held = eligibility.load_held([row.id for row in pool], rulebook.relevant_type_ids())
     return [
-        eligibility.VolunteerFacts(
+        VolunteerFacts(
             profile_id=row.id,
             status=row.status,
             areas=frozenset({request.area}) if row.offers_area else frozenset(),
@@ -373,7 +373,6 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
         func.lower(SupportRequest.client_reference) == request.client_reference.strip().lower(),
         SupportRequest.id != (request.id or 0),
     )
-    answered_states = [OfferState.ACCEPTED, OfferState.DECLINED, OfferState.EXPIRED, OfferState.CANCELLED_BY_VOLUNTEER]
     history = {
         row.profile_id: row
         for row in connection.execute(
@@ -385,7 +384,7 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
                 func.count(Offer.id).label("answered"),
             )
             .join(SupportRequest, Offer.request_id == SupportRequest.id)
-            .where(among(Offer.profile_id, ids), Offer.state.in_(answered_states))
+            .where(among(Offer.profile_id, ids), Offer.state.in_(OfferState.answered()))
             .group_by(Offer.profile_id)
         )
     }
@@ -406,13 +405,13 @@ def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days:
     return {profile_id: known(profile_id) for profile_id in ids}
 
 
-def rules_broken(request: SupportRequest, profile_id: int) -> list[str]:
+def rules_broken(request: SupportRequest, profile_id: int) -> list[HardRule]:
     """The hard rules one volunteer breaks for the request as it is now (empty: none), checked
     again when an offer is accepted and when a confirmed request changes."""
     facts = request_facts(request)
     candidates, _ = load_candidates(request, facts, only=profile_id)
     if not candidates:
-        return ["language"]
+        return [HardRule.LANGUAGE]
     buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
     return broken_rules(candidates[0], facts, buffer)
 
@@ -433,9 +432,7 @@ def rank(request: SupportRequest) -> Ranking:
     # Volunteers who already hold an offer for this request are not offered it again.
     holding = set(
         db.session.scalars(
-            select(Offer.profile_id).where(
-                Offer.request_id == request.id, Offer.state.in_([OfferState.OFFERED, OfferState.ACCEPTED])
-            )
+            select(Offer.profile_id).where(Offer.request_id == request.id, Offer.state.in_(OfferState.live()))
         )
     )
     ranked = tuple(r for r in result.ranked if r.candidate.profile_id not in holding)
@@ -454,28 +451,30 @@ def near_misses(request: SupportRequest, ranking: Ranking) -> tuple[NearMissView
     rule before it, closest first, each with what they lack. Loaded in a fixed number of
     queries, and only for a page where nobody passes: the ranking itself is not slowed."""
     rule = dropped_at(ranking.result.funnel)
-    if rule in (None, "language") or ranking.result.ranked or ranking.already_asked:
+    if rule in (None, HardRule.LANGUAGE) or ranking.result.ranked or ranking.already_asked:
         return ()
     facts = request_facts(request)
     day = facts.slot.local_start.date()
     active = and_(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
     query = _speakers_query(request, facts)
-    if rule == "active":
+    if rule is HardRule.ACTIVE:
         query = query.where(~active)
-    elif rule == "qualified":
+    elif rule is HardRule.QUALIFIED:
         query = query.where(active)
     else:  # a later rule: those the qualification service said yes to
         query = query.where(
             among(VolunteerProfile.id, [c.profile_id for c in ranking.loaded if c.qualified_on.get(day)])
         )
     rows = db.session.connection().execute(query.order_by(VolunteerProfile.id).limit(NEAR_MISS_POOL)).all()
-    verdicts: dict[int, eligibility.Verdict] = {}
+    verdicts: dict[int, Verdict] = {}
     qualified = _qualify(request, facts, eligibility.load_rulebook(request.area, request.kind), rows, [day], verdicts)
     ids = [row.id for row in rows]
     weekly, absences = _availability(ids, [day])
     details = _details(ids, request, facts, [day])
     loaded = [_candidate(row, qualified.get(row.id, {day: False}), weekly, absences, details) for row in rows]
-    gaps = {pid: sum(f.rule != "status" for f in verdict.failures) for pid, verdict in verdicts.items()}
+    gaps = {
+        pid: sum(f.rule is not QualificationRule.STATUS for f in verdict.failures) for pid, verdict in verdicts.items()
+    }
     buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
     found = closest_misses(facts, loaded, rule, buffer, gaps)
     named = people([miss.candidate.profile_id for miss in found])

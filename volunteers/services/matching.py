@@ -33,11 +33,9 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from ..models.enums import DayPart, Gender, GenderPreference, LanguageLevel, Mobility, Mode
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from ..clock import BERLIN
+from ..models.enums import DayPart, Gender, GenderPreference, HardRule, LanguageLevel, Mobility, Mode, RankingFactor
 
 #: Weights of the ranking (a higher score comes first).
 WEIGHT_PER_KM = -0.08
@@ -50,17 +48,8 @@ UNKNOWN_DISTANCE_KM = 30.0
 #: Assumed share of accepted offers for volunteers who have not answered any yet.
 NEUTRAL_RELIABILITY = 0.5
 
-RULES = (
-    "language",
-    "active",
-    "qualified",
-    "available",
-    "free",
-    "monthly_maximum",
-    "gender",
-    "not_excluded",
-    "distance",
-)
+#: The hard rules in the funnel's order.
+RULES = tuple(HardRule)
 
 
 def accepted_languages(requested: str, varieties: Mapping[str, Iterable[str]]) -> frozenset[str]:
@@ -139,7 +128,7 @@ class Candidate:
 class Reason:
     """Why a candidate ranks where they do; rendered in the reader's language."""
 
-    kind: str  # distance, recent, level, continuity, reliability
+    kind: RankingFactor
     value: object = None
 
 
@@ -157,7 +146,7 @@ class NearMiss:
 
     candidate: Candidate
     #: Every hard rule they break, in the order of RULES (the first is the one nobody passed).
-    lacks: tuple[str, ...]
+    lacks: tuple[HardRule, ...]
     #: How far off: the rules broken, with each qualification gap (a training, a declaration,
     #: the police certificate) counted on its own.
     distance: int
@@ -173,7 +162,7 @@ class MatchResult:
     ranked: tuple[Ranked, ...]
     #: (rule, how many remain after it), in the order of RULES (candidates.rank leaves it
     #: empty when someone passes every rule: it is shown only when nobody does).
-    funnel: tuple[tuple[str, int], ...]
+    funnel: tuple[tuple[HardRule, int], ...]
     #: When nobody qualifies: how many would for the alternative slot, or remotely.
     with_alternative: int | None = None
     remotely: int | None = None
@@ -240,28 +229,28 @@ class SlotCheck:
             return False
         return not any(first <= self.day <= last for first, last in absences)
 
-    def passes(self, rule: str, c: Candidate) -> bool:
+    def passes(self, rule: HardRule, c: Candidate) -> bool:
         day = self.day
         match rule:
-            case "language":
+            case HardRule.LANGUAGE:
                 return c.level is not None
-            case "active":
+            case HardRule.ACTIVE:
                 return c.active
-            case "qualified":
+            case HardRule.QUALIFIED:
                 return c.qualified_on.get(day, False)
-            case "available":
+            case HardRule.AVAILABLE:
                 return self.available(c.weekly, c.absences)
-            case "free":
+            case HardRule.FREE:
                 return not any(self.slot.overlaps(other, self.buffer) for other in c.busy)
-            case "monthly_maximum":
+            case HardRule.MONTHLY_MAXIMUM:
                 return c.per_month.get((day.year, day.month), 0) < c.max_per_month
-            case "gender":
+            case HardRule.GENDER:
                 return self.wanted_gender is None or c.gender is self.wanted_gender
-            case "not_excluded":
+            case HardRule.NOT_EXCLUDED:
                 return self.request.organisation_id not in c.excluded_organisations and self.client not in {
                     (organisation, client_key(reference)) for organisation, reference in c.excluded_clients
                 }
-            case "distance":
+            case HardRule.DISTANCE:
                 if self.mode is not Mode.ON_SITE:
                     return True
                 if c.mobility is Mobility.REMOTE_ONLY:
@@ -287,13 +276,13 @@ def _rank(c: Candidate, request: RequestFacts, mode: Mode) -> Ranked:
     )
     reasons = []
     if c.helped_client_before:
-        reasons.append(Reason("continuity"))
+        reasons.append(Reason(RankingFactor.CONTINUITY))
     if mode is Mode.ON_SITE:
-        reasons.append(Reason("distance", round(km) if km is not None else None))
-    reasons.append(Reason("recent", c.assignments_last_90_days))
-    reasons.append(Reason("level", c.level))
+        reasons.append(Reason(RankingFactor.DISTANCE, round(km) if km is not None else None))
+    reasons.append(Reason(RankingFactor.RECENT, c.assignments_last_90_days))
+    reasons.append(Reason(RankingFactor.LEVEL, c.level))
     if reliability is not None:
-        reasons.append(Reason("reliability", (c.offers_accepted, c.offers_answered)))
+        reasons.append(Reason(RankingFactor.RELIABILITY, (c.offers_accepted, c.offers_answered)))
     return Ranked(c, round(score, 6), km, tuple(reasons))
 
 
@@ -303,8 +292,8 @@ def _funnel(
     slot: Slot,
     mode: Mode,
     buffer: timedelta,
-    counted: Sequence[tuple[str, int]] = (),
-) -> tuple[list[Candidate], list[tuple[str, int]]]:
+    counted: Sequence[tuple[HardRule, int]] = (),
+) -> tuple[list[Candidate], list[tuple[HardRule, int]]]:
     check = SlotCheck.of(request, slot, mode, buffer)
     remaining = list(candidates)
     counts = list(counted)
@@ -314,7 +303,7 @@ def _funnel(
     return remaining, counts
 
 
-def dropped_at(funnel: Sequence[tuple[str, int]]) -> str | None:
+def dropped_at(funnel: Sequence[tuple[HardRule, int]]) -> HardRule | None:
     """The rule after which nobody was left; None when someone passes every rule."""
     return next((rule for rule, left in funnel if left == 0), None)
 
@@ -322,7 +311,7 @@ def dropped_at(funnel: Sequence[tuple[str, int]]) -> str | None:
 def near_misses(
     request: RequestFacts,
     candidates: Sequence[Candidate],
-    rule: str,
+    rule: HardRule,
     buffer: timedelta = timedelta(minutes=30),
     qualification_gaps: Mapping[int, int] | None = None,
     limit: int = NEAR_MISSES_SHOWN,
@@ -340,15 +329,15 @@ def near_misses(
         lacks = tuple(other for other in RULES if not check.passes(other, c))
         if not lacks or lacks[0] != rule:
             continue
-        distance = sum(1 for other in lacks if other != "qualified")
-        if "qualified" in lacks:
+        distance = sum(1 for other in lacks if other is not HardRule.QUALIFIED)
+        if HardRule.QUALIFIED in lacks:
             distance += gaps.get(c.profile_id, 1)
         found.append(NearMiss(c, lacks, distance, _rank(c, request, request.mode).score))
     found.sort(key=lambda n: (n.distance, -n.score, n.candidate.profile_id))
     return tuple(found[:limit])
 
 
-def broken_rules(c: Candidate, request: RequestFacts, buffer: timedelta = timedelta(minutes=30)) -> list[str]:
+def broken_rules(c: Candidate, request: RequestFacts, buffer: timedelta = timedelta(minutes=30)) -> list[HardRule]:
     """Every hard rule one candidate breaks for the request's slot, in the order of RULES."""
     check = SlotCheck.of(request, request.slot, request.mode, buffer)
     return [rule for rule in RULES if not check.passes(rule, c)]
@@ -358,7 +347,7 @@ def match(
     request: RequestFacts,
     candidates: Sequence[Candidate],
     buffer: timedelta = timedelta(minutes=30),
-    counted: Sequence[tuple[str, int]] = (),
+    counted: Sequence[tuple[HardRule, int]] = (),
 ) -> MatchResult:
     """Ranks the candidates who pass every hard rule. `counted` holds the funnel's first rules
     when the database has already applied them (how many remained after each); `candidates`

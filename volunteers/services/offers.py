@@ -17,16 +17,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
+from ..clock import BERLIN
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
-from ..models.enums import Channel, OfferState, RequestState, ResponseChannel
+from ..models.enums import Actor, Channel, HardRule, OfferState, RequestState, ResponseChannel, WithdrawalCause
 from . import ServiceError, tokens, transitions
 from .candidates import rank, rules_broken
-from .matching import BERLIN
-from .transitions import COORDINATOR, ORGANISATION, SCHEDULED_JOB, SYSTEM, VOLUNTEER, By
-
-ACTIVE_OFFER_STATES = (OfferState.OFFERED, OfferState.ACCEPTED)
+from .transitions import SCHEDULED_JOB, By
 
 
 def _notify():
@@ -48,7 +46,7 @@ def make_offers(
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators make offers."))
     lock_request(request)  # two coordinators offering at once: the second sees the first's offers
-    if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
+    if not request.state.takes_offers:
         raise ServiceError(_l("This request takes no more offers."))
     if not profile_ids:
         raise ServiceError(_l("Choose at least one volunteer."), field="profile_ids")
@@ -59,7 +57,7 @@ def make_offers(
             _l("Some of the chosen volunteers cannot be asked any more (the list has changed). Please choose again."),
             field="profile_ids",
         )
-    by = By(COORDINATOR, coordinator)
+    by = By(Actor.COORDINATOR, coordinator)
     hours = current_app.config["OFFER_RESPONSE_HOURS"]
     expires_at = min(now + timedelta(hours=hours), request.starts_at)
     made = []
@@ -108,10 +106,10 @@ def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer
     _lock(offer.request, offer.profile_id)
     if tokens.redeem(TokenPurpose.OFFER_RESPONSE, raw, now) is None:
         if offer.state is not OfferState.OFFERED:
-            transitions.check(offer, OfferState.ACCEPTED if accept else OfferState.DECLINED, VOLUNTEER)
+            transitions.check(offer, OfferState.ACCEPTED if accept else OfferState.DECLINED, Actor.VOLUNTEER)
         raise used_up
     # The link was sent to this volunteer alone: the answer is theirs, given by mail link.
-    by = By(VOLUNTEER, offer.profile.user, Channel.MAIL_LINK)
+    by = By(Actor.VOLUNTEER, offer.profile.user, Channel.MAIL_LINK)
     if accept:
         accept_offer(offer, by, now)
     else:
@@ -122,9 +120,9 @@ def answer_by_link(raw: str, accept: bool, now: datetime | None = None) -> Offer
 def acting_for(actor: User, offer: Offer) -> By:
     """The volunteer in the portal, or a coordinator recording what the volunteer said by phone."""
     if offer.profile.user_id == actor.id:
-        return By(VOLUNTEER, actor, Channel.PORTAL)
+        return By(Actor.VOLUNTEER, actor, Channel.PORTAL)
     if actor.is_coordinator:
-        return By(COORDINATOR, actor, Channel.PHONE)
+        return By(Actor.COORDINATOR, actor, Channel.PHONE)
     raise ServiceError(_l("You may not do this."))
 
 
@@ -167,21 +165,26 @@ def _lock(request: SupportRequest, profile_id: int) -> None:
 
 #: Why an acceptance is refused when the volunteer no longer passes a hard rule.
 REFUSALS = {
-    "language": _l("This offer can no longer be accepted: the language is no longer in the profile."),
-    "active": _l("This offer can no longer be accepted: the profile or the account is not active at the moment."),
-    "qualified": _l(
+    HardRule.LANGUAGE: _l("This offer can no longer be accepted: the language is no longer in the profile."),
+    HardRule.ACTIVE: _l(
+        "This offer can no longer be accepted: the profile or the account is not active at the moment."
+    ),
+    HardRule.QUALIFIED: _l(
         "This offer can no longer be accepted: on that day the qualification, a declaration or the police "
         "certificate does not count."
     ),
-    "available": _l(
+    HardRule.AVAILABLE: _l(
         "This offer can no longer be accepted: the weekly availability or an absence does not cover that time."
     ),
-    "free": _l("There is another assignment at that time (or too close to it). This offer was not accepted."),
-    "monthly_maximum": _l("This would exceed the assignments a month the volunteer agreed to."),
-    "gender": _l("This offer can no longer be accepted. Please contact the centre."),
-    "not_excluded": _l("This offer can no longer be accepted. Please contact the centre."),
-    "distance": _l("This offer can no longer be accepted: the place is further away than the profile allows."),
+    HardRule.FREE: _l("There is another assignment at that time (or too close to it). This offer was not accepted."),
+    HardRule.MONTHLY_MAXIMUM: _l("This would exceed the assignments a month the volunteer agreed to."),
+    HardRule.GENDER: _l("This offer can no longer be accepted. Please contact the centre."),
+    HardRule.NOT_EXCLUDED: _l("This offer can no longer be accepted. Please contact the centre."),
+    HardRule.DISTANCE: _l("This offer can no longer be accepted: the place is further away than the profile allows."),
 }
+
+
+ANSWERED_ALREADY = _l("This offer has been answered already. The page shows the current state.")
 
 
 def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
@@ -200,7 +203,7 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
         update(SupportRequest)
         .where(
             SupportRequest.id == request.id,
-            SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
+            SupportRequest.state.in_(RequestState.to_fill()),
             SupportRequest.places_filled < SupportRequest.places_needed,
         )
         .values(places_filled=SupportRequest.places_filled + 1, version=SupportRequest.version + 1)
@@ -209,17 +212,15 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
     if taken.rowcount != 1:
         db.session.refresh(request)
         raise ServiceError(_l("All places of this request are taken already. Thank you all the same!"))
-    answered = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-        .values(state=OfferState.ACCEPTED, responded_at=now, response_channel=ResponseChannel(by.channel.value))
-        .execution_options(synchronize_session=False)
-    )
-    if answered.rowcount != 1:
-        raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
-    db.session.refresh(offer)
     db.session.refresh(request)
-    transitions.history(request, by, OfferState.OFFERED, OfferState.ACCEPTED, offer=offer)
+    transitions.move(
+        offer,
+        OfferState.ACCEPTED,
+        by,
+        conflict=ANSWERED_ALREADY,
+        responded_at=now,
+        response_channel=ResponseChannel(by.channel.value),
+    )
     tokens.revoke_offer_links(offer, now)  # answered in the portal or by phone: the mail link is spent
     _notify().notify_assignment_confirmed(offer)
     settle_request_state(by.following(), request)
@@ -231,23 +232,21 @@ def decline(offer: Offer, by: By, now: datetime | None = None) -> None:
     transitions.check(offer, OfferState.DECLINED, by.role)
     if offer.expires_at <= now:
         raise ServiceError(_l("This offer has expired."))
-    answered = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-        .values(state=OfferState.DECLINED, responded_at=now, response_channel=ResponseChannel(by.channel.value))
-        .execution_options(synchronize_session=False)
+    transitions.move(
+        offer,
+        OfferState.DECLINED,
+        by,
+        conflict=ANSWERED_ALREADY,
+        responded_at=now,
+        response_channel=ResponseChannel(by.channel.value),
     )
-    if answered.rowcount != 1:
-        raise ServiceError(_l("This offer has been answered already. The page shows the current state."))
-    db.session.refresh(offer)
-    transitions.history(offer.request, by, OfferState.OFFERED, OfferState.DECLINED, offer=offer)
     tokens.revoke_offer_links(offer, now)
 
 
 def settle_request_state(by: By, request: SupportRequest) -> None:
     """The request's state follows its places; when filled, the others asked are told. `by`
     is the system, following someone's move."""
-    if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED):
+    if not request.state.is_live:
         return
     if request.places_filled >= request.places_needed:
         target = RequestState.FILLED
@@ -260,17 +259,16 @@ def settle_request_state(by: By, request: SupportRequest) -> None:
     if target is RequestState.FILLED:
         for other in request.offers:
             if other.state is OfferState.OFFERED:
-                withdraw(other, by, because="filled")
+                withdraw(other, by, because=WithdrawalCause.FILLED)
 
 
 # ---------------------------------------------------------------------------------------------
 # Withdrawing, cancelling
 
 
-def withdraw(offer: Offer, by: By, because: str, reason: str | None = None) -> None:
-    """`because`: "filled", "changed", "cancelled", "coordinator" or "unavailable" (the
-    volunteer is no longer active). The caller holds the
-    request's lock (`lock_request`) and settles the request's state afterwards."""
+def withdraw(offer: Offer, by: By, because: WithdrawalCause, reason: str | None = None) -> None:
+    """The caller holds the request's lock (`lock_request`) and settles the request's state
+    afterwards."""
     was_accepted = offer.state is OfferState.ACCEPTED
     transitions.move(offer, OfferState.WITHDRAWN, by, note=because, reason=reason)
     tokens.revoke_offer_links(offer)
@@ -278,16 +276,16 @@ def withdraw(offer: Offer, by: By, because: str, reason: str | None = None) -> N
         offer.calendar_sequence += 1
         offer.request.places_filled = max(offer.request.places_filled - 1, 0)
     _notify().notify_offer_withdrawn(offer, because, was_accepted)
-    if was_accepted and because in ("coordinator", "changed"):
+    if was_accepted and because in (WithdrawalCause.COORDINATOR, WithdrawalCause.CHANGED):
         _notify().notify_volunteer_no_longer_comes(offer)
 
 
 def withdraw_by_coordinator(coordinator: User, offer: Offer, reason: str | None = None) -> None:
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators withdraw offers."))
-    by = By(COORDINATOR, coordinator)
+    by = By(Actor.COORDINATOR, coordinator)
     _lock(offer.request, offer.profile_id)
-    withdraw(offer, by, because="coordinator", reason=reason)
+    withdraw(offer, by, because=WithdrawalCause.COORDINATOR, reason=reason)
     settle_request_state(by.following(), offer.request)
 
 
@@ -298,11 +296,11 @@ def withdraw_open_offers(profile: VolunteerProfile, actor: User) -> int:
     waiting = db.session.scalars(
         select(Offer).where(Offer.profile_id == profile.id, Offer.state == OfferState.OFFERED)
     ).all()
-    by = By(SYSTEM, actor).following()
+    by = By(Actor.SYSTEM, actor).following()
     for offer in waiting:
         _lock(offer.request, profile.id)
         if offer.state is OfferState.OFFERED:
-            withdraw(offer, by, because="unavailable")
+            withdraw(offer, by, because=WithdrawalCause.UNAVAILABLE)
     return len(waiting)
 
 
@@ -317,7 +315,7 @@ def open_counts(profile: VolunteerProfile) -> tuple[int, int]:
             .join(SupportRequest, Offer.request_id == SupportRequest.id)
             .where(
                 Offer.profile_id == profile.id,
-                Offer.state.in_(ACTIVE_OFFER_STATES),
+                Offer.state.in_(OfferState.live()),
                 SupportRequest.starts_at > utcnow(),
             )
             .group_by(Offer.state)
@@ -336,23 +334,21 @@ def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None = None, no
     transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, by.role)
     if request.starts_at <= (now or utcnow()):
         raise ServiceError(_l("The appointment has begun already; please call the centre."))
-    changed = db.session.execute(
-        update(Offer)
-        .where(Offer.id == offer.id, Offer.state == OfferState.ACCEPTED)
-        .values(state=OfferState.CANCELLED_BY_VOLUNTEER, calendar_sequence=Offer.calendar_sequence + 1)
-        .execution_options(synchronize_session=False)
+    transitions.move(
+        offer,
+        OfferState.CANCELLED_BY_VOLUNTEER,
+        by,
+        reason=reason,
+        conflict=_l("This assignment has changed in the meantime. The page shows the current state."),
+        calendar_sequence=Offer.calendar_sequence + 1,
     )
-    if changed.rowcount != 1:
-        raise ServiceError(_l("This assignment has changed in the meantime. The page shows the current state."))
     db.session.execute(
         update(SupportRequest)
         .where(SupportRequest.id == request.id, SupportRequest.places_filled > 0)
         .values(places_filled=SupportRequest.places_filled - 1, version=SupportRequest.version + 1)
         .execution_options(synchronize_session=False)
     )
-    db.session.refresh(offer)
     db.session.refresh(request)
-    transitions.history(request, by, OfferState.ACCEPTED, OfferState.CANCELLED_BY_VOLUNTEER, offer=offer, reason=reason)
     settle_request_state(by.following(), request)
     _notify().notify_volunteer_cancelled(offer)
 
@@ -362,13 +358,13 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
     asked for something else). A confirmed volunteer who still passes every hard rule gets the
     new calendar entry; one who no longer does (another assignment at the new time, a
     certificate the change now needs ...) is released, and the place opens again."""
-    by = By(COORDINATOR if actor.is_coordinator else ORGANISATION, actor)
+    by = By(Actor.COORDINATOR if actor.is_coordinator else Actor.ORGANISATION, actor)
     for offer in list(request.offers):
         if offer.state is OfferState.OFFERED:
-            withdraw(offer, by, because="changed")
+            withdraw(offer, by, because=WithdrawalCause.CHANGED)
         elif offer.state is OfferState.ACCEPTED:
             if rules_broken(request, offer.profile_id):
-                withdraw(offer, by, because="changed")
+                withdraw(offer, by, because=WithdrawalCause.CHANGED)
             else:
                 offer.calendar_sequence += 1
                 _notify().notify_assignment_changed(offer)
@@ -379,18 +375,16 @@ def after_request_changed(actor: User, request: SupportRequest) -> None:
 
 
 def expire_offers(now: datetime) -> int:
+    """Offers nobody answered in time; returns how many expired (one answered while the job
+    waited for its lock keeps its answer)."""
     due = db.session.scalars(select(Offer).where(Offer.state == OfferState.OFFERED, Offer.expires_at <= now)).all()
+    expired = 0
     for offer in due:
         _lock(offer.request, offer.profile_id)
-        changed = db.session.execute(
-            update(Offer)
-            .where(Offer.id == offer.id, Offer.state == OfferState.OFFERED)
-            .values(state=OfferState.EXPIRED)
-            .execution_options(synchronize_session=False)
-        )
-        if changed.rowcount == 1:
-            transitions.history(offer.request, SCHEDULED_JOB, OfferState.OFFERED, OfferState.EXPIRED, offer=offer)
-    return len(due)
+        if offer.state.awaits_answer:
+            transitions.move(offer, OfferState.EXPIRED, SCHEDULED_JOB)
+            expired += 1
+    return expired
 
 
 def _start_of(day: date) -> datetime:
@@ -405,14 +399,14 @@ def mark_unmatched(now: datetime) -> int:
     request for the same afternoon can still be filled in the morning.)"""
     due = db.session.scalars(
         select(SupportRequest).where(
-            SupportRequest.state.in_([RequestState.OPEN, RequestState.PARTLY_FILLED]),
+            SupportRequest.state.in_(RequestState.to_fill()),
             SupportRequest.starts_at <= now,
         )
     ).all()
     marked = 0
     for request in due:
         lock_request(request)
-        if request.state not in (RequestState.OPEN, RequestState.PARTLY_FILLED):
+        if not request.state.takes_offers:
             continue  # filled or cancelled a moment ago
         marked += 1
         transitions.move(request, RequestState.UNMATCHED, SCHEDULED_JOB)

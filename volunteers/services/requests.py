@@ -12,14 +12,24 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
 
+from ..clock import BERLIN
 from ..db_types import utcnow
 from ..extensions import db
 from ..formatting import format_date
 from ..models import Organisation, Place, SupportRequest, User
-from ..models.enums import Area, Channel, GenderPreference, Mode, OfferState, RequestState, TopicCategory, WorkKind
+from ..models.enums import (
+    Actor,
+    Area,
+    Channel,
+    GenderPreference,
+    Mode,
+    RequestState,
+    TopicCategory,
+    WithdrawalCause,
+    WorkKind,
+)
 from ..permissions import can_submit_requests, membership
 from . import ServiceError, languages, transitions
-from .matching import BERLIN
 from .submissions import AlreadySubmitted
 from .workdays import earliest_appointment
 
@@ -182,9 +192,9 @@ def submit(
     db.session.flush()
     # Entered by the centre: the organisation asked by phone.
     by = (
-        transitions.By(transitions.COORDINATOR, actor, Channel.PHONE)
+        transitions.By(Actor.COORDINATOR, actor, Channel.PHONE)
         if by_centre
-        else transitions.By(transitions.ORGANISATION, actor)
+        else transitions.By(Actor.ORGANISATION, actor)
     )
     transitions.created(request, by, note="entered by the centre" if by_centre else None)
     notify_new_request(request)
@@ -218,13 +228,9 @@ def _refuse_the_same_again(organisation: Organisation, values: dict) -> None:
         )
 
 
-#: States from which a request can still be cancelled (before its appointment begins).
-CANCELLABLE = (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
-
-
 def may_cancel(user: User, request: SupportRequest, now: datetime | None = None) -> bool:
     """Whether the page offers "cancel": a live request whose appointment has not begun."""
-    return can_view(user, request) and request.state in CANCELLABLE and request.starts_at > (now or utcnow())
+    return can_view(user, request) and request.state.is_live and request.starts_at > (now or utcnow())
 
 
 def may_edit(user: User, request: SupportRequest) -> bool:
@@ -232,7 +238,7 @@ def may_edit(user: User, request: SupportRequest) -> bool:
     if not can_view(user, request):
         return False
     if user.is_coordinator:
-        return request.state in (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
+        return request.state.is_live
     return (
         request.state is RequestState.OPEN
         and request.places_filled == 0
@@ -281,7 +287,7 @@ def edit(
         return changed
     request.updated_at = now
     by = _by(actor)
-    transitions.history(request, by, request.state, request.state, note="changed: " + ", ".join(changed)[:280])
+    transitions.history(request, by, request.state, request.state, changed=changed)
     if set(changed) & set(MATCHING_FIELDS):
         offers.after_request_changed(actor, request)
     offers.settle_request_state(by.following(), request)
@@ -303,14 +309,14 @@ def cancel(actor: User, request: SupportRequest, reason: str | None) -> None:
     request.cancel_reason = (reason or "").strip() or None
     transitions.move(request, RequestState.CANCELLED, by, reason=request.cancel_reason)
     for offer in list(request.offers):
-        if offer.state in (OfferState.OFFERED, OfferState.ACCEPTED):
-            offers.withdraw(offer, by, because="cancelled")
-    if by.role is transitions.COORDINATOR and membership(actor, request.organisation) is None:
+        if offer.state.is_live:
+            offers.withdraw(offer, by, because=WithdrawalCause.CANCELLED)
+    if by.role is Actor.COORDINATOR and membership(actor, request.organisation) is None:
         notify_request_cancelled_by_centre(request)
 
 
 def _by(actor: User) -> transitions.By:
-    return transitions.By(transitions.COORDINATOR if actor.is_coordinator else transitions.ORGANISATION, actor)
+    return transitions.By(Actor.COORDINATOR if actor.is_coordinator else Actor.ORGANISATION, actor)
 
 
 def visible_to(user: User):

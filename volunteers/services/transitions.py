@@ -10,15 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.sql.expression import ClauseElement
 
 from ..db_types import utcnow
 from ..extensions import db
 from ..labels import label
 from ..models import Offer, RequestEvent, SupportRequest, User
-from ..models.enums import Actor, Channel, OfferState, RequestState
+from ..models.enums import Actor, Channel, EventSubject, OfferAction, OfferState, RequestState
 from . import ServiceError
-
-COORDINATOR, VOLUNTEER, ORGANISATION, SYSTEM = Actor.COORDINATOR, Actor.VOLUNTEER, Actor.ORGANISATION, Actor.SYSTEM
 
 
 @dataclass(frozen=True)
@@ -32,11 +33,11 @@ class By:
     def following(self) -> By:
         """A move the system makes because of this one (the last place taken withdraws the
         other offers); it remembers whose move caused it."""
-        return By(SYSTEM, self.user, Channel.AUTOMATIC)
+        return By(Actor.SYSTEM, self.user, Channel.AUTOMATIC)
 
 
 #: `flask tick`: offers that expire, requests whose date came.
-SCHEDULED_JOB = By(SYSTEM, None, Channel.SCHEDULED_JOB)
+SCHEDULED_JOB = By(Actor.SYSTEM, None, Channel.SCHEDULED_JOB)
 
 
 @dataclass(frozen=True)
@@ -52,73 +53,91 @@ def _t(source, target, who: set[Actor], mails: str) -> Transition:
 
 
 REQUEST_TRANSITIONS = (
-    _t(None, RequestState.OPEN, {ORGANISATION, COORDINATOR}, "coordinators: a new request"),
-    _t(RequestState.OPEN, RequestState.PARTLY_FILLED, {SYSTEM}, "organisation: a volunteer confirmed"),
+    _t(None, RequestState.OPEN, {Actor.ORGANISATION, Actor.COORDINATOR}, "coordinators: a new request"),
+    _t(RequestState.OPEN, RequestState.PARTLY_FILLED, {Actor.SYSTEM}, "organisation: a volunteer confirmed"),
     _t(
         RequestState.OPEN,
         RequestState.FILLED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "organisation: a volunteer confirmed; others asked: it is filled",
     ),
     _t(
         RequestState.PARTLY_FILLED,
         RequestState.FILLED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "organisation: a volunteer confirmed; others asked: it is filled",
     ),
-    _t(RequestState.PARTLY_FILLED, RequestState.OPEN, {SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
     _t(
-        RequestState.FILLED,
         RequestState.PARTLY_FILLED,
-        {SYSTEM},
+        RequestState.OPEN,
+        {Actor.SYSTEM},
         "a volunteer cancelled: coordinators and organisation",
     ),
-    _t(RequestState.FILLED, RequestState.OPEN, {SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
-    _t(RequestState.OPEN, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"),
     _t(
-        RequestState.PARTLY_FILLED, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"
+        RequestState.FILLED,
+        RequestState.PARTLY_FILLED,
+        {Actor.SYSTEM},
+        "a volunteer cancelled: coordinators and organisation",
     ),
-    _t(RequestState.FILLED, RequestState.CANCELLED, {ORGANISATION, COORDINATOR}, "volunteers asked or confirmed"),
+    _t(RequestState.FILLED, RequestState.OPEN, {Actor.SYSTEM}, "a volunteer cancelled: coordinators and organisation"),
+    _t(
+        RequestState.OPEN,
+        RequestState.CANCELLED,
+        {Actor.ORGANISATION, Actor.COORDINATOR},
+        "volunteers asked or confirmed",
+    ),
+    _t(
+        RequestState.PARTLY_FILLED,
+        RequestState.CANCELLED,
+        {Actor.ORGANISATION, Actor.COORDINATOR},
+        "volunteers asked or confirmed",
+    ),
+    _t(
+        RequestState.FILLED,
+        RequestState.CANCELLED,
+        {Actor.ORGANISATION, Actor.COORDINATOR},
+        "volunteers asked or confirmed",
+    ),
     _t(
         RequestState.OPEN,
         RequestState.UNMATCHED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "its date came with places free: coordinators and organisation",
     ),
     _t(
         RequestState.PARTLY_FILLED,
         RequestState.UNMATCHED,
-        {SYSTEM},
+        {Actor.SYSTEM},
         "its date came with places free: coordinators and organisation",
     ),
 )
 
 OFFER_TRANSITIONS = (
-    _t(None, OfferState.OFFERED, {COORDINATOR}, "volunteer: the offer, with a link to answer"),
+    _t(None, OfferState.OFFERED, {Actor.COORDINATOR}, "volunteer: the offer, with a link to answer"),
     _t(
         OfferState.OFFERED,
         OfferState.ACCEPTED,
-        {VOLUNTEER, COORDINATOR},
+        {Actor.VOLUNTEER, Actor.COORDINATOR},
         "volunteer: confirmation with a calendar entry; organisation",
     ),
-    _t(OfferState.OFFERED, OfferState.DECLINED, {VOLUNTEER, COORDINATOR}, "none (the board shows it)"),
-    _t(OfferState.OFFERED, OfferState.EXPIRED, {SYSTEM}, "none (the board shows it)"),
+    _t(OfferState.OFFERED, OfferState.DECLINED, {Actor.VOLUNTEER, Actor.COORDINATOR}, "none (the board shows it)"),
+    _t(OfferState.OFFERED, OfferState.EXPIRED, {Actor.SYSTEM}, "none (the board shows it)"),
     _t(
         OfferState.OFFERED,
         OfferState.WITHDRAWN,
-        {COORDINATOR, ORGANISATION, SYSTEM},
+        {Actor.COORDINATOR, Actor.ORGANISATION, Actor.SYSTEM},
         "volunteer: the offer is withdrawn, and why",
     ),
     _t(
         OfferState.ACCEPTED,
         OfferState.CANCELLED_BY_VOLUNTEER,
-        {VOLUNTEER, COORDINATOR},
+        {Actor.VOLUNTEER, Actor.COORDINATOR},
         "coordinators and organisation; volunteer: the calendar entry cancelled",
     ),
     _t(
         OfferState.ACCEPTED,
         OfferState.WITHDRAWN,
-        {ORGANISATION, COORDINATOR},
+        {Actor.ORGANISATION, Actor.COORDINATOR},
         "volunteer: cancelled, calendar entry cancelled",
     ),
 )
@@ -134,14 +153,16 @@ def check(record: SupportRequest | Offer, target, role: Actor) -> None:
     """Refuses a move the table does not allow, with a clear message (never a 500)."""
     transition = find(type(record), record.state, target)
     if transition is None:
-        raise ServiceError(
-            _l(
-                "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
-                state=label(record.state),
-            )
-        )
+        raise ServiceError(_stale(record))
     if role not in transition.who:
         raise ServiceError(_l("You may not do this."))
+
+
+def _stale(record: SupportRequest | Offer):
+    return _l(
+        "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
+        state=label(record.state),
+    )
 
 
 def created(record: SupportRequest | Offer, by: By, note: str | None = None) -> None:
@@ -163,7 +184,10 @@ def history(
     offer: Offer | None = None,
     note: str | None = None,
     reason: str | None = None,
+    changed: list[str] | None = None,
 ) -> None:
+    """Appends one entry to the request's history: a move (`source` -> `target`), a creation
+    (`source` None), or an edit (`changed`: the fields it changed; the state stays)."""
     user = by.user if by.user is not None and by.user.is_authenticated else None
     db.session.add(
         RequestEvent(
@@ -173,22 +197,63 @@ def history(
             actor_id=user.id if user is not None else None,
             actor_role=by.role,
             channel=by.channel,
-            subject="offer" if offer is not None else "request",
+            subject=EventSubject.OFFER if offer is not None else EventSubject.REQUEST,
             from_state=source.value if source is not None else None,
             to_state=target.value,
             note=note,
+            changed_fields=list(changed) if changed else None,
             reason=(reason or "").strip() or None,
         )
     )
 
 
-def move(record: SupportRequest | Offer, target, by: By, note: str | None = None, reason: str | None = None) -> None:
-    """One allowed move, written to the history. The caller makes it race-safe (conditional
-    UPDATEs) where two people may act at once."""
+def move(
+    record: SupportRequest | Offer,
+    target,
+    by: By,
+    note: str | None = None,
+    reason: str | None = None,
+    conflict: str | None = None,
+    **values,
+) -> None:
+    """The only door into a state: checks the table, then moves the row with a conditional
+    UPDATE (`... WHERE state = <the state it was read in>`), so that of two people acting at
+    once only one moves it; the other gets `conflict` (by default the table's own message),
+    and nothing changes. Writes the history. `values` are columns that change with the state
+    (`responded_at`, `calendar_sequence=Offer.calendar_sequence + 1`, ...)."""
     check(record, target, by.role)
     source = record.state
-    record.state = target
+    model = type(record)
+    db.session.flush()  # the record's other pending changes first: the UPDATE below is the move
+    changes = {"state": target, **values}
+    if model is SupportRequest:
+        changes["version"] = record.version + 1  # every change raises it: an older edit is refused
+    moved = db.session.execute(
+        update(model)
+        .where(model.id == record.id, model.state == source)
+        .values(**changes)
+        .execution_options(synchronize_session=False)
+    )
+    if moved.rowcount != 1:
+        db.session.refresh(record)
+        raise ServiceError(conflict or _stale(record))
+    computed = [name for name, value in changes.items() if isinstance(value, ClauseElement)]
+    for name, value in changes.items():
+        if name not in computed:
+            set_committed_value(record, name, value)
+    if computed:
+        db.session.refresh(record, computed)
     if isinstance(record, Offer):
         history(record.request, by, source, target, offer=record, note=note, reason=reason)
     else:
         history(record, by, source, target, note=note, reason=reason)
+
+
+def offer_actions(offer: Offer, role: Actor = Actor.COORDINATOR) -> list[OfferAction]:
+    """What the table lets `role` do with the offer as it is now: the actions the coordinators'
+    request page shows, and the only ones its routes accept."""
+    return [
+        action
+        for action in OfferAction
+        if (transition := find(Offer, offer.state, action.target)) is not None and role in transition.who
+    ]

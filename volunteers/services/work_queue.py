@@ -59,8 +59,6 @@ class Task(enum.Enum):
 #: The tasks the board can show as a filtered list of requests.
 REQUEST_TASKS = (Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.OFFERS_EXPIRING, Task.UNASKED, Task.OFFERS_WAITING)
 
-_OPEN = (RequestState.OPEN, RequestState.PARTLY_FILLED)
-
 
 def _offered(now: datetime, within: timedelta | None = None) -> ColumnElement[bool]:
     """The request has an offer waiting for an answer (expiring within `within`, if given)."""
@@ -92,7 +90,7 @@ def _someone_speaks() -> ColumnElement[bool]:
 
 def request_condition(task: Task, now: datetime) -> ColumnElement[bool]:
     """Which requests a task is about: all still to fill, with their appointment ahead."""
-    still_open = and_(SupportRequest.state.in_(_OPEN), SupportRequest.starts_at > now)
+    still_open = and_(SupportRequest.state.in_(RequestState.to_fill()), SupportRequest.starts_at > now)
     specific = {
         Task.URGENT: SupportRequest.urgent.is_(True),
         Task.SOON: SupportRequest.starts_at <= now + SOON,
@@ -109,7 +107,7 @@ def _count_if(condition: ColumnElement[bool]):
 
 
 def _request_counts(now: datetime) -> dict[Task, int]:
-    still_open = and_(SupportRequest.state.in_(_OPEN), SupportRequest.starts_at > now)
+    still_open = and_(SupportRequest.state.in_(RequestState.to_fill()), SupportRequest.starts_at > now)
     tasks = (Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.UNASKED)
     row = db.session.execute(
         select(*(_count_if(request_condition(task, now)) for task in tasks)).where(still_open)

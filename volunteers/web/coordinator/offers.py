@@ -11,22 +11,16 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Offer, VolunteerProfile
-from ...models.enums import OfferState
+from ...models.enums import OfferAction, OfferState
 from ...services import offers
 from ...services.rate_limits import Action
+from ...services.transitions import offer_actions
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..edge.service_errors import commit_or_flash
 from ..pages.forms import ConfirmForm
 from ..security.rate_limit import over_limit, too_many_flashed
 from ..volunteer.assignments import appointment_facts
 from .blueprint import bp
-
-#: What each action makes of the offer.
-TARGETS = {
-    "decline": OfferState.DECLINED,
-    "withdraw": OfferState.WITHDRAWN,
-    "cancel": OfferState.CANCELLED_BY_VOLUNTEER,
-}
 
 
 def _offer_or_404(offer_id: int) -> Offer:
@@ -105,9 +99,9 @@ def _confirmation(offer: Offer, action: str) -> Confirmation:
 @bp.route("/offers/<int:offer_id>/<any(decline, withdraw, cancel):action>", methods=["GET", "POST"])
 def change_offer(offer_id: int, action: str):
     offer = _offer_or_404(offer_id)
-    target = TARGETS[action]
-    if (message := no_longer_possible(offer, target)) is not None:
-        flash(message, "error")
+    chosen = OfferAction(action)
+    if chosen not in offer_actions(offer):  # the page offered it, but someone else acted since
+        flash(no_longer_possible(offer, chosen.target) or _("You may not do this."), "error")
         return redirect(_back(offer))
     if action == "decline":
         form = ConfirmForm()

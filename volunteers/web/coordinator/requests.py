@@ -64,7 +64,7 @@ def board():
 
 def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset()):
     """The request page; `chosen`: the candidates ticked in a shortlist that came back."""
-    ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    ranking = rank(record) if record.state.takes_offers else None
     history = describe(history_of(record), record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
     return render_template(

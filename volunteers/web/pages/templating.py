@@ -11,10 +11,22 @@ from ...formatting import FILTERS as DATE_FILTERS
 from ...i18n import language_name, supported_locales, text_direction
 from ...jobs import job_label
 from ...labels import WEEKDAYS, label, language_levels, languages_spoken
-from ...models.enums import DayPart, VolunteerStatus
+from ...models import InvitationRole, OrganisationStatus, OutboxStatus
+from ...models.enums import (
+    ContactChannel,
+    DayPart,
+    GenderPreference,
+    HardRule,
+    OfferAction,
+    QualificationRule,
+    QualificationStatus,
+    RankingFactor,
+    VolunteerStatus,
+    WithdrawalCause,
+)
 from ...notifications.problems import delivery_problem
 from ...permissions import Role, roles_of
-from ...services import audit, requests
+from ...services import audit, requests, transitions
 from ...services.eligibility import offered_areas, offered_kinds
 from .places import place_label
 
@@ -58,8 +70,24 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["job_label"] = job_label
     app.jinja_env.globals["delivery_problem"] = delivery_problem
     app.jinja_env.globals["WEEKDAYS"] = WEEKDAYS
-    app.jinja_env.globals["DayPart"] = DayPart
-    app.jinja_env.globals["VolunteerStatus"] = VolunteerStatus
+    app.jinja_env.globals["offer_actions"] = transitions.offer_actions
+    # Templates compare with members, never with a state's string value (tests/unit/test_layout_vocabulary.py).
+    for vocabulary in (
+        ContactChannel,
+        DayPart,
+        GenderPreference,
+        HardRule,
+        InvitationRole,
+        OfferAction,
+        OrganisationStatus,
+        OutboxStatus,
+        QualificationRule,
+        QualificationStatus,
+        RankingFactor,
+        VolunteerStatus,
+        WithdrawalCause,
+    ):
+        app.jinja_env.globals[vocabulary.__name__] = vocabulary
     app.jinja_env.globals["offered_areas"] = offered_areas
     app.jinja_env.globals["offered_kinds"] = offered_kinds
     app.context_processor(_layout_context)

@@ -11,9 +11,6 @@ from ...extensions import db
 from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
 from ...services import requests as request_service
 
-#: How a request's history notes an edit: "changed: area, kind" (field names, shown as labels).
-CHANGED = "changed: "
-
 
 def request_or_404(request_id: int) -> SupportRequest:
     """The request if the current user may see it; 404 otherwise (no hint that it exists)."""
@@ -87,26 +84,22 @@ def describe(
     from flask_babel import gettext as _
 
     from ...labels import field_names, label
-    from ...models.enums import OfferState, RequestState
+    from ...models.enums import EventSubject, OfferState
 
     names = {offer.id: offer.profile.user.full_name for offer in record.offers}
     described = []
     for event in events:
-        if event.subject == "request":
+        if event.subject is EventSubject.REQUEST:
             if event.from_state is None:
                 text = _("Request submitted")
+            elif event.changed_fields:
+                text = _("Request changed: %(fields)s", fields=field_names(event.changed_fields))
             elif event.from_state == event.to_state:
-                changed = (
-                    event.note[len(CHANGED) :].split(", ") if event.note and event.note.startswith(CHANGED) else []
-                )
-                text = (
-                    _("Request changed: %(fields)s", fields=field_names(changed)) if changed else _("Request changed")
-                )
+                text = _("Request changed")
             else:
-                text = _("Request: %(state)s", state=label(RequestState(event.to_state)))
+                text = _("Request: %(state)s", state=label(event.target))
         else:
             who = names.get(event.offer_id, "–") if for_centre else _("a volunteer")
-            target = OfferState(event.to_state)
             texts = {
                 OfferState.OFFERED: _("Asked: %(who)s", who=who),
                 OfferState.ACCEPTED: _("Accepted: %(who)s", who=who),
@@ -115,7 +108,7 @@ def describe(
                 OfferState.WITHDRAWN: _("Offer withdrawn: %(who)s", who=who),
                 OfferState.CANCELLED_BY_VOLUNTEER: _("Cancelled by the volunteer: %(who)s", who=who),
             }
-            text = texts[target]
+            text = texts[event.target]
         described.append((event, text, by_whom(event, for_centre)))
     return described
 

@@ -77,7 +77,7 @@ def test_a_coordinator_adds_renames_and_makes_a_variety(ctx, app, client, login)
         {"code": "", "name_de": "Syrisches Arabisch", "name_en": "Syrian Arabic", "parent_code": "ara"},
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    added = db.session.scalar(select(Language).where(Language.name_en == "Syrian Arabic"))
+    added = db.session.scalar(select(Language).where(Language.names["en"].as_string() == "Syrian Arabic"))
     assert added.code == "qaa" and added.parent_code == "ara"  # a local code: ISO 639-3 reserves qaa–qtz
     assert (
         submit(
@@ -94,10 +94,7 @@ def test_a_coordinator_adds_renames_and_makes_a_variety(ctx, app, client, login)
     )
     assert renamed.status_code == 302
     db.session.expire_all()
-    assert (db.session.get(Language, "qaa").name_de, db.session.get(Language, "qaa").name_en) == (
-        "Arabisch (Syrien)",
-        "Arabic (Syria)",
-    )
+    assert db.session.get(Language, "qaa").names == {"de": "Arabisch (Syrien)", "en": "Arabic (Syria)"}
     assert {
         e.details["code"] for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("language.%")))
     } == {"qaa", "tgl"}
@@ -254,8 +251,7 @@ def test_the_list_runs_a_fixed_number_of_queries(ctx, client, login, count_queri
         db.session.add(
             Language(
                 code=f"qb{chr(97 + number)}",
-                name_de=f"Sprache {number}",
-                name_en=f"Language {number}",
+                names={"de": f"Sprache {number}", "en": f"Language {number}"},
                 parent_code="ara" if number % 2 else None,
             )
         )

@@ -25,7 +25,6 @@ from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, Select, false, literal, select, true
 
@@ -55,6 +54,7 @@ from ..models.enums import (
     WorkKind,
 )
 from ..models.qualification import type_includes, type_refreshers
+from ..texts import Texts, localized
 from .id_lists import among
 from .matching import accepted_languages, best_level
 from .validity import counts_on, earliest, in_good_standing_until, inclusion_closure, version_in_force
@@ -66,25 +66,23 @@ from .validity import counts_on, earliest, in_good_standing_until, inclusion_clo
 @dataclass(frozen=True)
 class TypeRule:
     id: int
-    name_de: str
-    name_en: str
+    names: Texts
     refresher_months: int | None
     refresher_ids: frozenset[int]
 
     def name(self) -> str:
-        return self.name_de if str(get_locale() or "de").startswith("de") else self.name_en
+        return localized(self.names)
 
 
 @dataclass(frozen=True)
 class DeclarationRule:
     id: int
-    title_de: str
-    title_en: str
+    titles: Texts
     #: (number, effective from)
     versions: tuple[tuple[int, date], ...]
 
     def title(self) -> str:
-        return self.title_de if str(get_locale() or "de").startswith("de") else self.title_en
+        return localized(self.titles)
 
 
 @dataclass(frozen=True)
@@ -106,7 +104,7 @@ class Rulebook:
     #: Type id -> every type id it counts as.
     closure: Mapping[int, frozenset[int]]
     declarations: tuple[DeclarationRule, ...]
-    language_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    language_names: Mapping[str, Texts] = field(default_factory=dict)
     #: Language code -> the codes of its varieties (matching.accepted_languages).
     varieties: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -338,9 +336,7 @@ def _type_name(failure: Failure, type_id: int) -> str:
 
 def _language_name(failure: Failure, code: str) -> str:
     names = failure.rulebook.language_names.get(code) if failure.rulebook else None
-    if not names:
-        return code
-    return names[0] if str(get_locale() or "de").startswith("de") else names[1]
+    return localized(names) if names else code
 
 
 def _explain(failure: Failure) -> str:
@@ -452,8 +448,7 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
     types = connection.execute(
         select(
             QualificationType.id,
-            QualificationType.name_de,
-            QualificationType.name_en,
+            QualificationType.names,
             QualificationType.refresher_months,
         )
     ).all()
@@ -462,8 +457,7 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
     for row in connection.execute(
         select(
             Declaration.id,
-            Declaration.title_de,
-            Declaration.title_en,
+            Declaration.titles,
             Declaration.sort_order,
             DeclarationVersion.number,
             DeclarationVersion.effective_from,
@@ -474,11 +468,9 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         declarations[row.id] = row
         if row.number is not None:
             versions[row.id].append((row.number, row.effective_from))
-    languages = connection.execute(
-        select(Language.code, Language.name_de, Language.name_en, Language.parent_code)
-    ).all()
+    languages = connection.execute(select(Language.code, Language.names, Language.parent_code)).all()
     varieties: dict[str, set[str]] = defaultdict(set)
-    for code, _de, _en, parent in languages:
+    for code, _names, parent in languages:
         if parent is not None:
             varieties[parent].add(code)
 
@@ -488,14 +480,10 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         (includes[type_id].append if link == "includes" else refreshers[type_id].add)(other_id)
     base = Rulebook(
         requirement=None,
-        types={
-            t.id: TypeRule(t.id, t.name_de, t.name_en, t.refresher_months, frozenset(refreshers[t.id])) for t in types
-        },
+        types={t.id: TypeRule(t.id, t.names, t.refresher_months, frozenset(refreshers[t.id])) for t in types},
         closure=inclusion_closure(includes),
-        declarations=tuple(
-            DeclarationRule(d.id, d.title_de, d.title_en, tuple(versions[d.id])) for d in declarations.values()
-        ),
-        language_names={code: (de, en) for code, de, en, _parent in languages},
+        declarations=tuple(DeclarationRule(d.id, d.titles, tuple(versions[d.id])) for d in declarations.values()),
+        language_names={code: names for code, names, _parent in languages},
         varieties={code: frozenset(codes) for code, codes in varieties.items()},
     )
     books: dict[tuple[Area, WorkKind] | None, Rulebook] = {None: base}

@@ -339,3 +339,38 @@ def test_the_volunteer_list_filters_by_a_language_as_matching_does(ctx, client, 
     assert names("language=ara") == {"General", "Levantine", "Iraqi"}
     assert names("language=apc") == {"Levantine"}
     assert names("language=ara&min_level=C1") == {"General", "Levantine"}
+
+
+def test_a_third_language_needs_no_schema_change(ctx, client, login):
+    """A Ukrainian name is one more key: shown in Ukrainian, sorted by it in SQL on both
+    databases, kept when a coordinator edits the German and English names; entries without
+    one show their German name."""
+    from volunteers.services import languages as service
+    from volunteers.texts import in_sql
+
+    coordinator = factories.coordinator(locale="en")
+    added = service.add(
+        coordinator,
+        service.LanguageInput(
+            names={"de": "Russinisch", "en": "Rusyn", "uk": "Русинська"}, parent_code=None, code="rue"
+        ),
+    )
+    db.session.commit()
+    assert [added.name(locale) for locale in ("de", "en", "uk")] == ["Russinisch", "Rusyn", "Русинська"]
+    assert db.session.get(Language, "ita").name("uk") == "Italienisch"
+
+    in_ukrainian = in_sql(Language.names, "uk")
+    rows = db.session.execute(
+        select(Language.code, in_ukrainian).where(Language.code.in_(["rue", "ita", "deu"])).order_by(in_ukrainian)
+    ).all()
+    assert rows == [("deu", "Deutsch"), ("ita", "Italienisch"), ("rue", "Русинська")]
+
+    login(client, coordinator)
+    response = submit(
+        client, "/coordinator/languages/rue/edit", {"name_de": "Russinisch", "name_en": "Rusyn (Carpathian)"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Language, "rue").names == {"de": "Russinisch", "en": "Rusyn (Carpathian)", "uk": "Русинська"}
+    refused = submit(client, "/coordinator/languages/rue/edit", {"name_de": "", "name_en": "Rusyn"})
+    assert refused.status_code == 400 and _error(refused.get_data(as_text=True), "name_de") == "Enter the name."

@@ -402,7 +402,9 @@ def _fill_second_pages(world: World, miriam: User, locale: str) -> None:
         organisation_ids.add(factories.organisation(name=f"Verein {number:02} e.V.", place_name="Calden").id)
     codes = set()
     for number in range(7):
-        added = languages.add(miriam, languages.LanguageInput(f"Sprache {number}", f"Language {number}", None))
+        added = languages.add(
+            miriam, languages.LanguageInput({"de": f"Sprache {number}", "en": f"Language {number}"}, None)
+        )
         codes.add(added.code)
     amina, dawit = person("amina.haddad"), person("dawit.tesfaye")
     note_ids = set()
@@ -452,7 +454,7 @@ def _mails_of_the_day(miriam: User) -> None:
         person("reza.ahmadi").profile,
         key="walk:expired",
         what="police_certificate",
-        names=("Führungszeugnis", "Police certificate"),
+        names={"de": "Führungszeugnis", "en": "Police certificate"},
         until=ambiguous_day(today() - timedelta(days=20)),
     )
     db.session.commit()

@@ -53,8 +53,7 @@ def test_a_new_declaration_text_matters_only_from_its_effective_date(ctx):
         DeclarationVersion(
             declaration_id=version.declaration_id,
             number=2,
-            body_de="neu",
-            body_en="new",
+            bodies={"de": "neu", "en": "new"},
             effective_from=today() + timedelta(days=30),
         )
     )

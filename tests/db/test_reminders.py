@@ -100,8 +100,7 @@ def test_police_certificates_and_new_declaration_texts_are_reminded(ctx, deliver
         DeclarationVersion(
             declaration_id=first.declaration_id,
             number=2,
-            body_de="neu",
-            body_en="new",
+            bodies={"de": "neu", "en": "new"},
             effective_from=today() + timedelta(days=20),
         )
     )

@@ -180,3 +180,66 @@ def test_request_edits_in_the_history_become_a_list_of_fields(database_url, tmp_
             db.engine.dispose()
 
     _on_own_database(database_url, tmp_path, run)
+
+
+def test_reference_texts_move_into_one_column_per_text_and_back(database_url, tmp_path):
+    """The German and English names, titles and texts written before are the texts per locale
+    after, and come back into their columns on a downgrade; an entry a coordinator added keeps
+    its names, and a text in a third language (no column before) goes back as German."""
+    from flask_migrate import downgrade
+
+    from volunteers.models import Declaration, DeclarationVersion, Language, QualificationType
+
+    before = "5c1e0f7a9b32"  # the revision before the texts moved
+
+    queries = {
+        "languages": "SELECT code, name_de, name_en FROM languages",
+        "types": "SELECT code, name_de, name_en FROM qualification_types",
+        "titles": "SELECT key, title_de, title_en FROM declarations",
+        "bodies": "SELECT id, body_de, body_en FROM declaration_versions",
+    }
+
+    def old_texts(connection) -> dict:
+        return {
+            name: {row_key: (de, en) for row_key, de, en in connection.execute(sa.text(query))}
+            for name, query in queries.items()
+        }
+
+    def run(app):
+        with app.app_context():
+            upgrade(revision=before)
+            with db.engine.begin() as connection:
+                connection.execute(
+                    sa.text("INSERT INTO languages (code, name_de, name_en) VALUES ('qaa', 'Ägyptisch', 'Egyptian')")
+                )
+                texts = old_texts(connection)
+            assert texts["languages"]["prs"] == ("Dari", "Dari") and len(texts["bodies"]) >= 2
+            db.session.remove()
+
+            upgrade()
+            languages = {language.code: language.names for language in db.session.scalars(select(Language))}
+            assert languages == {code: {"de": de, "en": en} for code, (de, en) in texts["languages"].items()}
+            assert db.session.get(Language, "qaa").name("en") == "Egyptian"
+            types = {kind.code: kind.names for kind in db.session.scalars(select(QualificationType))}
+            assert types == {code: {"de": de, "en": en} for code, (de, en) in texts["types"].items()}
+            titles = {d.key: d.titles for d in db.session.scalars(select(Declaration))}
+            assert titles == {key: {"de": de, "en": en} for key, (de, en) in texts["titles"].items()}
+            bodies = {v.id: v.bodies for v in db.session.scalars(select(DeclarationVersion))}
+            assert bodies == {row_id: {"de": de, "en": en} for row_id, (de, en) in texts["bodies"].items()}
+
+            ukrainian = db.session.get(Language, "ukr")
+            ukrainian.names = {**ukrainian.names, "uk": "Українська"}
+            db.session.add(ukrainian)
+            dari = db.session.get(Language, "prs")
+            dari.names = {"de": "Dari"}  # no English name: English falls back to German
+            db.session.commit()
+            db.session.remove()
+
+            downgrade(revision=before)
+            with db.engine.connect() as connection:
+                after = old_texts(connection)
+            assert after == {**texts, "languages": {**texts["languages"], "prs": ("Dari", "Dari")}}
+            db.session.remove()
+            db.engine.dispose()
+
+    _on_own_database(database_url, tmp_path, run)

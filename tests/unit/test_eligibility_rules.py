@@ -33,11 +33,11 @@ BASIC, HEALTH_MODULE, MIMI, GUIDE, SEMINAR = 1, 2, 3, 4, 5
 DAY = date(2026, 11, 24)
 
 TYPES = {
-    BASIC: TypeRule(BASIC, "Grundkurs", "Basic course", 24, frozenset({SEMINAR})),
-    HEALTH_MODULE: TypeRule(HEALTH_MODULE, "Fachmodul", "Health module", None, frozenset()),
-    MIMI: TypeRule(MIMI, "MiMi", "MiMi", None, frozenset()),
-    GUIDE: TypeRule(GUIDE, "Lotse", "Guide", None, frozenset()),
-    SEMINAR: TypeRule(SEMINAR, "Seminar", "Seminar", None, frozenset()),
+    BASIC: TypeRule(BASIC, {"de": "Grundkurs", "en": "Basic course"}, 24, frozenset({SEMINAR})),
+    HEALTH_MODULE: TypeRule(HEALTH_MODULE, {"de": "Fachmodul", "en": "Health module"}, None, frozenset()),
+    MIMI: TypeRule(MIMI, {"de": "MiMi", "en": "MiMi"}, None, frozenset()),
+    GUIDE: TypeRule(GUIDE, {"de": "Lotse", "en": "Guide"}, None, frozenset()),
+    SEMINAR: TypeRule(SEMINAR, {"de": "Seminar", "en": "Seminar"}, None, frozenset()),
 }
 HEALTH_INTERPRETING = RequirementRule(
     area=Area.HEALTH,
@@ -48,7 +48,7 @@ HEALTH_INTERPRETING = RequirementRule(
     needs_police_certificate=True,
     extended_certificate_for_minors=True,
 )
-DECLARATION = DeclarationRule(10, "Schweigepflicht", "Confidentiality", ((1, date(2026, 1, 1)),))
+DECLARATION = DeclarationRule(10, {"de": "Schweigepflicht", "en": "Confidentiality"}, ((1, date(2026, 1, 1)),))
 BOOK = Rulebook(
     requirement=HEALTH_INTERPRETING,
     types=TYPES,
@@ -154,7 +154,9 @@ def test_inclusion_counts_towards_accepted_types():
 
 
 def test_a_new_declaration_version_is_required_only_from_its_effective_date():
-    newer = DeclarationRule(10, "Schweigepflicht", "Confidentiality", ((1, date(2026, 1, 1)), (2, date(2027, 1, 1))))
+    newer = DeclarationRule(
+        10, {"de": "Schweigepflicht", "en": "Confidentiality"}, ((1, date(2026, 1, 1)), (2, date(2027, 1, 1)))
+    )
     book = replace(BOOK, declarations=(newer,))
     assert evaluate(QUALIFIED, book, date(2026, 12, 31), "tir").allowed
     assert _rules(evaluate(QUALIFIED, book, date(2027, 1, 1), "tir")) == [("declaration", "unsigned")]

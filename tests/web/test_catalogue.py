@@ -52,8 +52,8 @@ def _type_form(kind: QualificationType, **changes) -> dict:
     """The form as the edit page fills it for this type, with some fields changed."""
     data = {
         "code": kind.code,
-        "name_de": kind.name_de,
-        "name_en": kind.name_en,
+        "name_de": kind.names["de"],
+        "name_en": kind.names["en"],
         "area": kind.area.value,
         "teaching_units": "" if kind.teaching_units is None else str(kind.teaching_units),
         "validity_months": "" if kind.validity_months is None else str(kind.validity_months),
@@ -137,9 +137,8 @@ def test_a_coordinator_adds_and_changes_a_type(ctx, client, login):
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.headers["Location"] == CATALOGUE
     created = factories.qualification_type("first-aid-course")
-    assert (created.name_de, created.name_en, created.area) == (
-        "Erste-Hilfe-Kurs",
-        "First aid course",
+    assert (created.names, created.area) == (
+        {"de": "Erste-Hilfe-Kurs", "en": "First aid course"},
         QualificationArea.HEALTH,
     )
     assert (created.teaching_units, created.validity_months, created.refresher_months) == (9, 24, None)
@@ -167,7 +166,7 @@ def test_a_coordinator_adds_and_changes_a_type(ctx, client, login):
     assert response.status_code == 302, response.get_data(as_text=True)
     db.session.expire_all()
     changed = db.session.get(QualificationType, created.id)
-    assert changed.name_en == "First aid refresher course"
+    assert changed.names == {"de": "Erste-Hilfe-Kurs", "en": "First aid refresher course"}
     assert (changed.validity_months, changed.refresher_months, changed.teaching_units) == (None, 12, None)
     assert [t.code for t in changed.refreshers] == ["deepening-seminar"] and changed.includes == []
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "catalogue.changed")).all()
@@ -281,9 +280,7 @@ def test_a_longer_inclusion_chain_cannot_close_into_a_circle(ctx, client, login)
 def test_the_service_refuses_a_type_that_includes_itself(ctx):
     coordinator = factories.coordinator()
     kind = factories.qualification_type("deepening-seminar")
-    data = catalogue_service.TypeData(
-        code=kind.code, name_de=kind.name_de, name_en=kind.name_en, area=kind.area, include_ids=[kind.id]
-    )
+    data = catalogue_service.TypeData(code=kind.code, names=kind.names, area=kind.area, include_ids=[kind.id])
     with pytest.raises(ServiceError) as refused:
         catalogue_service.update_type(coordinator, kind, data)
     assert refused.value.field == "includes"
@@ -491,7 +488,7 @@ def test_a_new_declaration_text_cannot_take_effect_in_the_past(ctx, client, logi
     declaration = _declaration()
     url = f"{DECLARATIONS}/{declaration.id}/versions/new"
     form = client.get(url).get_data(as_text=True)
-    assert declaration.versions[-1].body_en.split("\n")[0] in form  # prefilled with the newest text
+    assert declaration.versions[-1].bodies["en"].split("\n")[0] in form  # prefilled with the newest text
     assert f'value="{(today() + timedelta(days=30)).isoformat()}"' in form
     data = {"body_de": "Neuer Text", "body_en": "New text", "effective_from": (today() - timedelta(days=1)).isoformat()}
     response = submit(client, url, data)
@@ -508,7 +505,11 @@ def test_a_new_declaration_text_cannot_take_effect_in_the_past(ctx, client, logi
     assert response.status_code == 400
     assert _error_of(response.get_data(as_text=True), "body_en")
     newest = declaration.versions[-1]
-    unchanged = {"body_de": newest.body_de, "body_en": newest.body_en + "\n", "effective_from": today().isoformat()}
+    unchanged = {
+        "body_de": newest.bodies["de"],
+        "body_en": newest.bodies["en"] + "\n",
+        "effective_from": today().isoformat(),
+    }
     response = submit(client, url, unchanged)
     assert response.status_code == 400
     assert "the same as the newest version" in _error_of(response.get_data(as_text=True), "body_de")
@@ -534,7 +535,7 @@ def test_a_future_text_is_listed_and_the_first_still_counts_until_then(ctx, clie
             DeclarationVersion.declaration_id == declaration.id, DeclarationVersion.number == 2
         )
     )
-    assert (version.body_en, version.effective_from) == ("New text", effective)
+    assert (version.bodies, version.effective_from) == ({"de": "Neuer Text", "en": "New text"}, effective)
 
     page = client.get(DECLARATIONS).get_data(as_text=True)
     assert "0 of 1 active volunteer has signed the newest text (version 2)." in page
@@ -629,8 +630,7 @@ def _add_types(count: int, start: int) -> None:
             coordinator,
             catalogue_service.TypeData(
                 code=f"extra-{number}",
-                name_de=f"Zusatzkurs {number}",
-                name_en=f"Extra course {number}",
+                names={"de": f"Zusatzkurs {number}", "en": f"Extra course {number}"},
                 area=QualificationArea.GENERAL,
                 refresher_months=12,
                 refresher_ids=[seminar],

@@ -77,7 +77,7 @@ def test_a_coordinator_adds_renames_and_makes_a_variety(ctx, app, client, login)
         {"code": "", "name_de": "Syrisches Arabisch", "name_en": "Syrian Arabic", "parent_code": "ara"},
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
-    added = db.session.scalar(select(Language).where(Language.name_en == "Syrian Arabic"))
+    added = db.session.scalar(select(Language).where(Language.names["en"].as_string() == "Syrian Arabic"))
     assert added.code == "qaa" and added.parent_code == "ara"  # a local code: ISO 639-3 reserves qaa–qtz
     assert (
         submit(
@@ -94,10 +94,7 @@ def test_a_coordinator_adds_renames_and_makes_a_variety(ctx, app, client, login)
     )
     assert renamed.status_code == 302
     db.session.expire_all()
-    assert (db.session.get(Language, "qaa").name_de, db.session.get(Language, "qaa").name_en) == (
-        "Arabisch (Syrien)",
-        "Arabic (Syria)",
-    )
+    assert db.session.get(Language, "qaa").names == {"de": "Arabisch (Syrien)", "en": "Arabic (Syria)"}
     assert {
         e.details["code"] for e in db.session.scalars(select(AuditEvent).where(AuditEvent.action.like("language.%")))
     } == {"qaa", "tgl"}
@@ -254,8 +251,7 @@ def test_the_list_runs_a_fixed_number_of_queries(ctx, client, login, count_queri
         db.session.add(
             Language(
                 code=f"qb{chr(97 + number)}",
-                name_de=f"Sprache {number}",
-                name_en=f"Language {number}",
+                names={"de": f"Sprache {number}", "en": f"Language {number}"},
                 parent_code="ara" if number % 2 else None,
             )
         )
@@ -343,3 +339,38 @@ def test_the_volunteer_list_filters_by_a_language_as_matching_does(ctx, client, 
     assert names("language=ara") == {"General", "Levantine", "Iraqi"}
     assert names("language=apc") == {"Levantine"}
     assert names("language=ara&min_level=C1") == {"General", "Levantine"}
+
+
+def test_a_third_language_needs_no_schema_change(ctx, client, login):
+    """A Ukrainian name is one more key: shown in Ukrainian, sorted by it in SQL on both
+    databases, kept when a coordinator edits the German and English names; entries without
+    one show their German name."""
+    from volunteers.services import languages as service
+    from volunteers.texts import in_sql
+
+    coordinator = factories.coordinator(locale="en")
+    added = service.add(
+        coordinator,
+        service.LanguageInput(
+            names={"de": "Russinisch", "en": "Rusyn", "uk": "Русинська"}, parent_code=None, code="rue"
+        ),
+    )
+    db.session.commit()
+    assert [added.name(locale) for locale in ("de", "en", "uk")] == ["Russinisch", "Rusyn", "Русинська"]
+    assert db.session.get(Language, "ita").name("uk") == "Italienisch"
+
+    in_ukrainian = in_sql(Language.names, "uk")
+    rows = db.session.execute(
+        select(Language.code, in_ukrainian).where(Language.code.in_(["rue", "ita", "deu"])).order_by(in_ukrainian)
+    ).all()
+    assert rows == [("deu", "Deutsch"), ("ita", "Italienisch"), ("rue", "Русинська")]
+
+    login(client, coordinator)
+    response = submit(
+        client, "/coordinator/languages/rue/edit", {"name_de": "Russinisch", "name_en": "Rusyn (Carpathian)"}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:2000]
+    db.session.expire_all()
+    assert db.session.get(Language, "rue").names == {"de": "Russinisch", "en": "Rusyn (Carpathian)", "uk": "Русинська"}
+    refused = submit(client, "/coordinator/languages/rue/edit", {"name_de": "", "name_en": "Rusyn"})
+    assert refused.status_code == 400 and _error(refused.get_data(as_text=True), "name_de") == "Enter the name."

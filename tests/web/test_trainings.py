@@ -132,8 +132,7 @@ def test_a_new_text_asks_everyone_to_sign_again(ctx, client, login):
     newer = DeclarationVersion(
         declaration_id=first.declaration_id,
         number=2,
-        body_de="Neuer Text",
-        body_en="New text",
+        bodies={"de": "Neuer Text", "en": "New text"},
         effective_from=today() + timedelta(days=30),
     )
     db.session.add(newer)

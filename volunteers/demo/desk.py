@@ -146,7 +146,7 @@ def seed_work_queue() -> int:
             reza.profile,
             key=key,
             what="police_certificate",
-            names=("Führungszeugnis", "Police certificate"),
+            names={"de": "Führungszeugnis", "en": "Police certificate"},
             until=utcnow().date() + timedelta(days=50),
             days=50,
         )

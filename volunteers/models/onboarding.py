@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
 from ..extensions import db
+from ..texts import localized
 from .enums import CertificateKind, CertificateResult
 from .retention import Retention
 from .user import User
@@ -23,8 +24,8 @@ class Declaration(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
-    title_de: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200))
+    #: Its title per UI locale; German always (texts.py).
+    titles: Mapped[dict[str, str]] = mapped_column(JSON)
     sort_order: Mapped[int] = mapped_column(Integer, default=100)
 
     versions: Mapped[list[DeclarationVersion]] = relationship(
@@ -32,7 +33,7 @@ class Declaration(db.Model):
     )
 
     def title(self, locale: str) -> str:
-        return self.title_de if locale.startswith("de") else self.title_en
+        return localized(self.titles, locale)
 
 
 class DeclarationVersion(db.Model):
@@ -46,8 +47,8 @@ class DeclarationVersion(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     declaration_id: Mapped[int] = mapped_column(ForeignKey("declarations.id", ondelete="CASCADE"), index=True)
     number: Mapped[int] = mapped_column(Integer)
-    body_de: Mapped[str] = mapped_column(Text)
-    body_en: Mapped[str] = mapped_column(Text)
+    #: The text per UI locale; German always (texts.py).
+    bodies: Mapped[dict[str, str]] = mapped_column(JSON)
     effective_from: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
@@ -55,7 +56,7 @@ class DeclarationVersion(db.Model):
     declaration: Mapped[Declaration] = relationship(back_populates="versions")
 
     def body(self, locale: str) -> str:
-        return self.body_de if locale.startswith("de") else self.body_en
+        return localized(self.bodies, locale)
 
 
 class DeclarationSignature(db.Model):

@@ -2,11 +2,24 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Column, Date, ForeignKey, Integer, LargeBinary, String, Table, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
 from ..extensions import db
+from ..texts import localized
 from .enums import Area, LanguageLevel, QualificationArea, QualificationStatus, WorkKind
 from .retention import Retention
 from .user import User
@@ -38,8 +51,8 @@ class QualificationType(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     #: A short stable name for imports and seeds, e.g. "lay-interpreter-basic".
     code: Mapped[str] = mapped_column(String(60), unique=True)
-    name_de: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200))
+    #: Its name per UI locale, e.g. {"de": "Gesundheitslotse", "en": "Health guide"}; German always.
+    names: Mapped[dict[str, str]] = mapped_column(JSON)
     area: Mapped[QualificationArea] = mapped_column(str_enum(QualificationArea, "qualification_area"))
     #: Teaching units of 45 minutes.
     teaching_units: Mapped[int | None] = mapped_column(Integer)
@@ -65,7 +78,7 @@ class QualificationType(db.Model):
     )
 
     def name(self, locale: str) -> str:
-        return self.name_de if locale.startswith("de") else self.name_en
+        return localized(self.names, locale)
 
     def __repr__(self) -> str:
         return f"<QualificationType {self.code}>"

@@ -22,6 +22,7 @@ from ..models import (
     User,
     VolunteerProfile,
 )
+from ..texts import Texts
 from .links import portal_url
 from .outbox import already_queued, queue_mail
 
@@ -264,10 +265,10 @@ def notify_training_reopened(qualification: Qualification) -> bool:
 
 
 def notify_expiry_reminder(
-    profile: VolunteerProfile, *, key: str, what: str, names: tuple[str, str], until: date, days: int
+    profile: VolunteerProfile, *, key: str, what: str, names: Texts, until: date, days: int
 ) -> bool:
     """`what`: "qualification", "refresher", "police_certificate" or "declaration"; `names`:
-    what it is called, in German and English; `until`: the last day it counts."""
+    what it is called, per locale (texts.py); `until`: the last day it counts."""
     return _volunteer_mail(
         profile,
         event="expiry_reminder",
@@ -280,7 +281,7 @@ def notify_expiry_reminder(
     )
 
 
-def notify_expired(profile: VolunteerProfile, *, key: str, what: str, names: tuple[str, str], until: date) -> bool:
+def notify_expired(profile: VolunteerProfile, *, key: str, what: str, names: Texts, until: date) -> bool:
     return _volunteer_mail(
         profile,
         event="expired_notice",

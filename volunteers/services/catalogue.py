@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -32,6 +33,7 @@ from ..models import (
 )
 from ..models.enums import Area, LanguageLevel, QualificationArea, VolunteerStatus, WorkKind
 from ..models.qualification import type_includes
+from ..texts import FALLBACK, field_of, in_sql
 from . import ServiceError, audit, onboarding
 from .validity import version_in_force
 
@@ -86,8 +88,8 @@ class TypeData:
     """What the form says about a type; ids for the related types."""
 
     code: str
-    name_de: str
-    name_en: str
+    #: The name per locale (texts.py); every one given must be filled in, German always.
+    names: Mapping[str, str | None]
     area: QualificationArea
     teaching_units: int | None = None
     validity_months: int | None = None
@@ -114,13 +116,15 @@ def update_type(coordinator: User, kind: QualificationType, data: TypeData) -> Q
 def _apply(coordinator: User, kind: QualificationType, data: TypeData, *, created: bool) -> None:
     with db.session.no_autoflush:  # check everything before the object changes
         code = (data.code or "").strip()
-        name_de, name_en = (data.name_de or "").strip(), (data.name_en or "").strip()
+        names = {locale: (value or "").strip() for locale, value in {FALLBACK: None, **data.names}.items()}
         _check_code(code, kind.id)
-        for field_name, value in (("name_de", name_de), ("name_en", name_en)):
+        for locale, value in names.items():
             if not value:
-                raise ServiceError(_l("Enter the name."), field=field_name)
+                raise ServiceError(_l("Enter the name."), field=field_of("name", locale))
             if len(value) > NAME_MAX_LENGTH:
-                raise ServiceError(_l("Use at most %(num)d characters.", num=NAME_MAX_LENGTH), field=field_name)
+                raise ServiceError(
+                    _l("Use at most %(num)d characters.", num=NAME_MAX_LENGTH), field=field_of("name", locale)
+                )
         _check_range(data.teaching_units, 0, MAX_TEACHING_UNITS, "teaching_units")
         _check_range(data.validity_months, 1, MAX_MONTHS, "validity_months")
         _check_range(data.refresher_months, 1, MAX_MONTHS, "refresher_months")
@@ -143,8 +147,7 @@ def _apply(coordinator: User, kind: QualificationType, data: TypeData, *, create
                 _check_may_retire(kind)
 
     kind.code = code
-    kind.name_de = name_de
-    kind.name_en = name_en
+    kind.names = {**(kind.names or {}), **names}
     kind.area = data.area
     kind.teaching_units = data.teaching_units
     kind.validity_months = data.validity_months
@@ -213,7 +216,7 @@ def _check_no_cycle(kind: QualificationType, includes: list[QualificationType]) 
     path = _path_back(graph, kind.id)
     if path is None:
         return
-    column = QualificationType.name_de if _locale().startswith("de") else QualificationType.name_en
+    column = in_sql(QualificationType.names, _locale())
     names = dict(db.session.execute(select(QualificationType.id, column).where(QualificationType.id.in_(path))).all())
     cycle = " → ".join(names.get(type_id, str(type_id)) for type_id in path)
     raise ServiceError(
@@ -421,21 +424,19 @@ def declaration_overview(today: date) -> list[DeclarationOverview]:
 
 
 def add_declaration_version(
-    coordinator: User, declaration: Declaration, body_de: str, body_en: str, effective_from: date, today: date
+    coordinator: User, declaration: Declaration, bodies: Mapping[str, str | None], effective_from: date, today: date
 ) -> DeclarationVersion:
     """A new text (see `onboarding.add_version`), unless it is the newest text unchanged: that
     would ask every volunteer to sign the same words again."""
     newest = declaration.versions[-1] if declaration.versions else None
-    if (
-        newest is not None
-        and (body_de or "").strip() == newest.body_de.strip()
-        and (body_en or "").strip() == newest.body_en.strip()
+    if newest is not None and all(
+        (body or "").strip() == (newest.bodies.get(locale) or "").strip() for locale, body in bodies.items()
     ):
         raise ServiceError(
             _l("Both texts are the same as the newest version. Change the text before adding it as a new version."),
-            field="body_de",
+            field=field_of("body", FALLBACK),
         )
-    return onboarding.add_version(coordinator, declaration, body_de, body_en, effective_from, today)
+    return onboarding.add_version(coordinator, declaration, bodies, effective_from, today)
 
 
 def get_declaration(declaration_id: int) -> Declaration | None:

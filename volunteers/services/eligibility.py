@@ -90,8 +90,7 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
     types = connection.execute(
         select(
             QualificationType.id,
-            QualificationType.name_de,
-            QualificationType.name_en,
+            QualificationType.names,
             QualificationType.refresher_months,
         )
     ).all()
@@ -100,8 +99,7 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
     for row in connection.execute(
         select(
             Declaration.id,
-            Declaration.title_de,
-            Declaration.title_en,
+            Declaration.titles,
             Declaration.sort_order,
             DeclarationVersion.number,
             DeclarationVersion.effective_from,
@@ -112,11 +110,9 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         declarations[row.id] = row
         if row.number is not None:
             versions[row.id].append((row.number, row.effective_from))
-    languages = connection.execute(
-        select(Language.code, Language.name_de, Language.name_en, Language.parent_code)
-    ).all()
+    languages = connection.execute(select(Language.code, Language.names, Language.parent_code)).all()
     varieties: dict[str, set[str]] = defaultdict(set)
-    for code, _de, _en, parent in languages:
+    for code, _names, parent in languages:
         if parent is not None:
             varieties[parent].add(code)
 
@@ -126,14 +122,10 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         (includes[type_id].append if link == "includes" else refreshers[type_id].add)(other_id)
     base = Rulebook(
         requirement=None,
-        types={
-            t.id: TypeRule(t.id, t.name_de, t.name_en, t.refresher_months, frozenset(refreshers[t.id])) for t in types
-        },
+        types={t.id: TypeRule(t.id, t.names, t.refresher_months, frozenset(refreshers[t.id])) for t in types},
         closure=inclusion_closure(includes),
-        declarations=tuple(
-            DeclarationRule(d.id, d.title_de, d.title_en, tuple(versions[d.id])) for d in declarations.values()
-        ),
-        language_names={code: (de, en) for code, de, en, _parent in languages},
+        declarations=tuple(DeclarationRule(d.id, d.titles, tuple(versions[d.id])) for d in declarations.values()),
+        language_names={code: names for code, names, _parent in languages},
         varieties={code: frozenset(codes) for code, codes in varieties.items()},
     )
     books: dict[tuple[Area, WorkKind] | None, Rulebook] = {None: base}

@@ -23,6 +23,7 @@ from ..models import (
 )
 from ..models.enums import QualificationStatus, VolunteerStatus
 from ..notifications.events import notify_expired, notify_expiry_reminder
+from ..texts import Texts
 from .validity import in_good_standing_until, inclusion_closure
 
 REMINDER_DAYS = (60, 14)
@@ -34,7 +35,7 @@ class Ending:
     #: "qualification", "refresher", "police_certificate" or "declaration".
     what: str
     record_id: int
-    names: tuple[str, str]
+    names: Texts
     #: The last day it counts; for a declaration, the day its new text takes effect.
     until: date
 
@@ -81,7 +82,7 @@ def _qualification_endings(profiles: dict[int, VolunteerProfile]) -> list[Ending
     endings = []
     for (profile_id, type_id), (row, until, standing) in best.items():
         kind = types[type_id]
-        names = (kind.name_de, kind.name_en)
+        names = kind.names
         if until is not None and (standing is None or until <= standing):
             endings.append(Ending(profiles[profile_id], "qualification", row.id, names, until))
         elif standing is not None:
@@ -98,7 +99,7 @@ def _certificate_endings(profiles: dict[int, VolunteerProfile]) -> list[Ending]:
             profiles[pid],
             "police_certificate",
             c.id,
-            ("Führungszeugnis", "Police certificate"),
+            {"de": "Führungszeugnis", "en": "Police certificate"},
             c.next_due_on - timedelta(days=1),
         )
         for pid, c in latest.items()
@@ -126,7 +127,7 @@ def _declaration_endings(profiles: dict[int, VolunteerProfile], today: date, hor
             profile,
             "declaration",
             version.id,
-            (version.declaration.title_de, version.declaration.title_en),
+            version.declaration.titles,
             version.effective_from,
         )
         for version in upcoming
@@ -207,7 +208,7 @@ def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
                 profile,
                 key=f"expired:qualification:{qualification.id}",
                 what="qualification",
-                names=(qualification.type.name_de, qualification.type.name_en),
+                names=qualification.type.names,
                 until=qualification.valid_until,
             )
     latest = {}
@@ -226,7 +227,7 @@ def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
                 profile,
                 key=f"expired:police_certificate:{certificate.id}",
                 what="police_certificate",
-                names=("Führungszeugnis", "Police certificate"),
+                names={"de": "Führungszeugnis", "en": "Police certificate"},
                 until=last_day,
             )
     return marked

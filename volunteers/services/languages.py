@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import string
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
@@ -15,6 +16,7 @@ from sqlalchemy import exists, func, or_, select
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Language, SupportRequest, User, VolunteerLanguage
+from ..texts import FALLBACK, field_of
 from . import ServiceError, audit
 from .matching import accepted_languages
 
@@ -37,8 +39,8 @@ def accepted_for(code: str) -> frozenset[str]:
 
 @dataclass
 class LanguageInput:
-    name_de: str
-    name_en: str
+    #: The name per locale (texts.py); every one given must be filled in, German always.
+    names: Mapping[str, str | None]
     parent_code: str | None
     #: Only when adding; empty: a local code is given.
     code: str | None = None
@@ -49,21 +51,23 @@ def _require_coordinator(actor: User) -> None:
         raise ServiceError(_l("Only coordinators keep the list of languages."))
 
 
-def _check_names(data: LanguageInput, language: Language | None) -> tuple[str, str]:
-    """Both names given, and neither taken by another entry (whatever the case: the list is
-    short, so it is compared here, where "Ä" and "ä" are the same letter, unlike in SQLite)."""
-    others = db.session.execute(
-        select(Language.name_de, Language.name_en).where(Language.code != (language.code if language else ""))
+def _check_names(data: LanguageInput, language: Language | None) -> dict[str, str]:
+    """Every name given filled in (German always), and none taken by another entry in the same
+    language (whatever the case: the list is short, so it is compared here, where "Ä" and "ä"
+    are the same letter, unlike in SQLite)."""
+    others = db.session.scalars(
+        select(Language.names).where(Language.code != (language.code if language else ""))
     ).all()
-    names = []
-    for index, (field, value) in enumerate((("name_de", data.name_de), ("name_en", data.name_en))):
+    names = {}
+    for locale, value in {FALLBACK: None, **data.names}.items():
+        field = field_of("name", locale)
         name = " ".join((value or "").split())
         if not name:
             raise ServiceError(_l("Enter the name."), field=field)
-        if any(other[index].casefold() == name.casefold() for other in others):
+        if any((other.get(locale) or "").casefold() == name.casefold() for other in others):
             raise ServiceError(_l("Another entry already has this name."), field=field)
-        names.append(name)
-    return names[0], names[1]
+        names[locale] = name
+    return names
 
 
 def _check_parent(parent_code: str | None, language: Language | None) -> Language | None:
@@ -102,9 +106,9 @@ def _new_code(wanted: str | None) -> str:
 
 def add(actor: User, data: LanguageInput) -> Language:
     _require_coordinator(actor)
-    name_de, name_en = _check_names(data, None)
+    names = _check_names(data, None)
     parent = _check_parent(data.parent_code, None)
-    language = Language(code=_new_code(data.code), name_de=name_de, name_en=name_en, parent=parent)
+    language = Language(code=_new_code(data.code), names=names, parent=parent)
     db.session.add(language)
     db.session.flush()
     audit.record("language.added", actor=actor, code=language.code)
@@ -114,18 +118,17 @@ def add(actor: User, data: LanguageInput) -> Language:
 def change(actor: User, language: Language, data: LanguageInput) -> list[str]:
     """New names, or another parent (which changes whom requests for the parent accept)."""
     _require_coordinator(actor)
-    name_de, name_en = _check_names(data, language)
+    names = {**language.names, **_check_names(data, language)}
     parent = _check_parent(data.parent_code, language)
     changed = [
         name
         for name, old, new in (
-            ("name_de", language.name_de, name_de),
-            ("name_en", language.name_en, name_en),
+            *((field_of("name", locale), language.names.get(locale), names[locale]) for locale in sorted(names)),
             ("parent", language.parent_code, parent.code if parent else None),
         )
         if old != new
     ]
-    language.name_de, language.name_en, language.parent = name_de, name_en, parent
+    language.names, language.parent = names, parent
     if changed:
         audit.record("language.changed", actor=actor, code=language.code, fields=",".join(changed))
     return changed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +21,7 @@ from ..models import (
     VolunteerProfile,
 )
 from ..models.enums import CertificateKind, CertificateResult
+from ..texts import FALLBACK, cleaned, field_of
 from . import ServiceError, audit
 from .validity import police_certificate_due, police_certificate_fresh_enough, version_in_force
 from .volunteers import can_view, is_own
@@ -97,7 +99,7 @@ def sign(actor: User, profile: VolunteerProfile, version: DeclarationVersion) ->
 
 
 def add_version(
-    coordinator: User, declaration: Declaration, body_de: str, body_en: str, effective_from: date, today: date
+    coordinator: User, declaration: Declaration, bodies: Mapping[str, str | None], effective_from: date, today: date
 ) -> DeclarationVersion:
     """A new text. Everyone is asked to sign it; it is required from `effective_from` on."""
     if not coordinator.is_coordinator:
@@ -109,11 +111,13 @@ def add_version(
     newest = declaration.versions[-1] if declaration.versions else None
     if newest is not None and effective_from < newest.effective_from:
         raise ServiceError(_l("It cannot take effect before the current newest text."), field="effective_from")
+    texts = cleaned(bodies)
+    if FALLBACK not in texts:
+        raise ServiceError(_l("Enter the text."), field=field_of("body", FALLBACK))
     version = DeclarationVersion(
         declaration=declaration,
         number=(newest.number + 1) if newest else 1,
-        body_de=body_de.strip(),
-        body_en=body_en.strip(),
+        bodies=texts,
         effective_from=effective_from,
         created_by_id=coordinator.id,
         created_at=utcnow(),

@@ -22,7 +22,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from ..formatting import format_date
@@ -37,6 +36,7 @@ from ..models.enums import (
     VolunteerStatus,
     WorkKind,
 )
+from ..texts import Texts, localized
 from .matching import accepted_languages, best_level
 from .validity import counts_on, earliest, in_good_standing_until, version_in_force
 
@@ -47,25 +47,23 @@ from .validity import counts_on, earliest, in_good_standing_until, version_in_fo
 @dataclass(frozen=True)
 class TypeRule:
     id: int
-    name_de: str
-    name_en: str
+    names: Texts
     refresher_months: int | None
     refresher_ids: frozenset[int]
 
     def name(self) -> str:
-        return self.name_de if str(get_locale() or "de").startswith("de") else self.name_en
+        return localized(self.names)
 
 
 @dataclass(frozen=True)
 class DeclarationRule:
     id: int
-    title_de: str
-    title_en: str
+    titles: Texts
     #: (number, effective from)
     versions: tuple[tuple[int, date], ...]
 
     def title(self) -> str:
-        return self.title_de if str(get_locale() or "de").startswith("de") else self.title_en
+        return localized(self.titles)
 
 
 @dataclass(frozen=True)
@@ -87,7 +85,7 @@ class Rulebook:
     #: Type id -> every type id it counts as.
     closure: Mapping[int, frozenset[int]]
     declarations: tuple[DeclarationRule, ...]
-    language_names: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    language_names: Mapping[str, Texts] = field(default_factory=dict)
     #: Language code -> the codes of its varieties (matching.accepted_languages).
     varieties: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
@@ -336,9 +334,7 @@ def _type_name(failure: Failure, type_id: int) -> str:
 
 def _language_name(failure: Failure, code: str) -> str:
     names = failure.rulebook.language_names.get(code) if failure.rulebook else None
-    if not names:
-        return code
-    return names[0] if str(get_locale() or "de").startswith("de") else names[1]
+    return localized(names) if names else code
 
 
 def _explain(failure: Failure) -> str:

@@ -16,6 +16,7 @@ from ... import phones
 from ...extensions import db
 from ...models import Language, Place, PlaceKind, User, VolunteerImport
 from ...models.enums import Area, Gender, LanguageLevel, Mobility, VolunteerStatus, WorkKind
+from ...texts import Texts, localized
 from ..users import normalise_email
 from .columns import AREAS, COLUMN_NAMES, GENDERS, KINDS, LEVELS, MOBILITIES, STATUSES, key, short
 from .files import Table, read_upload
@@ -39,12 +40,11 @@ class PlaceRef:
 @dataclass(frozen=True)
 class LanguageRef:
     code: str
-    name_de: str
-    name_en: str
+    names: Texts = field(hash=False)
     retired: bool = False
 
     def name(self, locale: str) -> str:
-        return self.name_de if locale.startswith("de") else self.name_en
+        return localized(self.names, locale)
 
 
 @dataclass(frozen=True)
@@ -125,9 +125,11 @@ def _place_keys(place: Place) -> list[str]:
 
 
 def _language_keys(language: Language) -> list[str]:
-    """The code and both names; also "Farsi" or "Persisch" alone, if that names one variety."""
-    keys = [language.code, language.name_de, language.name_en]
-    for name in (language.name_de, language.name_en):
+    """The code and its names in every language; also "Farsi" or "Persisch" alone, if that
+    names one variety."""
+    names = list(language.names.values())
+    keys = [language.code, *names]
+    for name in names:
         match = re.match(r"^(.*?)\s*\((.*)\)$", name)
         if match:
             keys += [match.group(1), match.group(2)]
@@ -145,7 +147,7 @@ def _load_reference(emails: set[str]) -> _Reference:
     languages: dict[str, LanguageRef] = {}
     seen: dict[str, set[str]] = {}
     for language in db.session.scalars(select(Language)):
-        reference = LanguageRef(language.code, language.name_de, language.name_en, language.retired)
+        reference = LanguageRef(language.code, language.names, language.retired)
         for language_key in _language_keys(language):
             seen.setdefault(language_key, set()).add(language.code)
             languages[language_key] = reference

@@ -19,6 +19,7 @@ from ...models import CreatedRecord, QualificationType
 from ...models.enums import Area, LanguageLevel, QualificationArea, WorkKind
 from ...services import ServiceError
 from ...services import catalogue as catalogue_service
+from ...texts import as_fields, from_fields, localized
 from ..edge.once import create_once
 from ..edge.service_errors import show_on_form
 from .blueprint import bp
@@ -73,8 +74,7 @@ def _type_form(kind: QualificationType | None, types: list[QualificationType]) -
         form = QualificationTypeForm(
             data={
                 "code": kind.code,
-                "name_de": kind.name_de,
-                "name_en": kind.name_en,
+                **as_fields("name", kind.names),
                 "area": kind.area.value,
                 "teaching_units": kind.teaching_units,
                 "validity_months": kind.validity_months,
@@ -94,8 +94,7 @@ def _type_form(kind: QualificationType | None, types: list[QualificationType]) -
 def _type_data(form: QualificationTypeForm) -> catalogue_service.TypeData:
     return catalogue_service.TypeData(
         code=form.code.data or "",
-        name_de=form.name_de.data or "",
-        name_en=form.name_en.data or "",
+        names=from_fields(form, "name"),
         area=QualificationArea(form.area.data),
         teaching_units=form.teaching_units.data,
         validity_months=form.validity_months.data,
@@ -133,7 +132,7 @@ def new_qualification_type():
         )
         if created is not None:
             if not created.again:
-                name = form.name_de.data if _locale().startswith("de") else form.name_en.data
+                name = localized(from_fields(form, "name"), _locale())
                 flash(_("The training “%(name)s” has been added.", name=name.strip()), "success")
             return redirect(url_for("coordinator.catalogue"))
         status = 400
@@ -272,8 +271,7 @@ def new_declaration_version(declaration_id: int):
     day = today()
     form = DeclarationVersionForm(
         data={
-            "body_de": newest.body_de if newest else "",
-            "body_en": newest.body_en if newest else "",
+            **as_fields("body", newest.bodies if newest else None),
             "effective_from": max(day + timedelta(days=DEFAULT_NOTICE_DAYS), newest.effective_from if newest else day),
         }
     )
@@ -283,7 +281,7 @@ def new_declaration_version(declaration_id: int):
 
         def add():
             version["number"] = catalogue_service.add_declaration_version(
-                current_user, declaration, form.body_de.data, form.body_en.data, form.effective_from.data, day
+                current_user, declaration, from_fields(form, "body"), form.effective_from.data, day
             ).number
             return None
 

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from ...extensions import db
 from ...models import Language
 from ...services import languages
+from ...texts import as_fields, from_fields, in_sql
 from ..edge.service_errors import commit_change, commit_or_flash
 from ..pages.forms import ConfirmForm, Form
 from ..pages.pagination import page_number
@@ -24,7 +25,7 @@ LANGUAGES_PER_PAGE = 50
 
 
 def _name_column():
-    return Language.name_de if str(get_locale() or "de").startswith("de") else Language.name_en
+    return in_sql(Language.names, get_locale())
 
 
 def _parent_choices(editing: Language | None) -> list[SelectChoice]:
@@ -75,7 +76,7 @@ class LanguageForm(Form):
 
     def values(self, code: str | None = None) -> languages.LanguageInput:
         return languages.LanguageInput(
-            name_de=self.name_de.data, name_en=self.name_en.data, parent_code=self.parent_code.data or None, code=code
+            names=from_fields(self, "name"), parent_code=self.parent_code.data or None, code=code
         )
 
 
@@ -147,7 +148,7 @@ def edit_language(code: str):
     if request.method == "POST":
         form = LanguageForm(editing=language)
     else:
-        data = {"name_de": language.name_de, "name_en": language.name_en, "parent_code": language.parent_code or ""}
+        data = {**as_fields("name", language.names), "parent_code": language.parent_code or ""}
         form = LanguageForm(editing=language, data=data)
     if form.validate_on_submit() and commit_change(
         form, lambda: languages.change(current_user, language, form.values())

@@ -28,6 +28,7 @@ from ...notifications.problems import delivery_problem
 from ...permissions import Role, roles_of
 from ...services import audit, requests, transitions
 from ...services.eligibility import offered_areas, offered_kinds
+from ...texts import localized
 from .places import place_label
 
 
@@ -62,6 +63,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["place_label"] = place_label
     app.jinja_env.filters["phone"] = phones.display
     app.jinja_env.filters["tel_uri"] = phones.tel_uri
+    app.jinja_env.filters["localized"] = localized
     app.jinja_env.globals["label"] = label
     app.jinja_env.globals["may_cancel"] = requests.may_cancel
     app.jinja_env.globals["languages_spoken"] = languages_spoken

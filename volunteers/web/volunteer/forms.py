@@ -37,6 +37,7 @@ from ...models.enums import (
     WorkKind,
 )
 from ...services.volunteers import ProfileChanges
+from ...texts import localized
 from ..auth.forms import locale_choices
 from ..edge.once import OnceForm
 from ..pages.forms import Form, name_field, phone_field
@@ -82,12 +83,10 @@ def language_choices(keep: Iterable[str] = (), everything: bool = False) -> list
     from ...extensions import db
     from ...models import Language
 
-    german = str(get_locale() or "de").startswith("de")
+    locale = get_locale()
     keep = set(keep)
-    rows = db.session.execute(
-        select(Language.code, Language.name_de, Language.name_en, Language.parent_code, Language.retired_at)
-    ).all()
-    names = {row.code: row.name_de if german else row.name_en for row in rows}
+    rows = db.session.execute(select(Language.code, Language.names, Language.parent_code, Language.retired_at)).all()
+    names = {row.code: localized(row.names, locale) for row in rows}
     offered = {
         row.code: row
         for row in rows

@@ -8,14 +8,14 @@ from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .enums import CertificateKind, CertificateResult
 from .retention import Retention
 from .user import User
 from .volunteer import VolunteerProfile
 
 
-class Declaration(db.Model):
+class Declaration(Model):
     """A declaration every volunteer signs, e.g. confidentiality and neutrality."""
 
     __tablename__ = "declarations"
@@ -35,7 +35,7 @@ class Declaration(db.Model):
         return self.title_de if locale.startswith("de") else self.title_en
 
 
-class DeclarationVersion(db.Model):
+class DeclarationVersion(Model):
     """One text of a declaration. It becomes required on its effective date; until then the
     previous version still counts, so a new text does not take the pool out overnight."""
 
@@ -58,7 +58,7 @@ class DeclarationVersion(db.Model):
         return self.body_de if locale.startswith("de") else self.body_en
 
 
-class DeclarationSignature(db.Model):
+class DeclarationSignature(Model):
     """A volunteer signed this version, at this time."""
 
     __tablename__ = "declaration_signatures"
@@ -74,7 +74,7 @@ class DeclarationSignature(db.Model):
     profile: Mapped[VolunteerProfile] = relationship()
 
 
-class PoliceCertificate(db.Model):
+class PoliceCertificate(Model):
     """That a volunteer showed a police certificate (Führungszeugnis): dates and result only.
     No copy is stored, as the law asks."""
 

@@ -9,7 +9,7 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, Str
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .enums import (
     Actor,
     Area,
@@ -37,7 +37,7 @@ def _to_fill_index(name: str, *columns: str) -> Index:
     return Index(name, *columns, sqlite_where=text(TO_FILL), postgresql_where=text(TO_FILL))
 
 
-class SupportRequest(db.Model):
+class SupportRequest(Model):
     """A migrant organisation asks for volunteers for a person, who stays pseudonymous."""
 
     __tablename__ = "support_requests"
@@ -111,7 +111,7 @@ class SupportRequest(db.Model):
         return max(self.places_needed - self.places_filled, 0)
 
 
-class Offer(db.Model):
+class Offer(Model):
     """A request offered to one volunteer."""
 
     __tablename__ = "offers"
@@ -147,7 +147,7 @@ class Offer(db.Model):
     offered_by: Mapped[User | None] = relationship()
 
 
-class RequestEvent(db.Model):
+class RequestEvent(Model):
     """Append-only history of every transition of a request or an offer (time to match,
     fulfilment and other reports read it)."""
 
@@ -179,7 +179,7 @@ class RequestEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-class Exclusion(db.Model):
+class Exclusion(Model):
     """A volunteer who must not be matched with an organisation, or with one of its clients."""
 
     __tablename__ = "volunteer_exclusions"

@@ -34,11 +34,11 @@ DAILY_LIMIT = 20
 
 
 def _check_daily_limit(inviter: User, now: datetime) -> None:
-    sent = db.session.scalar(
+    sent = db.session.execute(
         select(func.count(Invitation.id)).where(
             Invitation.invited_by_id == inviter.id, Invitation.created_at > now - timedelta(days=1)
         )
-    )
+    ).scalar_one()
     if sent >= DAILY_LIMIT:
         raise ServiceError(
             _l("You have sent %(num)d invitations in the last 24 hours. Please try again tomorrow.", num=DAILY_LIMIT)

@@ -125,9 +125,9 @@ def _new_recovery_codes(user: User, now: datetime) -> list[str]:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def verify(user: User, code: str, now: datetime | None = None) -> bool:

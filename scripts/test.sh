@@ -12,6 +12,9 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 
+echo "== mypy (volunteers/services, models, notifications; settings in pyproject.toml)"
+.venv/bin/mypy
+
 # shellcheck source=lib/postgres.sh
 source scripts/lib/postgres.sh
 trap stop_throwaway_postgres EXIT

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_mail import Mail
@@ -26,6 +28,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+# Every model subclasses `Model`: Flask-SQLAlchemy's `db.Model` (Base plus its table naming and
+# binds). Type checkers see Base, because mypy takes no base class from an instance attribute
+# (python/mypy#8603) and would treat every model as untyped.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 mail = Mail()

@@ -6,13 +6,13 @@ from sqlalchemy import JSON, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .organisation import Organisation
 from .retention import Retention
 from .user import User
 
 
-class AuditEvent(db.Model):
+class AuditEvent(Model):
     """Who did what to whom, and when. Append-only; holds ids, never passwords or tokens."""
 
     __tablename__ = "audit_events"

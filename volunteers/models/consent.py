@@ -6,12 +6,12 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 from .user import User
 
 
-class Consent(db.Model):
+class Consent(Model):
     """A person's acknowledgement of a text (the data-protection notice), with its version."""
 
     __tablename__ = "consents"

@@ -6,11 +6,11 @@ from sqlalchemy import Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
-class JobState(db.Model):
+class JobState(Model):
     """Bookkeeping for one scheduled job of `flask tick`."""
 
     __tablename__ = "job_states"

@@ -9,11 +9,11 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
-class KeptForm(db.Model):
+class KeptForm(Model):
     __tablename__ = "kept_forms"
     __retention__ = Retention.SHORT_LIVED
 

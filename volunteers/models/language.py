@@ -6,12 +6,12 @@ from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from ..texts import in_sql, localized
 from .retention import Retention
 
 
-class Language(db.Model):
+class Language(Model):
     """A language, or a variety of one, that is matched on its own (Dari and Farsi are two
     rows; Levantine Arabic is a variety of Arabic).
 

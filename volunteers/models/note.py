@@ -13,7 +13,7 @@ from sqlalchemy import ForeignKey, Index, Integer, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 from .user import User
 
@@ -47,7 +47,7 @@ class _Note:
         return {"version_id_col": cls.version}
 
 
-class VolunteerNote(_Note, db.Model):
+class VolunteerNote(_Note, Model):
     __tablename__ = "volunteer_notes"
     __retention__ = Retention.ACCOUNT
     __table_args__ = (Index("ix_volunteer_notes_profile_created", "profile_id", "created_at"),)
@@ -56,7 +56,7 @@ class VolunteerNote(_Note, db.Model):
     profile_id: Mapped[int] = mapped_column(ForeignKey("volunteer_profiles.id", ondelete="CASCADE"))
 
 
-class OrganisationNote(_Note, db.Model):
+class OrganisationNote(_Note, Model):
     __tablename__ = "organisation_notes"
     __retention__ = Retention.ORGANISATION
     __table_args__ = (Index("ix_organisation_notes_organisation_created", "organisation_id", "created_at"),)
@@ -65,7 +65,7 @@ class OrganisationNote(_Note, db.Model):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
 
 
-class RequestNote(_Note, db.Model):
+class RequestNote(_Note, Model):
     __tablename__ = "request_notes"
     __retention__ = Retention.REQUEST
     __table_args__ = (Index("ix_request_notes_request_created", "request_id", "created_at"),)

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from ..texts import localized
 from .enums import CertificateKind, CertificateResult
 from .retention import Retention
@@ -16,7 +16,7 @@ from .user import User
 from .volunteer import VolunteerProfile
 
 
-class Declaration(db.Model):
+class Declaration(Model):
     """A declaration every volunteer signs, e.g. confidentiality and neutrality."""
 
     __tablename__ = "declarations"
@@ -36,7 +36,7 @@ class Declaration(db.Model):
         return localized(self.titles, locale)
 
 
-class DeclarationVersion(db.Model):
+class DeclarationVersion(Model):
     """One text of a declaration. It becomes required on its effective date; until then the
     previous version still counts, so a new text does not take the pool out overnight."""
 
@@ -59,7 +59,7 @@ class DeclarationVersion(db.Model):
         return localized(self.bodies, locale)
 
 
-class DeclarationSignature(db.Model):
+class DeclarationSignature(Model):
     """A volunteer signed this version, at this time."""
 
     __tablename__ = "declaration_signatures"
@@ -75,7 +75,7 @@ class DeclarationSignature(db.Model):
     profile: Mapped[VolunteerProfile] = relationship()
 
 
-class PoliceCertificate(db.Model):
+class PoliceCertificate(Model):
     """That a volunteer showed a police certificate (Führungszeugnis): dates and result only.
     No copy is stored, as the law asks."""
 

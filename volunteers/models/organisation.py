@@ -7,7 +7,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstra
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .place import Place
 from .retention import Retention
 from .user import User
@@ -19,7 +19,7 @@ class OrganisationStatus(enum.Enum):
     REJECTED = "rejected"
 
 
-class Organisation(db.Model):
+class Organisation(Model):
     """A migrant organisation; it may submit support requests once a coordinator approves it."""
 
     __tablename__ = "organisations"
@@ -69,7 +69,7 @@ class Organisation(db.Model):
         return f"<Organisation {self.id}>"
 
 
-class Membership(db.Model):
+class Membership(Model):
     """A user's membership in an organisation; admins may invite colleagues."""
 
     __tablename__ = "memberships"

@@ -6,12 +6,12 @@ from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 from .user import User
 
 
-class OrganisationChange(db.Model):
+class OrganisationChange(Model):
     """One field of an organisation's details changed: who, when, from what to what. The values
     are kept as they read then (a place's or a contact person's name), so the history stays
     true when those change later."""

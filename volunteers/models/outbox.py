@@ -7,7 +7,7 @@ from sqlalchemy import Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
@@ -17,7 +17,7 @@ class OutboxStatus(enum.Enum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """A rendered mail, written in the same transaction as the change that causes it.
 
     The worker (notifications/worker.py) delivers it after commit.

@@ -6,7 +6,7 @@ from sqlalchemy import Float, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import str_enum
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
@@ -17,7 +17,7 @@ class PlaceKind(enum.Enum):
     ELSEWHERE = "elsewhere"
 
 
-class Place(db.Model):
+class Place(Model):
     """A municipality of Landkreis Kassel, the city of Kassel, or "elsewhere".
 
     Rows are reference data inserted by a migration; everything that has a place refers here.

@@ -18,7 +18,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model, db
 from ..texts import localized
 from .enums import Area, LanguageLevel, QualificationArea, QualificationStatus, WorkKind
 from .retention import Retention
@@ -42,7 +42,7 @@ type_refreshers = Table(
 )
 
 
-class QualificationType(db.Model):
+class QualificationType(Model):
     """A training programme in the catalogue that coordinators maintain."""
 
     __tablename__ = "qualification_types"
@@ -84,7 +84,7 @@ class QualificationType(db.Model):
         return f"<QualificationType {self.code}>"
 
 
-class Requirement(db.Model):
+class Requirement(Model):
     """What a volunteer needs for one area and kind of work (coordinators maintain it)."""
 
     __tablename__ = "requirements"
@@ -106,7 +106,7 @@ class Requirement(db.Model):
     )
 
 
-class AcceptedType(db.Model):
+class AcceptedType(Model):
     """A qualification type a requirement accepts. Within a group one is enough; every group
     must be met (e.g. group 1: the lay-interpreter course; group 2: a health module)."""
 
@@ -121,7 +121,7 @@ class AcceptedType(db.Model):
     type: Mapped[QualificationType] = relationship()
 
 
-class Qualification(db.Model):
+class Qualification(Model):
     """A training a volunteer took: logged by them (pending until verified) or recorded by a
     coordinator (for the centre's own trainings, verified at once)."""
 
@@ -163,7 +163,7 @@ class Qualification(db.Model):
     )
 
 
-class ProofFile(db.Model):
+class ProofFile(Model):
     """A proof of a training (PDF, JPEG or PNG), kept in the database so every app server and
     every backup has it. Its own table: lists never load the bytes."""
 

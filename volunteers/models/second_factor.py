@@ -6,12 +6,12 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 from .user import User
 
 
-class RecoveryCode(db.Model):
+class RecoveryCode(Model):
     """A single-use code that logs in instead of the authenticator app (a lost phone).
     Shown once; only its keyed hash is stored."""
 

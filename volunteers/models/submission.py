@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
@@ -31,7 +31,7 @@ class CreatedRecord(enum.Enum):
     REGISTRATION = "registration"
 
 
-class FormSubmission(db.Model):
+class FormSubmission(Model):
     """A create form's key, recorded in the transaction that creates the record: the unique
     key lets only one of two racing submissions through."""
 

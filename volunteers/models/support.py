@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Intege
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .enums import (
     Actor,
     Area,
@@ -45,7 +45,7 @@ def _to_fill_index(name: str, *columns: str) -> Index:
     return Index(name, *columns, sqlite_where=text(TO_FILL), postgresql_where=text(TO_FILL))
 
 
-class SupportRequest(db.Model):
+class SupportRequest(Model):
     """A migrant organisation asks for volunteers for a person, who stays pseudonymous."""
 
     __tablename__ = "support_requests"
@@ -117,7 +117,7 @@ class SupportRequest(db.Model):
         return max(self.places_needed - self.places_filled, 0)
 
 
-class Offer(db.Model):
+class Offer(Model):
     """A request offered to one volunteer."""
 
     __tablename__ = "offers"
@@ -158,7 +158,7 @@ class Offer(db.Model):
         return self.state.is_live
 
 
-class RequestEvent(db.Model):
+class RequestEvent(Model):
     """Append-only history of every transition of a request or an offer (time to match,
     fulfilment and other reports read it)."""
 
@@ -197,7 +197,7 @@ class RequestEvent(db.Model):
         return (OfferState if self.subject is EventSubject.OFFER else RequestState)(self.to_state)
 
 
-class Exclusion(db.Model):
+class Exclusion(Model):
     """A volunteer who must not be matched with an organisation, or with one of its clients."""
 
     __tablename__ = "volunteer_exclusions"

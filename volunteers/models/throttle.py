@@ -6,11 +6,11 @@ from sqlalchemy import Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
-class LoginThrottle(db.Model):
+class LoginThrottle(Model):
     """Failed logins per (email, client), per client and per known device, as a keyed hash:
     no address stored."""
 
@@ -24,7 +24,7 @@ class LoginThrottle(db.Model):
     blocked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
-class RateLimitCounter(db.Model):
+class RateLimitCounter(Model):
     """Requests counted in a fixed window for one subject of a rate limit (a client, an
     account or everyone), under a keyed hash: no address stored (see services/rate_limits.py).
     Also marks a form token as spent, so a submitted form cannot be replayed."""

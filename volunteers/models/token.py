@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .organisation import Organisation
 from .retention import Retention
 from .user import User
@@ -30,7 +30,7 @@ class TokenPurpose(enum.Enum):
     UNLOCK_LOGIN = "unlock_login"
 
 
-class ActionToken(db.Model):
+class ActionToken(Model):
     """A single-use, expiring secret sent by mail. Only its SHA-256 is stored."""
 
     __tablename__ = "action_tokens"
@@ -64,7 +64,7 @@ class InvitationRole(enum.Enum):
     VOLUNTEER = "volunteer"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """An invitation to become a coordinator or a member of an organisation."""
 
     __tablename__ = "invitations"

@@ -8,7 +8,7 @@ from sqlalchemy import Boolean, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 if TYPE_CHECKING:
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .volunteer import VolunteerProfile
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """One account per person; it may hold several roles at once."""
 
     __tablename__ = "users"

@@ -6,7 +6,7 @@ from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .enums import ContactChannel, DayPart, Gender, LanguageLevel, Mobility, VolunteerStatus
 from .language import Language
 from .place import Place
@@ -14,7 +14,7 @@ from .retention import Retention
 from .user import User
 
 
-class VolunteerProfile(db.Model):
+class VolunteerProfile(Model):
     """What a volunteer tells the centre; names and email stay on the account (users)."""
 
     __tablename__ = "volunteer_profiles"
@@ -67,7 +67,7 @@ class VolunteerProfile(db.Model):
         return f"<VolunteerProfile {self.id}>"
 
 
-class VolunteerLanguage(db.Model):
+class VolunteerLanguage(Model):
     """A language variety a volunteer speaks, with a level. German is profile.german_level."""
 
     __tablename__ = "volunteer_languages"
@@ -86,7 +86,7 @@ class VolunteerLanguage(db.Model):
     language: Mapped[Language] = relationship()
 
 
-class AvailabilitySlot(db.Model):
+class AvailabilitySlot(Model):
     """One cell of the weekly grid: weekday (0 = Monday) and part of the day."""
 
     __tablename__ = "availability_slots"
@@ -101,7 +101,7 @@ class AvailabilitySlot(db.Model):
     profile: Mapped[VolunteerProfile] = relationship(back_populates="availability")
 
 
-class Absence(db.Model):
+class Absence(Model):
     """Days on which the volunteer is not available, both ends included."""
 
     __tablename__ = "absences"
@@ -115,7 +115,7 @@ class Absence(db.Model):
     profile: Mapped[VolunteerProfile] = relationship(back_populates="absences")
 
 
-class StatusChange(db.Model):
+class StatusChange(Model):
     """The history of a volunteer's status: who changed it, when, from what, and why."""
 
     __tablename__ = "volunteer_status_changes"

@@ -6,11 +6,11 @@ from sqlalchemy import ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..db_types import UTCDateTime, utcnow
-from ..extensions import db
+from ..extensions import Model
 from .retention import Retention
 
 
-class VolunteerImport(db.Model):
+class VolunteerImport(Model):
     """An uploaded export of the existing pool, kept between its preview and the import.
     Deleted by `flask tick` a day later."""
 

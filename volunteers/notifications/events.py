@@ -36,6 +36,12 @@ def confirm_email_key(user: User, now: datetime | None = None) -> str:
     return f"confirm-email:{user.id}:{_hour(now or utcnow())}"
 
 
+def _address(user: User) -> str:
+    """The address of an account that was reached through it (registration, login, a reset link)."""
+    assert user.email is not None, "an account reached through its address has one"
+    return user.email
+
+
 def _name_if_confirmed(user: User) -> str | None:
     """Mail to an address nobody has confirmed carries no text a stranger could have typed
     (a "name" like "You won! Click http://..."): the greeting then has no name."""
@@ -46,7 +52,7 @@ def notify_confirm_email(user: User, raw_token: str, key: str) -> bool:
     return queue_mail(
         event="confirm_email",
         key=key,
-        recipient=user.email,
+        recipient=_address(user),
         locale=user.locale,
         subject=_l("Please confirm your email address"),
         given_name=None,
@@ -59,7 +65,7 @@ def notify_account_exists(user: User, now: datetime | None = None) -> bool:
     return queue_mail(
         event="account_exists",
         key=f"account-exists:{user.id}:{_hour(now or utcnow())}",
-        recipient=user.email,
+        recipient=_address(user),
         locale=user.locale,
         subject=_l("You already have an account"),
         given_name=_name_if_confirmed(user),
@@ -78,7 +84,7 @@ def notify_password_reset(user: User, raw_token: str, key: str) -> bool:
     return queue_mail(
         event="password_reset",
         key=key,
-        recipient=user.email,
+        recipient=_address(user),
         locale=user.locale,
         # An account the centre recorded has no password to reset: the mail says so.
         subject=_l("Reset your password") if user.has_password else _l("Choose a password for your account"),
@@ -92,7 +98,7 @@ def notify_unlock_login(user: User, raw_token: str, key: str) -> bool:
     return queue_mail(
         event="unlock_login",
         key=key,
-        recipient=user.email,
+        recipient=_address(user),
         locale=user.locale,
         subject=_l("Log in despite too many attempts on your network"),
         given_name=_name_if_confirmed(user),
@@ -117,7 +123,7 @@ def notify_password_changed(user: User) -> bool:
     return queue_mail(
         event="password_changed",
         key=f"password-changed:{user.id}:{user.session_version}",
-        recipient=user.email,
+        recipient=_address(user),
         locale=user.locale,
         subject=_l("Your password was changed"),
         given_name=user.given_name,
@@ -160,13 +166,11 @@ def notify_organisation_awaiting_approval(organisation: Organisation) -> int:
     link = portal_url("coordinator.organisation", organisation_id=organisation.id)
     queued = 0
     for coordinator in active_coordinators():
-        queued += queue_mail(
+        queued += mail_user(
+            coordinator,
             event="organisation_awaiting_approval",
             key=f"organisation-awaiting:{organisation.id}:{coordinator.id}",
-            recipient=coordinator.email,
-            locale=coordinator.locale,
             subject=_l("An organisation is waiting for approval"),
-            given_name=coordinator.given_name,
             organisation_name=organisation.name,
             link=link,
         )
@@ -184,13 +188,11 @@ def notify_organisation_decided(organisation: Organisation) -> int:
     subject = _l("Your organisation was approved") if approved else _l("Your organisation was not approved")
     queued = 0
     for admin in _admins(organisation):
-        queued += queue_mail(
+        queued += mail_user(
+            admin,
             event=event,
             key=f"{event.replace('_', '-')}:{organisation.id}:{admin.id}",
-            recipient=admin.email,
-            locale=admin.locale,
             subject=subject,
-            given_name=admin.given_name,
             organisation_name=organisation.name,
             reason=organisation.rejection_reason,
             link=portal_url("organisation.detail", organisation_id=organisation.id),

@@ -166,7 +166,7 @@ def notify_assignment_changed(offer: Offer) -> bool:
 def notify_volunteer_cancelled(offer: Offer) -> int:
     request = offer.request
     user = offer.profile.user
-    sent = _to(
+    sent: int = _to(
         user,
         event="assignment_cancelled_by_you",
         key=f"assignment-cancelled:{offer.id}",

@@ -23,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select, update
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import OutboxMessage, OutboxStatus
 from ..services import ServiceError
@@ -71,7 +72,7 @@ def claim_due(now: datetime, limit: int, claim_token: str) -> list[int]:
     ).all()
     claimed = []
     for message_id in candidates:
-        result = db.session.execute(
+        taken = rows_changed(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, *_claimable(now))
             .values(
@@ -81,7 +82,7 @@ def claim_due(now: datetime, limit: int, claim_token: str) -> list[int]:
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount == 1:
+        if taken == 1:
             claimed.append(message_id)
     db.session.commit()
     return claimed
@@ -90,7 +91,7 @@ def claim_due(now: datetime, limit: int, claim_token: str) -> list[int]:
 def _take(message_id: int, claim_token: str, now: datetime) -> Envelope | None:
     """Renews this worker's lease on the row and reads it; None if the lease was lost."""
     lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
-    renewed = db.session.execute(
+    renewed = rows_changed(
         update(OutboxMessage)
         .where(
             OutboxMessage.id == message_id,
@@ -100,7 +101,7 @@ def _take(message_id: int, claim_token: str, now: datetime) -> Envelope | None:
         .values(claimed_until=max(now, utcnow()) + lease)
         .execution_options(synchronize_session=False)
     )
-    if renewed.rowcount != 1:
+    if renewed != 1:
         db.session.rollback()
         return None
     columns = [getattr(OutboxMessage, name) for name in Envelope.__dataclass_fields__]

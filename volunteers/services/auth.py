@@ -68,7 +68,7 @@ def authenticate(
         audit.record("account.login_failed", subject=user)
         return LoginOutcome(LoginResult.INVALID)
 
-    assert user is not None
+    assert user is not None and user.password_hash is not None  # the password matched a hash
     if not user.active:
         throttle.record_success(keys)
         return LoginOutcome(LoginResult.INACTIVE)

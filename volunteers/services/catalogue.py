@@ -249,7 +249,8 @@ def _check_may_retire(kind: QualificationType) -> None:
     ).all()
     if rows:
         order = {(area, work): index for index, (area, work) in enumerate(all_combinations())}
-        titles = [requirement_title(area, work) for area, work in sorted(rows, key=lambda row: order[tuple(row)])]
+        pairs = sorted(((area, work) for area, work in rows), key=lambda pair: order[pair])
+        titles = [requirement_title(area, work) for area, work in pairs]
         raise ServiceError(
             _l(
                 "This training cannot be retired while requirements accept it: %(requirements)s. "
@@ -346,7 +347,7 @@ def save_requirement(coordinator: User, area: Area, kind: WorkKind, data: Requir
 
         requirement = get_requirement(area, kind)
         created = requirement is None
-        if created:
+        if requirement is None:
             requirement = Requirement(area=area, kind=kind)
             db.session.add(requirement)
         wanted = {(type_id, 1) for type_id in group1} | {(type_id, 2) for type_id in group2}

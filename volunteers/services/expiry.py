@@ -202,6 +202,7 @@ def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
             profile is not None
             and qualification.type is not None
             and (qualification.profile_id, qualification.type_id) not in renewed
+            and qualification.valid_until is not None  # always: the query compared it
             and _recent(qualification.valid_until, today)
         ):
             notify_expired(

@@ -10,6 +10,7 @@ from sqlalchemy import Select, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import (
     ActionToken,
@@ -33,11 +34,11 @@ DAILY_LIMIT = 20
 
 
 def _check_daily_limit(inviter: User, now: datetime) -> None:
-    sent = db.session.scalar(
+    sent = db.session.execute(
         select(func.count(Invitation.id)).where(
             Invitation.invited_by_id == inviter.id, Invitation.created_at > now - timedelta(days=1)
         )
-    )
+    ).scalar_one()
     if sent >= DAILY_LIMIT:
         raise ServiceError(
             _l("You have sent %(num)d invitations in the last 24 hours. Please try again tomorrow.", num=DAILY_LIMIT)
@@ -102,7 +103,7 @@ def invite(
 def withdraw_open_invitations(inviter: User) -> int:
     """When an account is deactivated, the invitations it sent can no longer be accepted."""
     open_ids = select(Invitation.id).where(Invitation.invited_by_id == inviter.id, Invitation.accepted_at.is_(None))
-    return db.session.execute(delete(ActionToken).where(ActionToken.invitation_id.in_(open_ids))).rowcount or 0
+    return rows_changed(delete(ActionToken).where(ActionToken.invitation_id.in_(open_ids)))
 
 
 def _live_link(now: datetime, invitation_id=Invitation.id):
@@ -157,7 +158,7 @@ def revoke(actor: User, invitation: Invitation, now: datetime | None = None) -> 
     now = now or utcnow()
     if not may_revoke(actor, invitation):
         raise ServiceError(_l("Only an administrator of this organisation revokes its invitations."))
-    ended = db.session.execute(
+    ended = rows_changed(
         update(ActionToken)
         .where(
             ActionToken.invitation_id == invitation.id,
@@ -167,7 +168,7 @@ def revoke(actor: User, invitation: Invitation, now: datetime | None = None) -> 
         )
         .values(used_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if not ended:
         raise ServiceError(_l("This invitation is no longer open: it has been accepted, revoked or has run out."))
     audit.record(

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, select
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import KeptForm, User
 
@@ -82,4 +83,4 @@ def take(user: User, handle: str, path: str, now: datetime | None = None) -> Ent
 
 
 def purge(now: datetime | None = None) -> int:
-    return db.session.execute(delete(KeptForm).where(KeptForm.expires_at < (now or utcnow()))).rowcount or 0
+    return rows_changed(delete(KeptForm).where(KeptForm.expires_at < (now or utcnow())))

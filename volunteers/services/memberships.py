@@ -40,21 +40,21 @@ def _lock(organisation: Organisation) -> None:
 
 
 def admin_count(organisation: Organisation) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Membership.id)).where(
             Membership.organisation_id == organisation.id, Membership.is_admin.is_(True)
         )
-    )
+    ).scalar_one()
 
 
 def _other_admins(member: Membership) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(Membership.id)).where(
             Membership.organisation_id == member.organisation_id,
             Membership.is_admin.is_(True),
             Membership.id != member.id,
         )
-    )
+    ).scalar_one()
 
 
 def _last_admin(member: Membership) -> ServiceError:

@@ -92,14 +92,15 @@ def _clean(body: str | None) -> str:
 
 
 def _audit(action: str, actor: User, note: Note) -> None:
-    details: dict[str, str | int] = {"kind": note.kind.value, "note_id": note.id}
+    kind, note_id = note.kind.value, note.id
     if isinstance(note, VolunteerNote):
         profile = db.session.get(VolunteerProfile, note.profile_id)
-        audit.record(action, actor=actor, subject=profile.user if profile else None, **details)
+        audit.record(action, actor=actor, subject=profile.user if profile else None, kind=kind, note_id=note_id)
     elif isinstance(note, OrganisationNote):
-        audit.record(action, actor=actor, organisation=db.session.get(Organisation, note.organisation_id), **details)
+        organisation = db.session.get(Organisation, note.organisation_id)
+        audit.record(action, actor=actor, organisation=organisation, kind=kind, note_id=note_id)
     else:
-        audit.record(action, actor=actor, request_id=note.request_id, **details)
+        audit.record(action, actor=actor, request_id=note.request_id, kind=kind, note_id=note_id)
 
 
 def add(author: User, subject: Subject, body: str | None, now: datetime | None = None) -> Note:
@@ -138,7 +139,9 @@ def delete(actor: User, note: Note) -> None:
 
 def find(kind: NoteKind, note_id: int) -> Note | None:
     model = NOTE_MODELS[kind]
-    return db.session.scalar(select(model).where(model.id == note_id).options(selectinload(model.author)))
+    found = db.session.scalar(select(model).where(model.id == note_id).options(selectinload(model.author)))
+    # select() over a union of models is typed as the declarative base; the check narrows it back.
+    return found if isinstance(found, model) else None
 
 
 __all__ = ["MAX_LENGTH", "STALE", "add", "delete", "edit", "find", "kind_of", "may_edit", "notes_of", "subject_id"]

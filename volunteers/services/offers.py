@@ -19,6 +19,7 @@ from sqlalchemy import select, update
 
 from ..clock import BERLIN
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
 from ..models.enums import Actor, Channel, HardRule, OfferState, RequestState, ResponseChannel, WithdrawalCause
@@ -199,7 +200,7 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
     broken = rules_broken(request, offer.profile_id)
     if broken:
         raise ServiceError(REFUSALS[broken[0]])
-    taken = db.session.execute(
+    taken = rows_changed(
         update(SupportRequest)
         .where(
             SupportRequest.id == request.id,
@@ -209,7 +210,7 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
         .values(places_filled=SupportRequest.places_filled + 1, version=SupportRequest.version + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         db.session.refresh(request)
         raise ServiceError(_l("All places of this request are taken already. Thank you all the same!"))
     db.session.refresh(request)

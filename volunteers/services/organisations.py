@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import exists, select, update
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import Membership, Organisation, OrganisationStatus, Place, User
 from ..notifications.events import notify_organisation_awaiting_approval, notify_organisation_decided
@@ -64,13 +65,13 @@ def _decide(
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators decide on organisations."))
     # Conditional update: of two coordinators deciding at once, exactly one wins.
-    result = db.session.execute(
+    decided = rows_changed(
         update(Organisation)
         .where(Organisation.id == organisation.id, Organisation.status == OrganisationStatus.PENDING)
         .values(status=status, rejection_reason=reason, decided_at=now, decided_by_id=coordinator.id)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if decided != 1:
         db.session.refresh(organisation)
         raise ServiceError(
             _l("This organisation has already been decided on by someone else. The page now shows the current state.")

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..formatting import format_date
 from ..models import ProofFile, Qualification, QualificationType, User, VolunteerProfile
@@ -116,7 +117,7 @@ def _decide(
     months = qualification.type.validity_months if qualification.type else None
     until = valid_until(qualification.completed_on, months) if status is QualificationStatus.VERIFIED else None
     # Conditional: of two coordinators deciding at once, exactly one wins.
-    result = db.session.execute(
+    decided = rows_changed(
         update(Qualification)
         .where(Qualification.id == qualification.id, Qualification.status == QualificationStatus.PENDING)
         .values(
@@ -124,7 +125,7 @@ def _decide(
         )
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if decided != 1:
         db.session.refresh(qualification)
         raise ServiceError(_l("This training has already been decided on. The page shows the current state."))
     db.session.refresh(qualification)
@@ -150,11 +151,11 @@ def withdraw(actor: User, qualification: Qualification) -> None:
     mistake); its proof goes with it. Of a coordinator checking it at this moment, one wins."""
     if not is_own(actor, qualification.profile):
         raise ServiceError(_l("Only the volunteer withdraws their own trainings."))
-    removed = db.session.execute(
+    removed = rows_changed(
         delete(Qualification)
         .where(Qualification.id == qualification.id, Qualification.status == QualificationStatus.PENDING)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if removed != 1:
         raise ServiceError(_l("This training has been checked in the meantime. The page shows the current state."))
     db.session.expunge(qualification)
@@ -171,7 +172,7 @@ def reopen(coordinator: User, qualification: Qualification, reason: str) -> None
     reason = (reason or "").strip()
     if not reason:
         raise ServiceError(_l("Give a reason: the volunteer will read it."), field="reason")
-    reopened = db.session.execute(
+    reopened = rows_changed(
         update(Qualification)
         .where(Qualification.id == qualification.id, Qualification.status == QualificationStatus.REJECTED)
         .values(
@@ -183,7 +184,7 @@ def reopen(coordinator: User, qualification: Qualification, reason: str) -> None
             reopen_reason=reason,
         )
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if reopened != 1:
         db.session.refresh(qualification)
         raise ServiceError(_l("This training is no longer rejected. The page shows the current state."))

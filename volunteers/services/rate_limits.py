@@ -26,6 +26,7 @@ from flask import current_app
 from sqlalchemy import case, delete
 
 from ..db_types import upsert, utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import RateLimitCounter, User
 
@@ -152,5 +153,4 @@ def spend_form_token(token: str, now: datetime | None = None) -> bool:
 
 
 def purge(now: datetime | None = None) -> int:
-    result = db.session.execute(delete(RateLimitCounter).where(RateLimitCounter.expires_at < (now or utcnow())))
-    return result.rowcount or 0
+    return rows_changed(delete(RateLimitCounter).where(RateLimitCounter.expires_at < (now or utcnow())))

@@ -139,7 +139,7 @@ def _validate(data: RequestInput, today: date, now: datetime, current_language: 
         raise ServiceError(
             _l("Give both the day and the time of the alternative, or neither."), field="alternative_day"
         )
-    if data.alternative_day is not None:
+    if data.alternative_day is not None and data.alternative_start is not None:
         alternative = local_moment(data.alternative_day, data.alternative_start)
         if alternative <= now or (not data.urgent and data.alternative_day < earliest):
             raise ServiceError(_l("The alternative needs the same notice as the appointment."), field="alternative_day")

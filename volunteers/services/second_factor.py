@@ -21,6 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select, update
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import RecoveryCode, User
 from ..notifications.events import notify_second_factor_changed
@@ -124,9 +125,9 @@ def _new_recovery_codes(user: User, now: datetime) -> list[str]:
 
 
 def remaining_recovery_codes(user: User) -> int:
-    return db.session.scalar(
+    return db.session.execute(
         select(func.count(RecoveryCode.id)).where(RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))
-    )
+    ).scalar_one()
 
 
 def verify(user: User, code: str, now: datetime | None = None) -> bool:
@@ -137,14 +138,14 @@ def verify(user: User, code: str, now: datetime | None = None) -> bool:
     assert user.totp_secret is not None
     step = _matching_step(user.totp_secret, code, now)
     if step is not None:
-        claimed = db.session.execute(
+        claimed = rows_changed(
             update(User)
             .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
             .values(totp_last_step=step)
             .execution_options(synchronize_session=False)
         )
-        return claimed.rowcount == 1
-    spent = db.session.execute(
+        return claimed == 1
+    spent = rows_changed(
         update(RecoveryCode)
         .where(
             RecoveryCode.user_id == user.id,
@@ -154,7 +155,7 @@ def verify(user: User, code: str, now: datetime | None = None) -> bool:
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount == 1:
+    if spent == 1:
         audit.record("account.recovery_code_used", actor=user, subject=user, left=remaining_recovery_codes(user))
         return True
     return False

@@ -21,6 +21,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import and_, case, delete, or_, select, update
 
 from ..db_types import upsert, utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import LoginThrottle, User
 
@@ -142,10 +143,9 @@ def record_success(keys: list[tuple[Policy, str]]) -> None:
 def purge(now: datetime | None = None) -> int:
     now = now or utcnow()
     cutoff = now - max(EMAIL_AND_CLIENT.forget_after, CLIENT.forget_after, KNOWN_DEVICE.forget_after)
-    result = db.session.execute(
+    return rows_changed(
         delete(LoginThrottle).where(
             LoginThrottle.last_failure_at < cutoff,
             or_(LoginThrottle.blocked_until.is_(None), and_(LoginThrottle.blocked_until < now)),
         )
     )
-    return result.rowcount or 0

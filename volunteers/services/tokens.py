@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import ActionToken, Invitation, Offer, TokenPurpose, User
 
@@ -84,13 +85,13 @@ def redeem(purpose: TokenPurpose, raw: str, now: datetime | None = None) -> Acti
         return None
     now = now or utcnow()
     hashed = digest(raw)
-    result = db.session.execute(
+    redeemed = rows_changed(
         update(ActionToken)
         .where(ActionToken.token_hash == hashed, *_valid(purpose, now))
         .values(used_at=now)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if redeemed != 1:
         return None
     token = db.session.scalar(select(ActionToken).where(ActionToken.token_hash == hashed))
     if token is not None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.expression import ClauseElement
 
 from ..db_types import utcnow
+from ..db_writes import rows_changed
 from ..extensions import db
 from ..labels import label
 from ..models import Offer, RequestEvent, SupportRequest, User
@@ -145,7 +146,7 @@ OFFER_TRANSITIONS = (
 _TABLES = {SupportRequest: REQUEST_TRANSITIONS, Offer: OFFER_TRANSITIONS}
 
 
-def find(kind: type, source, target) -> Transition | None:
+def find(kind: type[SupportRequest] | type[Offer], source, target) -> Transition | None:
     return next((t for t in _TABLES[kind] if t.source is source and t.target is target), None)
 
 
@@ -226,15 +227,15 @@ def move(
     model = type(record)
     db.session.flush()  # the record's other pending changes first: the UPDATE below is the move
     changes = {"state": target, **values}
-    if model is SupportRequest:
+    if isinstance(record, SupportRequest):
         changes["version"] = record.version + 1  # every change raises it: an older edit is refused
-    moved = db.session.execute(
+    moved = rows_changed(
         update(model)
         .where(model.id == record.id, model.state == source)
         .values(**changes)
         .execution_options(synchronize_session=False)
     )
-    if moved.rowcount != 1:
+    if moved != 1:
         db.session.refresh(record)
         raise ServiceError(conflict or _stale(record))
     computed = [name for name, value in changes.items() if isinstance(value, ClauseElement)]

@@ -21,6 +21,7 @@ from sqlalchemy import insert, select, update
 from werkzeug.utils import secure_filename
 
 from ...db_types import utcnow
+from ...db_writes import rows_changed
 from ...extensions import db
 from ...models import StatusChange, User, VolunteerImport, VolunteerLanguage
 from ...models.enums import Area, VolunteerStatus, WorkKind
@@ -72,12 +73,12 @@ def import_volunteers(coordinator: User, upload: VolunteerImport, *, locale: str
         raise ServiceError(_l("Only the coordinator who uploaded the file can import it."))
     now = now or utcnow()
     # Claimed with a conditional update: of two confirmations sent at once, one imports.
-    claimed = db.session.execute(
+    claimed = rows_changed(
         update(VolunteerImport)
         .where(VolunteerImport.id == upload.id, VolunteerImport.imported_at.is_(None))
         .values(imported_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    )
     if claimed != 1:
         raise AlreadyImported(_l("This file has been imported already."))
     result, reference = check_table(read_upload(upload.filename, upload.content))

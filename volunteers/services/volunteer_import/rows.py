@@ -141,9 +141,9 @@ def _load_reference(emails: set[str]) -> _Reference:
     place_objects: dict[int, Place] = {}
     for place in db.session.scalars(select(Place)):
         place_objects[place.id] = place
-        reference = PlaceRef(place.id, place.name, place.kind)
+        place_ref = PlaceRef(place.id, place.name, place.kind)
         for place_key in _place_keys(place):
-            places.setdefault(place_key, reference)
+            places.setdefault(place_key, place_ref)
     languages: dict[str, LanguageRef] = {}
     seen: dict[str, set[str]] = {}
     for language in db.session.scalars(select(Language)):

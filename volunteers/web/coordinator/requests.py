@@ -64,7 +64,7 @@ def board():
     )
 
 
-def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset()):
+def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset(), offer_form=None):
     """The request page; `chosen`: the candidates ticked in a shortlist that came back."""
     ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
     history = describe(history_of(record), record, for_centre=True)
@@ -77,7 +77,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         last_moves=last_moves(history),
         near_misses=almost,
         form=ConfirmForm(),
-        offer_form=OfferForm(),
+        offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
         chosen=chosen,
         **notes_section(record, note_form),
@@ -94,14 +94,18 @@ def show_request(request_id: int):
 @bp.post("/requests/<int:request_id>/offers")
 def make_offers(request_id: int):
     record = request_or_404(request_id)
-    form = OfferForm()
+    ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    # Those asked already pass here: a form sent twice is then answered by `create_once`.
+    asked = {offer.profile_id for offer in record.offers}
+    form = OfferForm(
+        candidates=None if ranking is None else {r.candidate.profile_id for r in ranking.result.ranked} | asked
+    )
     if not form.validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("coordinator.request", request_id=record.id))
-    try:
-        chosen = [int(value) for value in request.form.getlist("profile_ids")]
-    except ValueError:
-        abort(400)
+        if form.csrf_token.errors:
+            flash(_("The form had expired. Please try again."), "error")
+            return redirect(url_for("coordinator.request", request_id=record.id))
+        return render_request(record, 400, offer_form=form, chosen=set(form.chosen))
+    chosen = form.chosen
     if wait := over_limit(Action.OFFER):  # each volunteer chosen is mailed
         flash(wait_message(wait), "error")
         page, _status = render_request(request_or_404(request_id), chosen=set(chosen))
@@ -116,7 +120,7 @@ def make_offers(request_id: int):
     if created is None:
         for message in form.form_errors:
             flash(str(message), "error")
-        return render_request(request_or_404(request_id), 409, chosen=set(chosen))
+        return render_request(request_or_404(request_id), 409, offer_form=form, chosen=set(chosen))
     if not created.again:
         flash(
             ngettext(

@@ -69,6 +69,8 @@ ACTIONS = {
     "note.added": _l("Note added"),
     "note.edited": _l("Note changed"),
     "note.deleted": _l("Note deleted"),
+    "exclusion.added": _l("Exclusion of a volunteer recorded"),
+    "exclusion.removed": _l("Exclusion of a volunteer removed"),
 }
 
 
@@ -109,6 +111,8 @@ def describe(event: AuditEvent) -> str:
         pass
     if details.get("format"):
         extras.append(str(details["format"]).upper())
+    if details.get("one_client"):
+        extras.append(_l("for one client only"))
     if isinstance(details.get("count"), int):
         extras.append(ngettext("%(num)d volunteer", "%(num)d volunteers", details["count"]))
     return f"{text} ({', '.join(str(extra) for extra in extras)})" if extras else text

@@ -14,7 +14,9 @@ from sqlalchemy import select
 from ...clock import today
 from ...db_types import utcnow
 from ...extensions import db
-from ...models import CreatedRecord, Exclusion, Organisation, OrganisationStatus, SupportRequest
+from ...formatting import format_datetime
+from ...labels import label
+from ...models import CreatedRecord, Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest
 from ...models.enums import RequestState
 from ...services import board as board_service
 from ...services import exclusions, offers
@@ -22,7 +24,7 @@ from ...services import requests as request_service
 from ...services.candidates import near_misses, rank
 from ...services.rate_limits import Action
 from ...services.work_queue import request_condition
-from ..edge.confirm import Confirmation, confirm_then, no_longer_possible
+from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, render_confirmation
 from ..edge.kept_forms import kept_values
 from ..edge.once import create_once
 from ..edge.service_errors import commit_change, submitted_version
@@ -62,7 +64,7 @@ def board():
     )
 
 
-def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset()):
+def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset(), offer_form=None):
     """The request page; `chosen`: the candidates ticked in a shortlist that came back."""
     ranking = rank(record) if record.state.takes_offers else None
     history = describe(history_of(record), record, for_centre=True)
@@ -75,7 +77,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         last_moves=last_moves(history),
         near_misses=almost,
         form=ConfirmForm(),
-        offer_form=OfferForm(),
+        offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
         chosen=chosen,
         **notes_section(record, note_form),
@@ -92,14 +94,18 @@ def show_request(request_id: int):
 @bp.post("/requests/<int:request_id>/offers")
 def make_offers(request_id: int):
     record = request_or_404(request_id)
-    form = OfferForm()
+    ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    # Those asked already pass here: a form sent twice is then answered by `create_once`.
+    asked = {offer.profile_id for offer in record.offers}
+    form = OfferForm(
+        candidates=None if ranking is None else {r.candidate.profile_id for r in ranking.result.ranked} | asked
+    )
     if not form.validate_on_submit():
-        flash(_("The form had expired. Please try again."), "error")
-        return redirect(url_for("coordinator.request", request_id=record.id))
-    try:
-        chosen = [int(value) for value in request.form.getlist("profile_ids")]
-    except ValueError:
-        abort(400)
+        if form.csrf_token.errors:
+            flash(_("The form had expired. Please try again."), "error")
+            return redirect(url_for("coordinator.request", request_id=record.id))
+        return render_request(record, 400, offer_form=form, chosen=set(form.chosen))
+    chosen = form.chosen
     if wait := over_limit(Action.OFFER):  # each volunteer chosen is mailed
         flash(wait_message(wait), "error")
         page, _status = render_request(request_or_404(request_id), chosen=set(chosen))
@@ -114,7 +120,7 @@ def make_offers(request_id: int):
     if created is None:
         for message in form.form_errors:
             flash(str(message), "error")
-        return render_request(request_or_404(request_id), 409, chosen=set(chosen))
+        return render_request(request_or_404(request_id), 409, offer_form=form, chosen=set(chosen))
     if not created.again:
         flash(
             ngettext(
@@ -198,7 +204,14 @@ def add_exclusion(profile_id: int):
 
     profile = volunteer_or_404(profile_id)
     form = ExclusionForm()
-    if form.validate_on_submit() and (
+    valid = form.validate_on_submit()
+    if valid and request.form.get("confirmed") != "yes":
+        organisation = db.session.get(Organisation, form.organisation_id.data)
+        if organisation is not None and (
+            live := exclusions.live_offers(profile, organisation, form.client_reference.data)
+        ):
+            return render_confirmation(_exclusion_confirmation(profile, organisation, form, live), form)
+    if valid and (
         created := create_once(
             form,
             CreatedRecord.EXCLUSION,
@@ -215,6 +228,46 @@ def add_exclusion(profile_id: int):
             flash(_("The exclusion is recorded; matching respects it from now on."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions")
     return render_volunteer(volunteer_or_404(profile_id), 400, exclusion_form=form)
+
+
+def _exclusion_confirmation(
+    profile, organisation: Organisation, form: ExclusionForm, live: list[Offer]
+) -> Confirmation:
+    """Excluding someone who is asked, or confirmed, for this organisation (or this client):
+    said first. Nothing happens to those offers by itself; the coordinator decides on each
+    request's page, where withdrawing tells the volunteer and the organisation."""
+    reference = (form.client_reference.data or "").strip()
+    scope = (
+        _("%(organisation)s, client %(reference)s", organisation=organisation.name, reference=reference)
+        if reference
+        else organisation.name
+    )
+    name = profile.user.full_name
+    return Confirmation(
+        title=_("%(name)s is asked or confirmed there: record the exclusion anyway?", name=name),
+        facts=[
+            (_("Excluded from"), scope),
+            *((label(offer.state), format_datetime(offer.request.starts_at)) for offer in live),
+        ],
+        happens=[
+            _("Matching no longer proposes %(name)s there.", name=profile.user.given_name),
+            ngettext(
+                "The offer or assignment above stays as it is: withdraw it on its request page if needed.",
+                "The %(num)d offers and assignments above stay as they are: "
+                "withdraw them on their request pages if needed.",
+                len(live),
+            ),
+        ],
+        confirm_label=_("Yes, record the exclusion"),
+        back_url=url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions",
+        hidden=[
+            (form.submission_key.name, form.submission_key.data or ""),
+            (form.organisation_id.name, str(form.organisation_id.data)),
+            (form.client_reference.name, reference),
+            ("confirmed", "yes"),
+        ],
+        danger=False,
+    )
 
 
 @bp.route("/exclusions/<int:exclusion_id>/remove", methods=["GET", "POST"])

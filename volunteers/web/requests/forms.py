@@ -14,11 +14,12 @@ from wtforms import (
     RadioField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ...clock import BERLIN, today
 from ...models.enums import Area, GenderPreference, Mode, TopicCategory, WorkKind
@@ -201,4 +202,28 @@ class CancelRequestForm(Form):
 
 
 class OfferForm(OnceForm):
-    """The shortlist: the ranked candidates' checkboxes (their names are `profile_ids`)."""
+    """The shortlist: the ranked candidates' checkboxes. `candidates`: the ids the matching
+    ranks now (None when the request takes no offers: the service says so)."""
+
+    profile_ids = SelectMultipleField(_l("Volunteers to ask"), validate_choice=False)
+
+    def __init__(self, *args, candidates: set[int] | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.candidates = candidates
+
+    @property
+    def chosen(self) -> list[int]:
+        return [int(value) for value in self.profile_ids.data or () if str(value).isdigit()]
+
+    def validate_profile_ids(self, field) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one volunteer."))
+        if len(self.chosen) != len(field.data) or (
+            self.candidates is not None and not set(self.chosen) <= self.candidates
+        ):
+            raise ValidationError(
+                _l(
+                    "Some of the chosen volunteers cannot be asked any more (the list has changed). "
+                    "Please choose again."
+                )
+            )

@@ -257,6 +257,8 @@ SPECS = [
         gender=Gender.MALE,
         certificate_months_ago=59,
         trainings=[Training("lay-interpreter-basic", 6)],
+        # Thursday mornings too: the French request he is asked for (DEMO-ER-022) is one.
+        slots=((0, DayPart.MORNING), (2, DayPart.AFTERNOON), (3, DayPart.MORNING)),
     ),
     # On paper only: no address, no account; the centre keeps the record.
     Spec(

@@ -26,6 +26,22 @@ pytestmark = pytest.mark.browser
 def _check(page) -> None:
     audit(page)
     _fits(page)
+    _actions_in_view(page)
+
+
+def _actions_in_view(page) -> None:
+    """A table that scrolls sideways inside its frame passes _fits, yet hides the actions at the
+    end of its rows: every link and button in a table shows without scrolling it."""
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('main .table-wrap')].flatMap(wrap => {
+            const frame = wrap.getBoundingClientRect();
+            return [...wrap.querySelectorAll('a, button')]
+                .filter(control => { const box = control.getBoundingClientRect();
+                                     return box.right > frame.right + 1 || box.left < frame.left - 1; })
+                .map(control => control.textContent.trim());
+        })"""
+    )
+    assert not hidden, f"{page.url}: actions off-screen in a table: {hidden}"
 
 
 def _invite(admin, organisation, email: str, role=None):

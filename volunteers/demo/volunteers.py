@@ -258,6 +258,53 @@ SPECS = [
         gender=Gender.MALE,
         certificate_months_ago=59,
         trainings=[Training("lay-interpreter-basic", 6)],
+        # Thursday mornings too: the French request he is asked for (DEMO-ER-022) is one.
+        slots=((0, DayPart.MORNING), (2, DayPart.AFTERNOON), (3, DayPart.MORNING)),
+    ),
+    # Tigrinya speakers around Kassel, so the Kreishaus request (DEMO-ER-014) has a real
+    # ranking: each comes from another place, with another level, and one more recently trained.
+    Spec(
+        f"senait.tesfamariam@{DOMAIN}",
+        "Senait",
+        "Tesfamariam",
+        "Kassel",
+        {"tir": L.NATIVE, "ara": L.B1},
+        L.B2,
+        gender=Gender.FEMALE,
+        trainings=[Training("lay-interpreter-basic", 3)],
+    ),
+    Spec(
+        f"tesfay.kidane@{DOMAIN}",
+        "Tesfay",
+        "Kidane",
+        "Baunatal",
+        {"tir": L.NATIVE, "amh": L.B2},
+        L.B1,
+        gender=Gender.MALE,
+        mobility=Mobility.CAR,
+        max_travel_km=30,
+        trainings=[Training("lay-interpreter-basic", 15)],
+    ),
+    Spec(
+        f"helen.gebreyesus@{DOMAIN}",
+        "Helen",
+        "Gebreyesus",
+        "Vellmar",
+        {"tir": L.C1, "eng": L.C1},
+        L.C1,
+        gender=Gender.FEMALE,
+        trainings=[Training("lay-interpreter-basic", 8)],
+        locale="en",
+    ),
+    Spec(
+        f"mehari.tewelde@{DOMAIN}",
+        "Mehari",
+        "Tewelde",
+        "Lohfelden",
+        {"tir": L.C2, "ara": L.B2},
+        L.B2,
+        gender=Gender.MALE,
+        trainings=[Training("lay-interpreter-basic", 20)],
     ),
     # On paper only: no address, no account; the centre keeps the record.
     Spec(

@@ -10,3 +10,12 @@ class ServiceError(Exception):
         super().__init__(str(message))
         self.message = message
         self.field = field
+
+
+class ServiceErrors(ServiceError):
+    """Several rules said no, each about its own field: shown all at once, so that fixing one
+    does not uncover the next."""
+
+    def __init__(self, errors: list[ServiceError]) -> None:
+        super().__init__(errors[0].message, errors[0].field)
+        self.errors = errors

@@ -14,6 +14,7 @@ each really serves its order on both databases.
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import selectinload
@@ -82,3 +83,22 @@ def board_query(tab: str, sort: BoardSort) -> Select:
             Organisation.name_key, SupportRequest.starts_at, SupportRequest.id
         )
     return query.order_by(SupportRequest.starts_at, SupportRequest.id)
+
+
+def splits_at_now(tab: str, sort: BoardSort) -> bool:
+    """On the tabs of settled requests, "appointment, next first" puts what is still ahead
+    first and the past after it, the latest first (the tab "to fill" keeps one order: a request
+    still open after its time is the first thing to look at)."""
+    return sort is BoardSort.DATE and parse_tab(tab) != DEFAULT_TAB
+
+
+def upcoming_then_past(query: Select, now: datetime) -> tuple[Select, Select]:
+    """The board's query (by appointment) cut at `now`: the part ahead, soonest first, and the
+    part past, latest first; each reads the state-and-appointment index, one of them backwards."""
+    upcoming = query.where(SupportRequest.starts_at >= now)
+    past = (
+        query.where(SupportRequest.starts_at < now)
+        .order_by(None)
+        .order_by(SupportRequest.starts_at.desc(), SupportRequest.id.desc())
+    )
+    return upcoming, past

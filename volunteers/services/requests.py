@@ -29,7 +29,7 @@ from ..models.enums import (
     WorkKind,
 )
 from ..permissions import can_submit_requests, membership
-from . import ServiceError, languages, transitions
+from . import ServiceError, ServiceErrors, languages, transitions
 from .submissions import AlreadySubmitted
 from .workdays import earliest_appointment
 
@@ -90,61 +90,74 @@ def can_view(user: User, request: SupportRequest) -> bool:
 
 
 def _validate(data: RequestInput, today: date, now: datetime, current_language: str | None = None) -> dict:
-    """Checks what needs more than the form's shape; returns the columns to store."""
+    """Checks what needs more than the form's shape, every field at once (one message per
+    field); returns the columns to store."""
+    problems: list[ServiceError] = []
+
+    def refused(field: str) -> bool:
+        return any(problem.field == field for problem in problems)
+
+    def refuse(message, field: str) -> None:
+        if not refused(field):
+            problems.append(ServiceError(message, field=field))
+
     if not data.consent_confirmed:
-        raise ServiceError(
-            _l("Confirm that the person agrees to a volunteer being present."), field="consent_confirmed"
-        )
+        refuse(_l("Confirm that the person agrees to a volunteer being present."), "consent_confirmed")
     if not data.not_excluded_confirmed:
-        raise ServiceError(
+        refuse(
             _l("Volunteers cannot support these settings; please confirm it is none of them."),
-            field="not_excluded_confirmed",
+            "not_excluded_confirmed",
         )
     reference = data.client_reference.strip()
     if not CLIENT_REFERENCE.match(reference):
-        raise ServiceError(
+        refuse(
             _l("Use letters, digits and - _ . / only, for example K-2026-017: never the person's name."),
-            field="client_reference",
+            "client_reference",
         )
     if data.urgent and not (data.urgent_reason or "").strip():
-        raise ServiceError(_l("Say why it is urgent."), field="urgent_reason")
+        refuse(_l("Say why it is urgent."), "urgent_reason")
     if not languages.is_offered(data.language_code, {current_language} if current_language else set()):
-        raise ServiceError(_l("Choose a language from the list."), field="language_code")
+        refuse(_l("Choose a language from the list."), "language_code")
     place = db.session.get(Place, data.place_id) if data.place_id else None
     if data.mode is Mode.ON_SITE and place is None:
-        raise ServiceError(_l("Choose the place of the appointment."), field="place_id")
+        refuse(_l("Choose the place of the appointment."), "place_id")
     latest = today + timedelta(days=DAYS_AHEAD_AT_MOST)
+    in_the_past = {
+        "day": _l("The appointment must be in the future."),
+        "alternative_day": _l("The alternative date must be in the future."),
+    }
     for name, day in (("day", data.day), ("alternative_day", data.alternative_day)):
         if day is not None and day < today:
-            raise ServiceError(_l("The appointment must be in the future."), field=name)
+            refuse(in_the_past[name], name)
         if day is not None and day > latest:
-            raise ServiceError(_l("Requests can be made up to %(date)s.", date=format_date(latest, "long")), field=name)
-    starts_at = local_moment(data.day, data.start)
+            refuse(_l("Requests can be made up to %(date)s.", date=format_date(latest, "long")), name)
     lead = current_app.config["LEAD_TIME_WORKING_DAYS"]
     earliest = earliest_appointment(today, lead)
-    if starts_at <= now:
-        raise ServiceError(_l("The appointment must be in the future."), field="day")
-    if not data.urgent and data.day < earliest:
-        raise ServiceError(
+    # A day refused already may be out of any moment's range (year 1 or 9999): not read further.
+    starts_at = None if refused("day") else local_moment(data.day, data.start)
+    if starts_at is not None and starts_at <= now:
+        refuse(_l("The appointment must be in the future."), "day")
+    if starts_at is not None and not data.urgent and data.day < earliest:
+        refuse(
             _l(
                 "Requests need %(days)d working days; the earliest day is %(date)s. If it cannot wait, mark it "
                 "as urgent and say why.",
                 days=lead,
                 date=format_date(earliest, "long"),
             ),
-            field="day",
+            "day",
         )
     alternative = None
     if (data.alternative_day is None) != (data.alternative_start is None):
-        raise ServiceError(
-            _l("Give both the day and the time of the alternative, or neither."), field="alternative_day"
-        )
-    if data.alternative_day is not None and data.alternative_start is not None:
+        refuse(_l("Give both the day and the time of the alternative, or neither."), "alternative_day")
+    elif data.alternative_day is not None and data.alternative_start is not None and not refused("alternative_day"):
         alternative = local_moment(data.alternative_day, data.alternative_start)
         if alternative <= now or (not data.urgent and data.alternative_day < earliest):
-            raise ServiceError(_l("The alternative needs the same notice as the appointment."), field="alternative_day")
+            refuse(_l("The alternative needs the same notice as the appointment."), "alternative_day")
         if alternative == starts_at:
-            raise ServiceError(_l("The alternative should differ from the appointment."), field="alternative_day")
+            refuse(_l("The alternative should differ from the appointment."), "alternative_day")
+    if problems:
+        raise ServiceErrors(problems) if len(problems) > 1 else problems[0]
     return {
         "area": data.area,
         "kind": data.kind,

@@ -17,7 +17,6 @@ from ..models import (
     OrganisationStatus,
     OutboxMessage,
     OutboxStatus,
-    PoliceCertificate,
     Qualification,
     QualificationStatus,
     SupportRequest,
@@ -26,6 +25,7 @@ from ..models import (
     VolunteerProfile,
 )
 from ..models.enums import OfferState, RequestState, VolunteerStatus
+from .expiry import endings
 
 #: A request still open this close to its appointment is due soon.
 SOON = timedelta(days=2)
@@ -141,45 +141,10 @@ def _other_counts() -> dict[Task, int]:
 
 
 def _running_out(today: date) -> int:
-    """Trainings (per volunteer and kind, the one that counts longest) and police certificates
-    (the latest per volunteer) whose last valid day falls within the next RUNNING_OUT_DAYS, of
-    volunteers who have not retired."""
-    horizon = today + timedelta(days=RUNNING_OUT_DAYS)
-    not_retired = select(VolunteerProfile.id).where(VolunteerProfile.status != VolunteerStatus.RETIRED)
-    trainings = (
-        select(Qualification.profile_id, Qualification.type_id)
-        .where(
-            Qualification.status == QualificationStatus.VERIFIED,
-            Qualification.type_id.is_not(None),
-            Qualification.profile_id.in_(not_retired),
-        )
-        .group_by(Qualification.profile_id, Qualification.type_id)
-        # A training without an end makes the kind last; otherwise the latest end counts.
-        .having(
-            func.count(Qualification.valid_until) == func.count(),
-            func.max(Qualification.valid_until).between(today, horizon),
-        )
-        .subquery()
-    )
-    latest_shown = (
-        select(func.max(PoliceCertificate.shown_on))
-        .where(PoliceCertificate.profile_id == VolunteerProfile.id)
-        .correlate(VolunteerProfile)
-        .scalar_subquery()
-    )
-    certificates = (
-        select(func.count(func.distinct(PoliceCertificate.profile_id)))
-        .join(VolunteerProfile, PoliceCertificate.profile_id == VolunteerProfile.id)
-        .where(
-            VolunteerProfile.status != VolunteerStatus.RETIRED,
-            PoliceCertificate.shown_on == latest_shown,
-            # The certificate counts until the day before it is due again.
-            PoliceCertificate.next_due_on.between(today + timedelta(days=1), horizon + timedelta(days=1)),
-        )
-        .scalar_subquery()
-    )
-    ending_trainings = select(func.count()).select_from(trainings).scalar_subquery()
-    return sum(int(value) for value in db.session.execute(select(ending_trainings, certificates)).one())
+    """Everything the list of what runs out (`expiry.endings`) shows for the next
+    RUNNING_OUT_DAYS: the count links to that list, so both come from one function (refresher
+    rules are applied in Python, in a fixed number of queries)."""
+    return len(endings(today, RUNNING_OUT_DAYS))
 
 
 def counts(now: datetime, today: date) -> dict[Task, int]:

@@ -16,11 +16,12 @@ def show_on_form(form: FlaskForm, error: ServiceError) -> None:
     """Rolls back the refused change and shows the message at its field (or above the form,
     also when the field is hidden, like the record version of a stale edit)."""
     db.session.rollback()
-    field = form._fields.get(error.field) if error.field else None
-    if field is not None and field.type != "HiddenField":
-        field.errors = [*field.errors, error.message]
-    else:
-        form.form_errors.append(error.message)
+    for each in getattr(error, "errors", None) or [error]:
+        field = form._fields.get(each.field) if each.field else None
+        if field is not None and field.type != "HiddenField":
+            field.errors = [*field.errors, each.message]
+        else:
+            form.form_errors.append(each.message)
 
 
 def submitted_version(form: FlaskForm) -> int | None:

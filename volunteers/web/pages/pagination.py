@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import request
+from sqlalchemy import Select, func, select
+
+from ...extensions import db
 
 PER_PAGE = 25
 #: Beyond this a page is empty anyway; the cap keeps the OFFSET within every database's range.
@@ -52,3 +55,19 @@ class ListPage:
     @property
     def next_num(self) -> int | None:
         return self.page + 1 if self.has_next else None
+
+
+def two_part_page(first: Select, second: Select, page: int, per_page: int = PER_PAGE) -> ListPage:
+    """A page of one list made of two queries, each in its own (indexed) order: the first's
+    rows, then the second's; counted and cut in the database."""
+    first_total, second_total = (
+        db.session.scalar(select(func.count()).select_from(part.order_by(None).subquery())) for part in (first, second)
+    )
+    start = (page - 1) * per_page
+    items: list[Any] = []
+    if start < first_total:
+        items = list(db.session.scalars(first.offset(start).limit(per_page)))
+    if len(items) < per_page and start + len(items) < first_total + second_total:
+        skip = max(0, start - first_total)
+        items += db.session.scalars(second.offset(skip).limit(per_page - len(items)))
+    return ListPage(items, page, per_page, first_total + second_total)

@@ -16,6 +16,7 @@ from ..auth.links import safe_next
 from ..edge.confirm import Confirmation, render_confirmation
 from ..edge.errors import DATABASE_RETRY_AFTER, discard_session
 from ..pages.forms import ConfirmForm
+from ..pages.what_to_do import what_to_do
 
 bp = Blueprint("public", __name__)
 
@@ -64,7 +65,10 @@ def offer_response(token: str):
             offer = offers.answer_by_link(token, accept)
         except ServiceError as error:
             db.session.rollback()
-            return render_template("public/offer_response.html", offer=None, message=error.message), 409
+            way_out = what_to_do(offers.offer_for_link(token)) if accept else None
+            return render_template(
+                "public/offer_response.html", offer=None, message=error.message, way_out=way_out
+            ), 409
         return render_template("public/offer_answered.html", offer=offer, accepted=accept)
     offer = offers.offer_for_link(token)
     if offer is None:

@@ -91,7 +91,10 @@ class RequestForm(OnceForm):
     alternative_day = DateField(_l("Alternative date"), validators=[Optional()])
     alternative_start = TimeField(_l("Alternative start time"), validators=[Optional()])
     place_id = SelectField(
-        _lp("location", "Place"), coerce=int, validators=[Optional()], description=_l("For appointments on site.")
+        _lp("location", "Place"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Needed for appointments on site; not for phone or video."),
     )
     meeting_point = StringField(
         _l("Meeting point"),

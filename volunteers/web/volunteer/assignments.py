@@ -20,6 +20,7 @@ from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reaso
 from ..edge.service_errors import commit_or_flash
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import page_number
+from ..pages.what_to_do import what_to_do
 from ..security.rate_limit import over_limit, too_many_flashed
 from .blueprint import bp
 from .routes import own_profile
@@ -88,10 +89,12 @@ def accept_offer(offer_id: int):
     if wait := over_limit(Action.ANSWER):
         too_many_flashed(wait)
         return redirect(url_for("volunteer.assignments"))
-    commit_or_flash(
+    accepted = commit_or_flash(
         lambda: offers.answer_in_portal(current_user, offer, accept=True),
         _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
     )
+    if not accepted and (way_out := what_to_do(offer)):
+        flash(way_out, "error")
     return redirect(url_for("volunteer.assignments"))
 
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
+from ...db_types import utcnow
 from ...extensions import db
-from ...models import Consent, Qualification, VolunteerProfile
+from ...models import Consent, Offer, Qualification, VolunteerProfile
+from ...models.enums import OfferState
 from ...services import eligibility
 from ...services.onboarding import certificates_of, declaration_states
 from .blueprint import bp
@@ -45,10 +47,17 @@ def home():
     consent = db.session.scalar(
         select(Consent).where(Consent.user_id == current_user.id).order_by(Consent.given_at.desc()).limit(1)
     )
+    waiting, answer_by = db.session.execute(
+        select(func.count(Offer.id), func.min(Offer.expires_at)).where(
+            Offer.profile_id == profile.id, Offer.state == OfferState.OFFERED, Offer.expires_at > utcnow()
+        )
+    ).one()
     return render_template(
         "volunteer/home.html",
         profile=profile,
         consent=consent,
+        waiting=waiting,
+        answer_by=answer_by,
         readiness=eligibility.readiness(profile, day),
         trainings=trainings_of(profile),
         declarations=declaration_states(profile, day),

@@ -41,7 +41,7 @@ def live_offers(profile: VolunteerProfile, organisation: Organisation, client_re
         .join(SupportRequest, Offer.request_id == SupportRequest.id)
         .where(
             Offer.profile_id == profile.id,
-            Offer.state.in_((OfferState.OFFERED, OfferState.ACCEPTED)),
+            Offer.state.in_(OfferState.live()),
             SupportRequest.organisation_id == organisation.id,
             SupportRequest.starts_at > utcnow(),
         )

@@ -97,7 +97,7 @@ def show_request(request_id: int):
 @bp.post("/requests/<int:request_id>/offers")
 def make_offers(request_id: int):
     record = request_or_404(request_id)
-    ranking = rank(record) if record.state in (RequestState.OPEN, RequestState.PARTLY_FILLED) else None
+    ranking = rank(record) if record.state.takes_offers else None
     # Those asked already pass here: a form sent twice is then answered by `create_once`.
     asked = {offer.profile_id for offer in record.offers}
     form = OfferForm(

@@ -8,14 +8,14 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ...models import Offer
-from ...models.enums import OfferState
+from ...models.enums import HardRule, OfferState
 from ...services.candidates import rules_broken
 
 #: Rules the volunteer can put right on their own pages, and where.
 FIXABLE = {
-    "available": "volunteer.availability",
-    "language": "volunteer.profile",
-    "distance": "volunteer.profile",
+    HardRule.AVAILABLE: "volunteer.availability",
+    HardRule.LANGUAGE: "volunteer.profile",
+    HardRule.DISTANCE: "volunteer.profile",
 }
 
 

@@ -7,12 +7,22 @@ from datetime import UTC, date, timedelta
 
 from sqlalchemy import select
 
+from volunteers.clock import BERLIN
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
-from volunteers.models import Membership, Organisation, OrganisationStatus, Place, QualificationType, User
+from volunteers.models import (
+    Membership,
+    Organisation,
+    OrganisationStatus,
+    Place,
+    QualificationType,
+    SupportRequest,
+    User,
+)
 from volunteers.models.enums import Area, LanguageLevel, WorkKind
 from volunteers.services.organisations import name_key
 from volunteers.services.passwords import hash_password
+from volunteers.services.requests import RequestInput
 
 PASSWORD = "correct horse battery"
 _sequence = itertools.count(1)
@@ -199,7 +209,6 @@ def next_weekday(weekday: int, hour: int, minute: int = 0, weeks: int = 1):
 
 def support_request(organisation: Organisation, **values):
     """A request as an organisation submitted it (open), Tuesday 9:00 in a week or two."""
-    from volunteers.models import SupportRequest
     from volunteers.models.enums import Actor, Area, GenderPreference, Mode, RequestState, TopicCategory, WorkKind
     from volunteers.services import transitions
 
@@ -279,3 +288,32 @@ def available_volunteer(**kwargs) -> User:
     profile.mobility = Mobility.PUBLIC_TRANSPORT
     db.session.commit()
     return account
+
+
+def request_input(record: SupportRequest, **changes) -> RequestInput:
+    """What the request form holds for `record`, with `changes`."""
+    local = record.starts_at.astimezone(BERLIN)
+    values = {
+        "area": record.area,
+        "kind": record.kind,
+        "places_needed": record.places_needed,
+        "language_code": record.language_code,
+        "topic": record.topic,
+        "mode": record.mode,
+        "day": local.date(),
+        "start": local.time().replace(tzinfo=None),
+        "duration_minutes": record.duration_minutes,
+        "alternative_day": None,
+        "alternative_start": None,
+        "place_id": record.place_id,
+        "meeting_point": record.meeting_point,
+        "contact_on_site": record.contact_on_site,
+        "gender_preference": record.gender_preference,
+        "minors_involved": record.minors_involved,
+        "urgent": record.urgent,
+        "urgent_reason": record.urgent_reason,
+        "client_reference": record.client_reference,
+        "consent_confirmed": True,
+        "not_excluded_confirmed": True,
+    }
+    return RequestInput(**{**values, **changes})

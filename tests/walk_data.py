@@ -120,35 +120,6 @@ def _link(recipient: str, prefix: str) -> str:
     return found[-1]
 
 
-def request_input(record: SupportRequest, **changes) -> request_service.RequestInput:
-    """What the request form holds for `record`, with `changes`."""
-    local = record.starts_at.astimezone(BERLIN)
-    values = {
-        "area": record.area,
-        "kind": record.kind,
-        "places_needed": record.places_needed,
-        "language_code": record.language_code,
-        "topic": record.topic,
-        "mode": record.mode,
-        "day": local.date(),
-        "start": local.time().replace(tzinfo=None),
-        "duration_minutes": record.duration_minutes,
-        "alternative_day": None,
-        "alternative_start": None,
-        "place_id": record.place_id,
-        "meeting_point": record.meeting_point,
-        "contact_on_site": record.contact_on_site,
-        "gender_preference": record.gender_preference,
-        "minors_involved": record.minors_involved,
-        "urgent": record.urgent,
-        "urgent_reason": record.urgent_reason,
-        "client_reference": record.client_reference,
-        "consent_confirmed": True,
-        "not_excluded_confirmed": True,
-    }
-    return request_service.RequestInput(**{**values, **changes})
-
-
 def _at(day: date, hour: int) -> datetime:
     return datetime.combine(day, time(hour), tzinfo=BERLIN).astimezone(UTC)
 
@@ -276,7 +247,7 @@ def _requests(world: World, miriam: User, locale: str) -> None:
     samir = person("samir.nasser")
     syrian = _organisation("Deutsch-Syrischer Verein Baunatal e.V.")
     template = request_of("DEMO-SY-019")  # Ukrainian mentoring in Vellmar
-    data = request_input(
+    data = factories.request_input(
         template,
         day=world.ambiguous_appointment.astimezone(BERLIN).date(),
         start=time(10),
@@ -297,7 +268,7 @@ def _requests(world: World, miriam: User, locale: str) -> None:
     [offer] = offers.make_offers(miriam, record, [taras.profile.id])
     offers.accept_offer(offer, By(Actor.VOLUNTEER, taras, Channel.PORTAL))
     db.session.commit()
-    changed = request_input(record, meeting_point="Stadtbücherei Vellmar, 1. Stock")
+    changed = factories.request_input(record, meeting_point="Stadtbücherei Vellmar, 1. Stock")
     request_service.edit(miriam, record, changed, record.version, today())
     db.session.commit()
     # The centre cancels the video consultation; Olena cannot come to her mentoring.

@@ -12,7 +12,7 @@ from tests import factories
 from tests.smtp import body_text
 from volunteers.clock import BERLIN, today
 from volunteers.extensions import db
-from volunteers.models import Exclusion, RequestEvent, SupportRequest
+from volunteers.models import Exclusion, RequestEvent
 from volunteers.models.enums import Actor, Channel, OfferState, RequestState, VolunteerStatus
 from volunteers.services import ServiceError, accounts, offers
 from volunteers.services import requests as request_service
@@ -29,35 +29,6 @@ def _offered(**request_values):
     [offer] = offers.make_offers(coordinator, record, [person.profile.id])
     db.session.commit()
     return staff, coordinator, person, record, offer
-
-
-def _input_like(record: SupportRequest, **changes) -> request_service.RequestInput:
-    local = record.starts_at.astimezone(BERLIN)
-    values = {
-        "area": record.area,
-        "kind": record.kind,
-        "places_needed": record.places_needed,
-        "language_code": record.language_code,
-        "topic": record.topic,
-        "mode": record.mode,
-        "day": local.date(),
-        "start": local.time().replace(tzinfo=None),
-        "duration_minutes": record.duration_minutes,
-        "alternative_day": None,
-        "alternative_start": None,
-        "place_id": record.place_id,
-        "meeting_point": record.meeting_point,
-        "contact_on_site": record.contact_on_site,
-        "gender_preference": record.gender_preference,
-        "minors_involved": record.minors_involved,
-        "urgent": record.urgent,
-        "urgent_reason": record.urgent_reason,
-        "client_reference": record.client_reference,
-        "consent_confirmed": True,
-        "not_excluded_confirmed": True,
-    }
-    values.update(changes)
-    return request_service.RequestInput(**values)
 
 
 def test_withdrawing_a_confirmed_volunteer_reopens_the_place_and_tells_the_organisation(ctx, deliver, smtp_server):
@@ -105,7 +76,7 @@ def test_a_coordinator_edit_that_would_double_book_releases_the_volunteer(ctx, d
     request_service.edit(
         coordinator,
         second,
-        _input_like(second, day=local.date(), start=local.time().replace(tzinfo=None)),
+        factories.request_input(second, day=local.date(), start=local.time().replace(tzinfo=None)),
         None,
         today(),
     )
@@ -123,7 +94,7 @@ def test_a_change_that_still_fits_keeps_the_volunteer_with_a_new_calendar_entry(
     _, coordinator, person, record, offer = _offered()
     offers.answer_in_portal(person, offer, accept=True)
     db.session.commit()
-    request_service.edit(coordinator, record, _input_like(record, duration_minutes=60), None, today())
+    request_service.edit(coordinator, record, factories.request_input(record, duration_minutes=60), None, today())
     db.session.commit()
     assert offer.state is OfferState.ACCEPTED and offer.calendar_sequence == 1
 

@@ -7,7 +7,6 @@ from __future__ import annotations
 from tests import factories
 from tests.page_checks import identifiers, leaks
 from tests.smtp import body_text
-from tests.walk_data import request_input
 from volunteers import jobs
 from volunteers.models import enums
 from volunteers.services.audit import ACTIONS
@@ -44,7 +43,7 @@ def test_every_field_a_request_edit_can_change_has_a_label(ctx):
 
     _, organisation = factories.organisation_user()
     record = factories.support_request(organisation)
-    editable = request_service._validate(request_input(record), today(), utcnow())
+    editable = request_service._validate(factories.request_input(record), today(), utcnow())
     assert set(editable) <= set(REQUEST_FIELDS)
 
 

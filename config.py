@@ -167,6 +167,8 @@ class DevelopmentConfig(Config):
     SECRET_KEY = os.environ.get("SECRET_KEY")
     # The demo logins work with the password alone (README); set `required` to try it.
     COORDINATOR_SECOND_FACTOR = os.environ.get("COORDINATOR_SECOND_FACTOR") or "optional"
+    # A number to show where a page says "call the centre" (an example number, not a real line).
+    CONTACT_PHONE = os.environ.get("CONTACT_PHONE", "0561 1003-1234").strip()
 
     @classmethod
     def finalise(cls, config: dict) -> None:

@@ -61,7 +61,7 @@ def seed_notes() -> int:
             VolunteerNote(
                 profile_id=amina.profile.id,
                 author=jonas,
-                body="Would like to mentor a family in Baunatal next year; ask her again in January.",
+                body="Möchte im nächsten Jahr eine Familie in Baunatal begleiten; im Januar noch einmal fragen.",
                 created_at=now - timedelta(days=3),
             ),
             OrganisationNote(
@@ -73,7 +73,7 @@ def seed_notes() -> int:
             RequestNote(
                 request_id=urgent.id,
                 author=jonas,
-                body="Asked the practice whether phone interpreting would do; they will call back by noon.",
+                body="Praxis gefragt, ob Dolmetschen am Telefon reicht; Rückruf bis 12 Uhr zugesagt.",
                 created_at=now - timedelta(hours=2),
             ),
         ]
@@ -109,7 +109,7 @@ def seed_organisation_details() -> int:
                 "phone": "05671 880120",
                 "email": None,
                 "website": None,
-                "description": "Community of families from Eritrea; Tigrinya and Amharic.",
+                "description": "Gemeinde von Familien aus Eritrea; auf Tigrinya und Amharisch.",
             },
         ),
     ]:

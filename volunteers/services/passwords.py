@@ -3,9 +3,11 @@ password passes (registration, reset, change, invitations, `flask create-user`).
 
 from __future__ import annotations
 
+import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -97,13 +99,22 @@ def ensure_strong(password: str, *, user_inputs: Iterable[str | None] = ()) -> N
             field="password",
         )
     personal = [guess for value in user_inputs if value for guess in _guesses_from(value)]
-    with _strength_lock:
-        result = zxcvbn(password[:_STRENGTH_PREFIX], user_inputs=[*personal, *_SITE_WORDS])
+    # zxcvbn scores "Nadia Karimi 2026" as strong for Nadia Karimi (it reads "Nadia " as random
+    # characters): what is left without the person's own words must be strong on its own.
+    rest = password
+    for word in sorted({guess for guess in personal if len(guess) >= 3}, key=len, reverse=True):
+        rest = re.sub(re.escape(word), "", rest, flags=re.IGNORECASE)
+    result: Mapping[str, Any] = {"score": 0, "feedback": {}}  # nothing but the person's own words
+    if rest.strip():
+        with _strength_lock:
+            result = zxcvbn(rest[:_STRENGTH_PREFIX], user_inputs=[*personal, *_SITE_WORDS])
     if result["score"] >= MIN_STRENGTH:
         return
     feedback = result.get("feedback") or {}
     advice = [feedback.get("warning") or "", *(feedback.get("suggestions") or [])[:1]]
     known = [str(_FEEDBACK[text]) for text in advice if text in _FEEDBACK]
+    if rest != password:
+        known.insert(0, str(_l("Your own name or address does not make a password harder to guess.")))
     message = _l("This password is too easy to guess.")
     hint = _l("Three or four unrelated words make a strong password that is easy to remember.")
     raise ServiceError(" ".join([str(message), *known, str(hint)]), field="password")

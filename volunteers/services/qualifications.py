@@ -21,6 +21,9 @@ from .submissions import AlreadySubmitted
 from .validity import valid_until
 from .volunteers import can_view, is_own
 
+#: No training counted here is older: an earlier date is a typing slip (1900 for 2019).
+EARLIEST_COMPLETION = date(1950, 1, 1)
+
 
 def log_training(
     actor: User,
@@ -48,6 +51,11 @@ def log_training(
         raise ServiceError(_l("This training can no longer be chosen."), field="qualification_type")
     if completed_on > today:
         raise ServiceError(_l("The date of completion cannot be in the future."), field="completed_on")
+    if completed_on < EARLIEST_COMPLETION:
+        raise ServiceError(
+            _l("Enter the date on the certificate: it cannot be before %(year)d.", year=EARLIEST_COMPLETION.year),
+            field="completed_on",
+        )
     _refuse_the_same_again(profile, qualification_type, other_description, completed_on)
     qualification = Qualification(
         profile=profile,

@@ -31,7 +31,7 @@ from ..edge.service_errors import commit_change, submitted_version
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number, two_part_page
 from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
-from ..requests.views import cancel_confirmation, describe, history_of, last_moves, request_or_404
+from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, last_moves, request_or_404
 from ..security.rate_limit import over_limit, too_many, wait_message
 from .blueprint import bp
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
@@ -195,7 +195,7 @@ def cancel_request(request_id: int):
         lambda: cancel_confirmation(record, current_user.is_coordinator, back),
         form,
         lambda: request_service.cancel(current_user, record, form.reason.data),
-        _("The request is cancelled; volunteers already asked or confirmed have been told."),
+        cancelled_message(record, current_user.is_coordinator),
         back,
         limit=Action.REQUEST,
     )

@@ -19,7 +19,7 @@ from ..edge.once import create_once
 from ..edge.service_errors import commit_change, submitted_version
 from ..pages.pagination import PER_PAGE, page_number
 from ..requests.forms import CancelRequestForm, RequestForm
-from ..requests.views import cancel_confirmation, describe, history_of, request_or_404
+from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, request_or_404
 from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 
@@ -119,7 +119,7 @@ def cancel_request(request_id: int):
         lambda: cancel_confirmation(record, False, back),
         form,
         lambda: request_service.cancel(current_user, record, form.reason.data),
-        _("The request is cancelled; volunteers already asked or confirmed have been told."),
+        cancelled_message(record, False),
         back,
         limit=Action.REQUEST,
     )

@@ -113,6 +113,18 @@ def describe(
     return described
 
 
+def cancelled_message(record: SupportRequest, by_centre: bool) -> str:
+    """What the flash after cancelling says, as the confirmation page said it (read before the
+    cancellation withdraws the offers)."""
+    from flask_babel import gettext as _
+
+    if any(offer.state.is_live for offer in record.offers):
+        return _("The request is cancelled; volunteers already asked or confirmed have been told.")
+    if by_centre:
+        return _("The request is cancelled; the organisation has been told by mail.")
+    return _("The request is cancelled. Nobody had been asked yet, so nobody gets a mail.")
+
+
 def cancel_confirmation(record: SupportRequest, by_centre: bool, back_url: str):
     """What cancelling a request does, and who hears of it."""
     from flask_babel import gettext as _

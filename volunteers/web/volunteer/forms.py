@@ -316,7 +316,11 @@ class AbsenceForm(OnceForm):
 
 
 class TrainingForm(OnceForm):
-    qualification_type = SelectField(_l("Training"), coerce=int)
+    qualification_type = SelectField(
+        _l("Training"),
+        coerce=lambda value: None if value in ("", None) else int(value),
+        validators=[InputRequired(message=_l("Choose the training, or “Other training” and describe it."))],
+    )
     other_description = StringField(
         _l("Other training: what was it?"),
         validators=[Optional(), Length(max=300)],
@@ -349,6 +353,7 @@ class TrainingForm(OnceForm):
 
         locale = str(get_locale() or "de")
         self.qualification_type.choices = [
+            SelectChoice("", _l("Please choose")),
             SelectChoice(0, _l("Other training (describe below)")),
             *(SelectChoice(t.id, t.name(locale)) for t in types),
         ]

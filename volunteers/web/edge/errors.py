@@ -97,6 +97,9 @@ def _handle_database_unavailable(error: Exception):
 
 
 def register_error_pages(app: Flask) -> None:
+    from .service_errors import init_app as handle_refusals
+
+    handle_refusals(app)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(InternalServerError, _handle_internal_error)
     for exception in DATABASE_UNAVAILABLE:

@@ -17,15 +17,10 @@ from ...extensions import db
 from ...models import CreatedRecord
 from ...services import ServiceError, submissions
 from ..pages.forms import Form
-from .service_errors import show_on_form
+from .service_errors import CONCURRENT, show_on_form
 
 #: What the second submission of a form is told.
 SENT_BEFORE = _l("This form had already been sent, so nothing was saved twice. This is what the first sending saved.")
-
-
-CONCURRENT = _l(
-    "Someone else changed the same entry at the same moment. Please check your entries and send them again."
-)
 
 
 class OnceForm(Form):

@@ -4,13 +4,13 @@ second factor (web/auth/second_factor.py)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...services import ServiceError, accounts, second_factor
+from ...services import accounts, second_factor
 from ...services.rate_limits import Action
-from ..edge.service_errors import show_on_form
+from ..edge.service_errors import attempt
 from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import EmailChangeForm, PasswordConfirmForm
@@ -45,11 +45,10 @@ def change_email():
         if wait := over_limit(Action.PASSWORD_CHECK):
             form.form_errors.append(wait_message(wait))
             return security_page(email_form=form, status=429, headers={"Retry-After": str(wait)})
-        try:
-            accounts.request_email_change(current_user, form.new_email.data, form.current_password.data)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            flash(_("We have sent a link to the new address. Your address changes once you open it."), "success")
+        if attempt(
+            lambda: accounts.request_email_change(current_user, form.new_email.data, form.current_password.data),
+            form,
+            done=_("We have sent a link to the new address. Your address changes once you open it."),
+        ):
             return redirect(url_for("auth.security"))
     return security_page(email_form=form, status=400)

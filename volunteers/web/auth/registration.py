@@ -10,9 +10,10 @@ from flask_login import current_user
 
 from ...extensions import db
 from ...models import CreatedRecord, TokenPurpose
-from ...services import ServiceError, accounts, organisations, tokens
+from ...services import accounts, organisations, tokens
 from ...services.rate_limits import Action
 from ..edge.once import create_once
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..pages.places import get_place
 from ..security.rate_limit import over_limit, too_many
@@ -55,13 +56,10 @@ def _become_volunteer():
         return redirect(url_for("volunteer.home"))
     form = BecomeVolunteerForm()
     if form.validate_on_submit():
-        try:
-            accounts.add_volunteer_role(current_user)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
+        if not attempt(
+            lambda: accounts.add_volunteer_role(current_user), done=_("You are now registered as a volunteer as well.")
+        ):
             return go_home()
-        flash(_("You are now registered as a volunteer as well."), "success")
         return redirect(url_for("volunteer.home"))
     return render_template("auth/become_volunteer.html", form=form)
 

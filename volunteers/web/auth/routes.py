@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 from ...extensions import db
 from ...models import InvitationRole, TokenPurpose
 from ...permissions import home_endpoint
-from ...services import ServiceError, accounts, auth, invitations, throttle, tokens
+from ...services import accounts, auth, invitations, throttle, tokens
 from ...services.auth import LoginResult
 from ...services.rate_limits import Action
-from ..edge.service_errors import commit_or_flash, show_on_form
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..security import sessions
 from ..security.rate_limit import over_limit, replayed, too_many
@@ -100,13 +100,10 @@ def logout():
 def confirm_email_change(token: str):
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            user = accounts.confirm_email_change(token)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
+        confirmed = attempt(lambda: accounts.confirm_email_change(token))
+        if not confirmed:
             return redirect(url_for("public.index"))
-        if user is not None:
+        if confirmed.result is not None:
             flash(_("Your new email address is confirmed; use it to log in from now on."), "success")
             return go_home() if current_user.is_authenticated else redirect(url_for("auth.login"))
         db.session.rollback()
@@ -137,12 +134,10 @@ def reset_password(token: str):
     if form.validate_on_submit():
         if wait := over_limit(Action.NEW_PASSWORD):
             return too_many(form, "auth/reset_password.html", wait, valid=True, first=first)
-        try:
-            user = auth.reset_password(token, form.password.data, consent=first and form.privacy.data)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            if user is not None:
+        if reset := attempt(
+            lambda: auth.reset_password(token, form.password.data, consent=first and form.privacy.data), form
+        ):
+            if (user := reset.result) is not None:
                 sessions.end()
                 flash(_("Your password has been changed. Please log in with the new password."), "success")
                 response = redirect(url_for("auth.login"))
@@ -161,12 +156,7 @@ def change_password():
     if form.validate_on_submit():
         if wait := over_limit(Action.PASSWORD_CHECK):
             return too_many(form, "auth/change_password.html", wait)
-        try:
-            auth.change_password(current_user, form.current_password.data, form.password.data)
-        except ServiceError as error:
-            db.session.rollback()
-            show_on_form(form, error)
-        else:
+        if attempt(lambda: auth.change_password(current_user, form.current_password.data, form.password.data), form):
             # Other sessions ended with the new session version; this one carries on.
             sessions.renew(current_user._get_current_object())
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
@@ -226,20 +216,20 @@ def _account_form(token, invitation, create, welcome: str, destination, recorded
     if form.validate_on_submit():
         if wait := over_limit(Action.NEW_PASSWORD):
             return too_many(form, "auth/invitation.html", wait, **context)
-        try:
-            user = create(
+        made = attempt(
+            lambda: create(
                 token,
                 given_name=form.given_name.data,
                 family_name=form.family_name.data,
                 password=form.password.data,
                 locale=form.locale.data,
-            )
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            sessions.begin(user, remember=False)
+            ),
+            form,
+        )
+        if made:
+            sessions.begin(made.result, remember=False)
             flash(welcome, "success")
-            return redirect(destination(user))
+            return redirect(destination(made.result))
     return render_template("auth/invitation.html", form=form, **context)
 
 
@@ -254,8 +244,8 @@ def _accept_existing(token, invitation, existing):
     if current_user.id != existing.id:
         return render_template("auth/invitation.html", invitation=invitation, state="other_account")
     form = ConfirmForm()
-    if form.validate_on_submit() and commit_or_flash(
-        lambda: invitations.accept_as(current_user, token), _("You have accepted the invitation.")
+    if form.validate_on_submit() and attempt(
+        lambda: invitations.accept_as(current_user, token), done=_("You have accepted the invitation.")
     ):
         return go_home()
     return render_template("auth/invitation.html", invitation=invitation, state="accept", form=form)

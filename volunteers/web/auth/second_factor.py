@@ -16,10 +16,10 @@ from flask_login import current_user
 from ...extensions import db
 from ...models import User
 from ...permissions import home_endpoint
-from ...services import ServiceError, auth, second_factor, throttle
+from ...services import auth, second_factor, throttle
 from ...services.auth import LoginResult
 from ...services.rate_limits import Action
-from ..edge.service_errors import show_on_form
+from ..edge.service_errors import attempt
 from ..security import sessions
 from ..security.rate_limit import over_limit, wait_message
 from .account import security_page
@@ -135,11 +135,7 @@ def second_factor_start():
         if wait := over_limit(Action.PASSWORD_CHECK):
             start_form.form_errors.append(wait_message(wait))
             return _setup_page(SecondFactorSetupForm(), start_form, 429, {"Retry-After": str(wait)})
-        try:
-            second_factor.check_password(current_user, start_form.current_password.data)
-        except ServiceError as error:
-            show_on_form(start_form, error)
-        else:
+        if attempt(lambda: second_factor.check_password(current_user, start_form.current_password.data), start_form):
             second_factor.start_setup(current_user)
             return redirect(url_for("auth.second_factor_setup"))
     start_form.current_password.data = ""
@@ -150,12 +146,8 @@ def second_factor_start():
 def second_factor_setup():
     form = SecondFactorSetupForm()
     if form.validate_on_submit():
-        try:
-            codes = second_factor.confirm_setup(current_user, form.code.data)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            return render_template("auth/recovery_codes.html", codes=codes, first=True)
+        if confirmed := attempt(lambda: second_factor.confirm_setup(current_user, form.code.data), form):
+            return render_template("auth/recovery_codes.html", codes=confirmed.result, first=True)
         form.code.data = ""
         return _setup_page(form, PasswordConfirmForm(prefix="start"), 400)
     return _setup_page(form, PasswordConfirmForm(prefix="start"))
@@ -168,12 +160,9 @@ def renew_recovery_codes():
         if wait := over_limit(Action.PASSWORD_CHECK):
             form.form_errors.append(wait_message(wait))
             return security_page(renew_form=form, status=429, headers={"Retry-After": str(wait)})
-        try:
-            codes = second_factor.renew_recovery_codes(current_user, form.current_password.data)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            return render_template("auth/recovery_codes.html", codes=codes, first=False)
+        renewed = attempt(lambda: second_factor.renew_recovery_codes(current_user, form.current_password.data), form)
+        if renewed:
+            return render_template("auth/recovery_codes.html", codes=renewed.result, first=False)
     return security_page(renew_form=form, status=400)
 
 
@@ -184,12 +173,11 @@ def disable_second_factor():
         if wait := over_limit(Action.PASSWORD_CHECK):
             form.form_errors.append(wait_message(wait))
             return security_page(disable_form=form, status=429, headers={"Retry-After": str(wait)})
-        try:
-            second_factor.disable(current_user, form.current_password.data)
-        except ServiceError as error:
-            show_on_form(form, error)
-        else:
-            flash(_("Two-step login is off. You now log in with your password alone."), "success")
+        if attempt(
+            lambda: second_factor.disable(current_user, form.current_password.data),
+            form,
+            done=_("Two-step login is off. You now log in with your password alone."),
+        ):
             return redirect(url_for("auth.security"))
     return security_page(disable_form=form, status=400)
 

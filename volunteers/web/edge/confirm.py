@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from flask import flash, redirect, render_template
+from flask import redirect, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -19,7 +19,7 @@ from ...services.rate_limits import Action
 from ...services.transitions import find
 from ..pages.forms import Form
 from ..security.rate_limit import over_limit, wait_message
-from .service_errors import commit_change
+from .service_errors import attempt, form_status
 
 
 class ReasonForm(Form):
@@ -112,8 +112,7 @@ def confirm_then(
             form.form_errors.append(wait_message(wait))
             page, _status = render_confirmation(confirmation(), form)
             return page, 429, {"Retry-After": str(wait)}
-        if commit_change(form, change):
-            flash(done, "success")
+        if attempt(change, form, done=done):
             return redirect(then)
         return render_confirmation(confirmation(), form, 409)
-    return render_confirmation(confirmation(), form, 400 if form.is_submitted() else 200)
+    return render_confirmation(confirmation(), form, form_status(form))

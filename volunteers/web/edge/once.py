@@ -6,18 +6,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 
 from ...extensions import db
-from ...models import CreatedRecord
-from ...services import ServiceError, submissions
+from ...models import CreatedRecord, FormSubmission
+from ...services import submissions
 from ..pages.forms import Form
-from .service_errors import CONCURRENT, show_on_form
+from .service_errors import attempt
 
 #: What the second submission of a form is told.
 SENT_BEFORE = _l("This form had already been sent, so nothing was saved twice. This is what the first sending saved.")
@@ -40,6 +40,8 @@ class Created:
     record_id: int | None
     #: True when the form had been sent before: `record_id` is what the first sending created.
     again: bool
+    #: What `create` returned this time (the new record, its id, or None); None when `again`.
+    record: Any = None
 
 
 def _sent_key(form: OnceForm) -> str:
@@ -53,29 +55,24 @@ def create_once(form: OnceForm, kind: CreatedRecord, create: Callable[[], object
     form (None is returned); a form sent before, or a record that exists already, gives what exists (and flashes so)."""
     key = _sent_key(form)
     try:
-        submission = submissions.claim(key, kind, current_user)
+        claimed = attempt(lambda: submissions.claim(key, kind, current_user), form)
+        if not claimed:  # no key, or not this person's: the form comes back with a new one
+            form.submission_key.data = submissions.new_key()
+            return None
+        made = attempt(lambda: _create(claimed.result, create), form)
     except submissions.AlreadySubmitted as earlier:
         db.session.rollback()
         flash(str(earlier.message or SENT_BEFORE), "info")
         return Created(earlier.record_id, again=True)
-    except ServiceError as error:  # no key, or not this person's: the form comes back with a new one
-        show_on_form(form, error)
-        form.submission_key.data = submissions.new_key()
+    if not made:
         return None
-    try:
-        record = create()
-        db.session.flush()
-        record_id = record if isinstance(record, int) or record is None else record.id
-        submissions.created(submission, record_id)
-        db.session.flush()  # a unique rule shows here, while the form can still say so
-    except submissions.AlreadySubmitted as earlier:
-        db.session.rollback()
-        flash(str(earlier.message or SENT_BEFORE), "info")
-        return Created(earlier.record_id, again=True)
-    except ServiceError as error:
-        show_on_form(form, error)
-        return None
-    except IntegrityError:  # a unique rule of the record itself: someone saved the same a moment ago
-        show_on_form(form, ServiceError(CONCURRENT))
-        return None
-    return Created(record_id, again=False)
+    record, record_id = made.result
+    return Created(record_id, again=False, record=record)
+
+
+def _create(submission: FormSubmission, create: Callable[[], object]) -> tuple[object, int | None]:
+    record = create()
+    db.session.flush()
+    record_id = record if isinstance(record, int) or record is None else record.id  # type: ignore[attr-defined]
+    submissions.created(submission, record_id)
+    return record, record_id

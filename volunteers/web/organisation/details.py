@@ -11,14 +11,14 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from flask_login import current_user
+from sqlalchemy import select
 from wtforms import HiddenField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional, Regexp, ValidationError
 
 from ...extensions import db
-from ...models import Organisation
-from ...permissions import membership
+from ...models import Membership, Organisation
 from ...services import organisation_details
-from ..edge.service_errors import commit_change, submitted_version
+from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import Form, phone_field
 from .blueprint import bp
 
@@ -129,26 +129,27 @@ class DetailsForm(Form):
 def save_details(organisation: Organisation, form: DetailsForm) -> bool:
     """Applies a submitted form, committing once; False with the message on the form if refused
     (a stale edit included). The coordinators' page uses it too."""
-    return commit_change(
-        form,
-        lambda: organisation_details.update(current_user, organisation, form.details(), submitted_version(form)),
-        record=organisation,
-        stale=organisation_details.STALE,
+    return bool(
+        attempt(
+            lambda: organisation_details.update(current_user, organisation, form.details(), submitted_version(form)),
+            form,
+            record=organisation,
+            stale=organisation_details.STALE,
+        )
     )
 
 
 @bp.route("/<int:organisation_id>/edit", methods=["GET", "POST"])
 def edit_details(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id)
-    item = membership(current_user, organisation) if organisation is not None else None
-    if item is None:
-        abort(404)  # not theirs: no hint that it exists
+    # Not theirs: 404, no hint that it exists.
+    item = db.one_or_404(
+        select(Membership).where(Membership.organisation_id == organisation_id, Membership.user_id == current_user.id)
+    )
     if not item.is_admin:
         abort(403)
+    organisation = item.organisation
     form = DetailsForm(organisation) if request.method == "POST" else DetailsForm.for_organisation(organisation)
     if form.validate_on_submit() and save_details(organisation, form):
         flash(_("The details are saved; the centre sees what changed."), "success")
         return redirect(url_for("organisation.detail", organisation_id=organisation.id))
-    return render_template("organisation/edit.html", form=form, organisation=organisation), (
-        400 if form.errors or form.form_errors else 200
-    )
+    return render_template("organisation/edit.html", form=form, organisation=organisation), form_status(form)

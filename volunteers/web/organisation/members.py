@@ -15,7 +15,7 @@ from ...models import Invitation, Membership, Organisation
 from ...services import invitations, memberships
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, confirm_then
-from ..edge.service_errors import commit_or_flash
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from .blueprint import bp
 from .routes import own_organisation
@@ -123,9 +123,9 @@ def grant_admin(organisation_id: int, user_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
     else:
-        commit_or_flash(
+        attempt(
             lambda: memberships.set_admin(current_user, member, True),
-            _("%(name)s is now an administrator of the organisation.", name=member.user.full_name),
+            done=_("%(name)s is now an administrator of the organisation.", name=member.user.full_name),
         )
     return redirect(_back(organisation))
 
@@ -175,9 +175,9 @@ def revoke_admin(organisation_id: int, user_id: int):
 @bp.route("/<int:organisation_id>/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 def revoke_invitation(organisation_id: int, invitation_id: int):
     organisation = _managed(organisation_id)
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or invitation.organisation_id != organisation.id:
-        abort(404)
+    invitation = db.one_or_404(
+        select(Invitation).where(Invitation.id == invitation_id, Invitation.organisation_id == organisation.id)
+    )
     return revoke_confirmed(invitation, _back(organisation, "invitations"))
 
 

@@ -2,26 +2,27 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...extensions import db
-from ...models import CreatedRecord, Offer, Organisation, SupportRequest
+from ...models import CreatedRecord, Offer, SupportRequest
 from ...models.enums import OfferState, RequestState
-from ...permissions import can_submit_requests, membership
+from ...permissions import can_submit_requests
 from ...services import requests as request_service
 from ...services.rate_limits import Action
 from ..edge.confirm import confirm_then, no_longer_possible
 from ..edge.once import create_once
-from ..edge.service_errors import commit_change, submitted_version
+from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.pagination import PER_PAGE, page_number
 from ..requests.forms import CancelRequestForm, RequestForm
 from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, request_or_404
 from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
+from .routes import own_organisation
 
 
 @bp.route("/requests", endpoint="requests")
@@ -38,9 +39,7 @@ def list_requests():
 
 @bp.route("/<int:organisation_id>/requests/new", methods=["GET", "POST"])
 def new_request(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or membership(current_user, organisation) is None:
-        abort(404)
+    organisation = own_organisation(organisation_id)
     if not can_submit_requests(current_user, organisation):
         flash(_("Requests can be submitted once the centre has approved the organisation."), "error")
         return redirect(url_for("organisation.detail", organisation_id=organisation.id))
@@ -58,7 +57,7 @@ def new_request(organisation_id: int):
             if not created.again:
                 flash(_("Your request is submitted. The centre looks for volunteers and tells you by mail."), "success")
             return redirect(url_for("organisation.request", request_id=created.record_id))
-    return render_template(template, form=form, organisation=organisation, record=None), (400 if form.errors else 200)
+    return render_template(template, form=form, organisation=organisation, record=None), form_status(form)
 
 
 def _accepted(record: SupportRequest) -> list[Offer]:
@@ -90,18 +89,18 @@ def edit_request(request_id: int):
         if wait := over_limit(Action.REQUEST):  # volunteers already asked are told by mail
             organisation = record.organisation
             return too_many(form, "organisation/request_form.html", wait, organisation=organisation, record=record)
-        if commit_change(
-            form,
+        if attempt(
             lambda: request_service.edit(
                 current_user, record, form.data_for_service(), submitted_version(form), today()
             ),
+            form,
+            done=_("The request is changed."),
             record=record,
         ):
-            flash(_("The request is changed."), "success")
             return redirect(url_for("organisation.request", request_id=record.id))
     return render_template(
         "organisation/request_form.html", form=form, organisation=record.organisation, record=record
-    ), (400 if form.errors else 200)
+    ), form_status(form)
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import CreatedRecord, InvitationRole, Membership, Organisation
-from ...permissions import can_manage_members, can_submit_requests, membership
+from ...permissions import can_manage_members, can_submit_requests
 from ...services import invitations, memberships
 from ...services.rate_limits import Action
 from ..edge.once import create_once
@@ -22,10 +22,11 @@ from .forms import MemberInviteForm
 
 def own_organisation(organisation_id: int) -> Organisation:
     """The organisation if the current user belongs to it; 404 otherwise (no hint it exists)."""
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None or membership(current_user, organisation) is None:
-        abort(404)
-    return organisation
+    return db.one_or_404(
+        select(Organisation)
+        .join(Membership, Membership.organisation_id == Organisation.id)
+        .where(Organisation.id == organisation_id, Membership.user_id == current_user.id)
+    )
 
 
 @bp.route("/")

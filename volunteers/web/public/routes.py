@@ -10,11 +10,12 @@ from sqlalchemy import text
 from ...extensions import db
 from ...i18n import normalise_locale
 from ...notifications.requests import appointment
-from ...services import ServiceError, accounts, offers
+from ...services import accounts, offers
 from ...services.privacy import PRIVACY_NOTICE_VERSION
 from ..auth.links import safe_next
 from ..edge.confirm import Confirmation, render_confirmation
 from ..edge.errors import DATABASE_RETRY_AFTER, discard_session
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..pages.what_to_do import what_to_do
 
@@ -61,15 +62,14 @@ def offer_response(token: str):
         accept = answer == "accept"
         if not accept and request.form.get("confirmed") != "yes" and offers.offer_for_link(token) is not None:
             return _confirm_decline(token, form)
-        try:
-            offer = offers.answer_by_link(token, accept)
-        except ServiceError as error:
-            db.session.rollback()
+        # The refusal is the whole answer page (with what to do next), not a flash above it.
+        answered = attempt(lambda: offers.answer_by_link(token, accept), form)
+        if answered.error is not None:
             way_out = what_to_do(offers.offer_for_link(token)) if accept else None
             return render_template(
-                "public/offer_response.html", offer=None, message=error.message, way_out=way_out
+                "public/offer_response.html", offer=None, message=answered.error.message, way_out=way_out
             ), 409
-        return render_template("public/offer_answered.html", offer=offer, accepted=accept)
+        return render_template("public/offer_answered.html", offer=answered.result, accepted=accept)
     offer = offers.offer_for_link(token)
     if offer is None:
         return render_template("public/offer_response.html", offer=None, message=None), 410

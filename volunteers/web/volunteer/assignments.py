@@ -3,7 +3,7 @@ and cancelling ask first)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -17,7 +17,7 @@ from ...notifications.requests import appointment
 from ...services import offers
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
-from ..edge.service_errors import commit_or_flash
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import page_number
 from ..pages.what_to_do import what_to_do
@@ -68,10 +68,7 @@ def assignments():
 
 def _own_offer_or_404(offer_id: int) -> Offer:
     profile = own_profile()
-    offer = db.session.get(Offer, offer_id)
-    if offer is None or offer.profile_id != profile.id:
-        abort(404)
-    return offer
+    return db.one_or_404(select(Offer).where(Offer.id == offer_id, Offer.profile_id == profile.id))
 
 
 def appointment_facts(offer: Offer) -> list[tuple[object, object]]:
@@ -89,9 +86,9 @@ def accept_offer(offer_id: int):
     if wait := over_limit(Action.ANSWER):
         too_many_flashed(wait)
         return redirect(url_for("volunteer.assignments"))
-    accepted = commit_or_flash(
+    accepted = attempt(
         lambda: offers.answer_in_portal(current_user, offer, accept=True),
-        _("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
+        done=_("Thank you! The assignment is confirmed; a mail with a calendar entry is on its way."),
     )
     if not accepted and (way_out := what_to_do(offer)):
         flash(way_out, "error")

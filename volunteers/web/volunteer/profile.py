@@ -16,7 +16,7 @@ from ...services import offers, volunteers
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, confirm_then
 from ..edge.once import create_once
-from ..edge.service_errors import commit_change, submitted_version
+from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm
 from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
@@ -51,21 +51,25 @@ def save_profile(actor, profile, form: ProfileForm) -> bool:
     if it removes a language and has not yet said so. Used by the coordinators' page too."""
     if _asks_before_removing_languages(profile, form):
         return False
-    return commit_change(
-        form,
-        lambda: volunteers.update_profile(actor, profile, form.changes(), submitted_version(form)),
-        record=profile,
+    return bool(
+        attempt(
+            lambda: volunteers.update_profile(actor, profile, form.changes(), submitted_version(form)),
+            form,
+            record=profile,
+        )
     )
 
 
 def save_availability(actor, profile, form) -> bool:
     """The availability grid, for the volunteer's page and the coordinators' one."""
-    return commit_change(
-        form,
-        lambda: volunteers.set_availability(
-            actor, profile, chosen_slots(form), form.max_assignments_per_month.data, submitted_version(form)
-        ),
-        record=profile,
+    return bool(
+        attempt(
+            lambda: volunteers.set_availability(
+                actor, profile, chosen_slots(form), form.max_assignments_per_month.data, submitted_version(form)
+            ),
+            form,
+            record=profile,
+        )
     )
 
 
@@ -81,7 +85,7 @@ def profile():
     if form.validate_on_submit() and save_profile(current_user, record, form):
         flash(_("Your profile is saved."), "success")
         return redirect(url_for("volunteer.home"))
-    return render_template("volunteer/profile.html", form=form, profile=record, own=True), (400 if form.errors else 200)
+    return render_template("volunteer/profile.html", form=form, profile=record, own=True), form_status(form)
 
 
 def _availability_page(record, form, absence_form, status=200):
@@ -162,16 +166,13 @@ def pause():
         if wait := over_limit(Action.ANSWER):  # offers still open are withdrawn by mail
             form.form_errors.append(wait_message(wait))
             return _pause_page(record, form, 429, {"Retry-After": str(wait)})
-        if commit_change(
-            form,
+        if attempt(
             lambda: volunteers.change_status(
                 current_user, record, VolunteerStatus.PAUSED, form.reason.data, expected_status=expected
             ),
+            form,
+            done=_("You are paused. The centre will not ask you for assignments until it resumes your status."),
         ):
-            flash(
-                _("You are paused. The centre will not ask you for assignments until it resumes your status."),
-                "success",
-            )
             return redirect(url_for("volunteer.home"))
     return _pause_page(record, form)
 

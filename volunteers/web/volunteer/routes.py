@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -19,14 +19,11 @@ from .blueprint import bp
 
 def own_profile() -> VolunteerProfile:
     """The signed-in volunteer's profile (made when the role was granted)."""
-    profile = db.session.scalar(
+    return db.one_or_404(
         select(VolunteerProfile)
         .where(VolunteerProfile.user_id == current_user.id)
         .options(selectinload(VolunteerProfile.languages), selectinload(VolunteerProfile.home_place))
     )
-    if profile is None:
-        abort(404)
-    return profile
 
 
 def trainings_of(profile: VolunteerProfile) -> list[Qualification]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 
 from ...clock import today
 from ...extensions import db
@@ -13,7 +14,7 @@ from ...services import onboarding, qualifications
 from ...services.proofs import check_proof
 from ..edge.confirm import Confirmation, confirm_then, training_facts
 from ..edge.once import Created, create_once
-from ..edge.service_errors import commit_or_flash
+from ..edge.service_errors import attempt, form_status
 from ..files.downloads import audited_download, send_proof
 from ..pages.forms import ConfirmForm
 from .blueprint import bp
@@ -57,18 +58,16 @@ def new_training():
         if not created.again:
             flash(_("Your training is saved. The centre will check it and tell you by mail."), "success")
         return redirect(url_for("volunteer.home") + "#trainings")
-    return render_template("volunteer/new_training.html", form=form, trainings=trainings_of(record)), (
-        400 if form.errors or form.form_errors else 200
-    )
+    return render_template("volunteer/new_training.html", form=form, trainings=trainings_of(record)), form_status(form)
 
 
 @bp.route("/trainings/<int:qualification_id>/withdraw", methods=["GET", "POST"])
 def withdraw_training(qualification_id: int):
     """A training logged twice or by mistake, not checked yet: the volunteer takes it back."""
     record = own_profile()
-    training = db.session.get(Qualification, qualification_id)
-    if training is None or training.profile_id != record.id:
-        abort(404)
+    training = db.one_or_404(
+        select(Qualification).where(Qualification.id == qualification_id, Qualification.profile_id == record.id)
+    )
     back = url_for("volunteer.home") + "#trainings"
     if training.status is not QualificationStatus.PENDING:
         flash(_("This training has been checked already; please ask the centre to change it."), "error")
@@ -116,14 +115,12 @@ def declarations():
 @bp.post("/declarations/<int:version_id>/sign")
 def sign_declaration(version_id: int):
     record = own_profile()
-    version = db.session.get(DeclarationVersion, version_id)
-    if version is None:
-        abort(404)
+    version = db.get_or_404(DeclarationVersion, version_id)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return redirect(url_for("volunteer.declarations"))
-    commit_or_flash(
+    attempt(
         lambda: onboarding.sign(current_user, record, version),
-        _("Thank you: you have signed “%(title)s”.", title=version.declaration.title(current_user.locale)),
+        done=_("Thank you: you have signed “%(title)s”.", title=version.declaration.title(current_user.locale)),
     )
     return redirect(url_for("volunteer.declarations"))

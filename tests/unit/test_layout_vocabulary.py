@@ -15,7 +15,7 @@ TEMPLATES = ROOT / "templates"
 #: Where the vocabulary itself is defined (and the transition table, which is made of states).
 VOCABULARY = {PACKAGE / "models" / "enums.py", PACKAGE / "services" / "transitions.py"}
 #: Modules whose every string could be a rule's name: here even "language" or "active" is one.
-MATCHING = [PACKAGE / "services" / name for name in ("matching.py", "candidates.py", "offers.py")]
+MATCHING = [PACKAGE / "services" / name for name in ("matching.py", "candidates.py", "candidate_facts.py", "offers.py")]
 #: Rule names that mean nothing else in the code base.
 DISTINCTIVE_RULES = {HardRule.QUALIFIED, HardRule.AVAILABLE, HardRule.FREE}
 DISTINCTIVE_RULES |= {HardRule.MONTHLY_MAXIMUM, HardRule.NOT_EXCLUDED}

@@ -3,6 +3,8 @@ exclusions coordinators record."""
 
 from __future__ import annotations
 
+import enum
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, text
@@ -31,7 +33,7 @@ from .user import User
 from .volunteer import VolunteerProfile
 
 
-def _state_in(states) -> str:
+def _state_in(states: Iterable[enum.Enum]) -> str:
     """A partial index's condition on `state`, in SQL both databases read."""
     return "state IN ({})".format(", ".join(f"'{state.value}'" for state in states))
 

@@ -6,6 +6,7 @@ Mails carry what, when, where and a portal link; no more personal data than that
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
@@ -24,7 +25,10 @@ from ..models import (
 )
 from ..texts import Texts
 from .links import portal_url
-from .outbox import already_queued, queue_mail
+from .outbox import CalendarEntry, Subject, already_queued, queue_mail
+
+if TYPE_CHECKING:
+    from ..services.second_factor import SecondFactorChange
 
 
 def _hour(now: datetime) -> str:
@@ -106,8 +110,7 @@ def notify_unlock_login(user: User, raw_token: str, key: str) -> bool:
     )
 
 
-def notify_second_factor_changed(user: User, change) -> bool:
-    """`change`: a services.second_factor.SecondFactorChange."""
+def notify_second_factor_changed(user: User, change: SecondFactorChange) -> bool:
     return mail_user(
         user,
         event="second_factor_changed",
@@ -211,7 +214,15 @@ def notify_membership_removed(user: User, organisation: Organisation) -> bool:
     )
 
 
-def mail_user(user: User, *, event: str, key: str, subject, **context) -> bool:
+def mail_user(
+    user: User,
+    *,
+    event: str,
+    key: str,
+    subject: Subject,
+    calendar: CalendarEntry | None = None,
+    **context: object,
+) -> bool:
     """A mail to an account in its language, if it is active and has an address."""
     if not user.email or not user.active:
         return False
@@ -221,14 +232,17 @@ def mail_user(user: User, *, event: str, key: str, subject, **context) -> bool:
         recipient=user.email,
         locale=user.locale,
         subject=subject,
+        calendar=calendar,
         given_name=user.given_name,
         **context,
     )
 
 
-def _volunteer_mail(profile: VolunteerProfile, *, event: str, key: str, subject, **context) -> bool:
+def _volunteer_mail(profile: VolunteerProfile, *, event: str, key: str, subject: Subject, **context: object) -> bool:
     """A mail to a volunteer, if the centre has an address for them."""
-    return mail_user(profile.user, event=event, key=key, subject=subject, link=portal_url("volunteer.home"), **context)
+    return mail_user(
+        profile.user, event=event, key=key, subject=subject, calendar=None, link=portal_url("volunteer.home"), **context
+    )
 
 
 def notify_volunteer_status_changed(profile: VolunteerProfile, change: StatusChange) -> bool:

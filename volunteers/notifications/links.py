@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 
 
-def portal_url(endpoint: str, **values) -> str:
+def portal_url(endpoint: str, **values: object) -> str:
     base = urlsplit(current_app.config["BASE_URL"])
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme or "https")
     return adapter.build(endpoint, values, force_external=True)

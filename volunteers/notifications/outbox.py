@@ -6,6 +6,7 @@ rolled-back change leaves no row and sends nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from email.utils import make_msgid
 
 from flask import current_app, render_template
@@ -23,7 +24,22 @@ def already_queued(key: str) -> bool:
     return bool(db.session.scalar(select(exists().where(OutboxMessage.key == key))))
 
 
-def queue_mail(*, event: str, key: str, recipient: str, locale: str | None, subject, calendar=None, **context) -> bool:
+#: A mail's subject: a (lazy) string, or a callable returning one; rendered in the recipient's language.
+Subject = str | Callable[[], str]
+#: A calendar attachment: (method, a callable returning the .ics text).
+CalendarEntry = tuple[str, Callable[[], str]]
+
+
+def queue_mail(
+    *,
+    event: str,
+    key: str,
+    recipient: str,
+    locale: str | None,
+    subject: Subject,
+    calendar: CalendarEntry | None = None,
+    **context: object,
+) -> bool:
     """Adds one outbox row; returns False if a row with this key exists (nothing queued).
 
     `subject` is a lazy string or a callable, evaluated in the recipient's language;

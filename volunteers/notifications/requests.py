@@ -14,6 +14,7 @@ from ..models.enums import ContactChannel, Mode, WithdrawalCause
 from . import calendar
 from .events import active_coordinators, mail_user
 from .links import portal_url
+from .outbox import CalendarEntry, Subject
 
 
 def _locale() -> str:
@@ -63,24 +64,35 @@ def _organisation_people(request: SupportRequest) -> list[User]:
     return result
 
 
-def _to(user: User, *, event: str, key: str, subject, request: SupportRequest, **context) -> bool:
-    return mail_user(user, event=event, key=key, subject=subject, appointment=appointment(request), **context)
+def _to(
+    user: User,
+    *,
+    event: str,
+    key: str,
+    subject: Subject,
+    request: SupportRequest,
+    calendar: CalendarEntry | None = None,
+    **context: object,
+) -> bool:
+    return mail_user(
+        user, event=event, key=key, subject=subject, calendar=calendar, appointment=appointment(request), **context
+    )
 
 
-def _to_coordinators(request: SupportRequest, *, event: str, key: str, subject, **context) -> int:
+def _to_coordinators(request: SupportRequest, *, event: str, key: str, subject: Subject, **context: object) -> int:
     """Every active coordinator, with a link to the request's page for the centre."""
     link = portal_url("coordinator.request", request_id=request.id)
     return sum(
-        _to(c, event=event, key=f"{key}:{c.id}", subject=subject, request=request, link=link, **context)
+        _to(c, event=event, key=f"{key}:{c.id}", subject=subject, request=request, calendar=None, link=link, **context)
         for c in active_coordinators()
     )
 
 
-def _to_organisation(request: SupportRequest, *, event: str, key: str, subject, **context) -> int:
+def _to_organisation(request: SupportRequest, *, event: str, key: str, subject: Subject, **context: object) -> int:
     """The organisation's people for the request, with a link to its page in their portal."""
     link = portal_url("organisation.request", request_id=request.id)
     return sum(
-        _to(p, event=event, key=f"{key}:{p.id}", subject=subject, request=request, link=link, **context)
+        _to(p, event=event, key=f"{key}:{p.id}", subject=subject, request=request, calendar=None, link=link, **context)
         for p in _organisation_people(request)
     )
 

@@ -20,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, update
 
 from ..db_types import utcnow
 from ..db_writes import rows_changed
@@ -53,7 +53,7 @@ class DeliveryReport:
         return len(self.sent) + len(self.retrying) + len(self.failed) + len(self.deferred)
 
 
-def _claimable(now: datetime):
+def _claimable(now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         OutboxMessage.status == OutboxStatus.PENDING,
         OutboxMessage.next_attempt_at <= now,
@@ -110,7 +110,7 @@ def _take(message_id: int, claim_token: str, now: datetime) -> Envelope | None:
     return Envelope(**row._asdict())
 
 
-def _finish(message_id: int, claim_token: str, **values) -> None:
+def _finish(message_id: int, claim_token: str, **values: object) -> None:
     db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.claim_token == claim_token)

@@ -8,19 +8,17 @@ service runs only for the active ones; availability and the other facts only for
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Protocol, TypeVarTuple
 
 from flask import current_app
-from sqlalchemy import Select, and_, case, func, select
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
 from sqlalchemy.orm import aliased
 
-from ..clock import BERLIN
 from ..extensions import db
 from ..models import (
-    Absence,
-    AvailabilitySlot,
-    Exclusion,
     Offer,
     Place,
     SupportRequest,
@@ -28,8 +26,17 @@ from ..models import (
     VolunteerLanguage,
     VolunteerProfile,
 )
-from ..models.enums import HardRule, LanguageLevel, OfferState, QualificationRule, VolunteerStatus
+from ..models.enums import (
+    Gender,
+    HardRule,
+    LanguageLevel,
+    Mobility,
+    OfferState,
+    QualificationRule,
+    VolunteerStatus,
+)
 from . import eligibility
+from .candidate_facts import Absences, Details, Weekly, load_availability, load_details
 from .id_lists import among
 from .languages import accepted_for
 from .matching import (
@@ -39,14 +46,11 @@ from .matching import (
     Slot,
     SlotCheck,
     broken_rules,
-    client_key,
     dropped_at,
     match,
 )
 from .matching import near_misses as closest_misses
 from .qualification_rules import Failure, Rulebook, Verdict, VolunteerFacts, evaluate
-
-FAIRNESS_DAYS = 90
 
 
 def slot_of(request: SupportRequest, starts_at: datetime | None = None) -> Slot:
@@ -56,7 +60,11 @@ def slot_of(request: SupportRequest, starts_at: datetime | None = None) -> Slot:
 
 def request_facts(request: SupportRequest) -> RequestFacts:
     place = request.place
-    coordinates = (place.latitude, place.longitude) if place and place.latitude is not None else None
+    coordinates = (
+        (place.latitude, place.longitude)
+        if place and place.latitude is not None and place.longitude is not None
+        else None
+    )
     return RequestFacts(
         accepted_languages=accepted_for(request.language_code),
         id=request.id,
@@ -83,6 +91,24 @@ class Person:
     @property
     def full_name(self) -> str:
         return f"{self.given_name} {self.family_name}"
+
+
+class SpeakerRow(Protocol):
+    """A row of `_speakers_query`: what the rules need to know of a speaker from their profile."""
+
+    id: int
+    status: VolunteerStatus
+    account_active: bool
+    level: LanguageLevel
+    german_level: LanguageLevel | None
+    offers_area: bool
+    offers_kind: bool
+    gender: Gender
+    mobility: Mobility | None
+    max_travel_km: int | None
+    max_assignments_per_month: int
+    latitude: float | None
+    longitude: float | None
 
 
 @dataclass(frozen=True)
@@ -123,8 +149,10 @@ def load_candidates(
     rulebook = eligibility.load_rulebook(request.area, request.kind)
     if only is not None:
         query = _speakers_query(request, facts).where(VolunteerProfile.id == only)
-        rows = db.session.connection().execute(query.add_columns(_could_qualify(rulebook))).all()
-        pool = [row for row in rows if row[-1]]
+        # The last column says whether the qualification service could say yes.
+        loaded = db.session.connection().execute(query.add_columns(_could_qualify(rulebook))).all()
+        rows: Sequence[SpeakerRow] = loaded
+        pool: Sequence[SpeakerRow] = [row for row in loaded if row[-1]]
         counted: tuple[tuple[HardRule, int], ...] = ()
     else:
         active = and_(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
@@ -138,11 +166,11 @@ def load_candidates(
     days = _days(facts)
     qualified = _qualify(request, facts, rulebook, pool, days)
     ids = [pid for pid, by_day in qualified.items() if any(by_day.values())]
-    weekly, absences = _availability(ids, days)
+    weekly, absences = load_availability(ids, days)
     if only is None:
         checks = [SlotCheck.of(facts, slot) for slot in (facts.slot, facts.alternative) if slot is not None]
         ids = [pid for pid in ids if any(check.available(weekly[pid], absences[pid]) for check in checks)]
-    details = _details(ids, request, facts, days)
+    details = load_details(ids, request, facts, days)
     return [_candidate(row, qualified.get(row.id), weekly, absences, details) for row in rows], counted
 
 
@@ -155,35 +183,44 @@ def quick_candidates(request: SupportRequest, facts: RequestFacts, buffer: timed
     rows = _pool(request, facts, rulebook)
     day = facts.slot.local_start.date()
     check = SlotCheck.of(facts, facts.slot, buffer=buffer)
-    weekly, absences = _availability([row.id for row in rows], [day])
+    weekly, absences = load_availability([row.id for row in rows], [day])
 
-    def passing(rows, rules, details):
+    def passing(
+        remaining: Sequence[SpeakerRow], rules: Iterable[HardRule], details: Mapping[int, Details]
+    ) -> list[SpeakerRow]:
         kept = []
-        for row in rows:
+        for row in remaining:
             candidate = _candidate(row, {}, weekly, absences, details)
             if all(check.passes(rule, candidate) for rule in rules):
                 kept.append(row)
         return kept
 
     rows = passing(rows, (HardRule.AVAILABLE, HardRule.GENDER, HardRule.DISTANCE), {})
-    details = _details([row.id for row in rows], request, facts, [day])
+    details = load_details([row.id for row in rows], request, facts, [day])
     rows = passing(rows, (HardRule.FREE, HardRule.MONTHLY_MAXIMUM, HardRule.NOT_EXCLUDED), details)
     qualified = _qualify(request, facts, rulebook, rows, [day])
     return [_candidate(row, qualified.get(row.id, {}), weekly, absences, details) for row in rows]
 
 
-def _could_qualify(rulebook: Rulebook):
+def _could_qualify(rulebook: Rulebook) -> ColumnElement[bool]:
     """Whether the qualification service could say yes at all (see eligibility.may_pass)."""
     return and_(User.active.is_(True), *eligibility.may_pass(rulebook, VolunteerLanguage.level))
 
 
-def _pool(request: SupportRequest, facts: RequestFacts, rulebook: Rulebook) -> list:
+def _pool(request: SupportRequest, facts: RequestFacts, rulebook: Rulebook) -> Sequence[SpeakerRow]:
     """The speakers the qualification service could say yes to, with their profile rows."""
     query = _speakers_query(request, facts).where(_could_qualify(rulebook))
     return db.session.connection().execute(query).all()
 
 
-def _qualify(request, facts, rulebook, rows, days: list[date], verdicts: dict | None = None) -> dict[int, dict]:
+def _qualify(
+    request: SupportRequest,
+    facts: RequestFacts,
+    rulebook: Rulebook,
+    rows: Sequence[SpeakerRow],
+    days: list[date],
+    verdicts: dict[int, Verdict] | None = None,
+) -> dict[int, dict[date, bool]]:
     """The qualification service's answer for each of `rows`, per day (and its verdicts on the
     first day into `verdicts`, if given)."""
     qualified: dict[int, dict[date, bool]] = defaultdict(dict)
@@ -197,7 +234,13 @@ def _qualify(request, facts, rulebook, rows, days: list[date], verdicts: dict | 
     return qualified
 
 
-def _candidate(row, qualified_on, weekly, absences, details) -> Candidate:
+def _candidate(
+    row: SpeakerRow,
+    qualified_on: Mapping[date, bool] | None,
+    weekly: Weekly,
+    absences: Absences,
+    details: Mapping[int, Details],
+) -> Candidate:
     active = row.status is VolunteerStatus.ACTIVE and row.account_active
     if qualified_on is None:  # out at an earlier rule: the rest is never looked at
         return Candidate(profile_id=row.id, active=active, level=row.level)
@@ -211,13 +254,15 @@ def _candidate(row, qualified_on, weekly, absences, details) -> Candidate:
         max_per_month=row.max_assignments_per_month,
         gender=row.gender,
         mobility=row.mobility,
-        home=(row.latitude, row.longitude) if row.latitude is not None else None,
+        home=(row.latitude, row.longitude) if row.latitude is not None and row.longitude is not None else None,
         max_travel_km=row.max_travel_km,
         **details.get(row.id, {}),
     )
 
 
-def _eligibility_facts(request, facts, pool, rulebook) -> list[VolunteerFacts]:
+def _eligibility_facts(
+    request: SupportRequest, facts: RequestFacts, pool: Sequence[SpeakerRow], rulebook: Rulebook
+) -> list[VolunteerFacts]:
     """What the qualification service needs, for the pool: the rows already say the status,
     German level, level of the language and whether this area and kind are offered; the
     trainings that can count, declarations and police certificates come from the database."""
@@ -236,7 +281,10 @@ def _eligibility_facts(request, facts, pool, rulebook) -> list[VolunteerFacts]:
     ]
 
 
-def _speaking(query: Select, facts: RequestFacts) -> Select:
+Columns = TypeVarTuple("Columns")
+
+
+def _speaking(query: Select[*Columns], facts: RequestFacts) -> Select[*Columns]:
     """`query` over the volunteers (not retired) who speak the variety, with their accounts:
     one row each, with their best level among the accepted languages (matching.accepted_languages)."""
     accepted = sorted(facts.accepted_languages or {facts.language_code})
@@ -280,33 +328,6 @@ def _speakers_query(request: SupportRequest, facts: RequestFacts) -> Select:
     return _speaking(columns, facts).outerjoin(Place, VolunteerProfile.home_place_id == Place.id)
 
 
-def _availability(ids: list[int], days: list[date]):
-    """The weekly grid cells on the weekdays asked about, and the absences on the days."""
-    weekly: dict[int, frozenset] = {}
-    absences: dict[int, tuple] = {}
-    if not ids:
-        return weekly, absences
-    connection = db.session.connection()
-    cells = defaultdict(set)
-    for row in connection.execute(
-        select(AvailabilitySlot.profile_id, AvailabilitySlot.weekday, AvailabilitySlot.day_part).where(
-            among(AvailabilitySlot.profile_id, ids), AvailabilitySlot.weekday.in_({day.weekday() for day in days})
-        )
-    ):
-        cells[row.profile_id].add((row.weekday, row.day_part))
-    away = defaultdict(list)
-    for row in connection.execute(
-        select(Absence.profile_id, Absence.starts_on, Absence.ends_on).where(
-            among(Absence.profile_id, ids), Absence.ends_on >= min(days), Absence.starts_on <= max(days)
-        )
-    ):
-        away[row.profile_id].append((row.starts_on, row.ends_on))
-    for profile_id in ids:
-        weekly[profile_id] = frozenset(cells[profile_id])
-        absences[profile_id] = tuple(away[profile_id])
-    return weekly, absences
-
-
 def people(profile_ids: list[int]) -> dict[int, Person]:
     """Names and home places of the volunteers a page lists (one query)."""
     if not profile_ids:
@@ -318,91 +339,6 @@ def people(profile_ids: list[int]) -> dict[int, Person]:
         .where(among(VolunteerProfile.id, profile_ids))
     )
     return {row.id: Person(row.id, row.given_name, row.family_name, row.name) for row in rows}
-
-
-def _details(ids: list[int], request: SupportRequest, facts: RequestFacts, days: list[date]) -> dict[int, dict]:
-    """For those still in the running: bookings, exclusions and the ranking's facts (three queries)."""
-    if not ids:
-        return {}
-    connection = db.session.connection()
-    # Accepted assignments of other requests: overlaps near the days, counts per month.
-    first_month = datetime(min(days).year, min(days).month, 1, tzinfo=BERLIN)
-    last = max(days)
-    after_last_month = datetime(last.year + (last.month == 12), last.month % 12 + 1, 1, tzinfo=BERLIN)
-    window_start = min(first_month, datetime.combine(min(days), datetime.min.time(), BERLIN) - timedelta(days=1))
-    busy = defaultdict(list)
-    per_month = defaultdict(lambda: defaultdict(int))
-    accepted = (
-        select(Offer.profile_id, SupportRequest.starts_at, SupportRequest.duration_minutes)
-        .join(SupportRequest, Offer.request_id == SupportRequest.id)
-        .where(
-            among(Offer.profile_id, ids),
-            Offer.state == OfferState.ACCEPTED,
-            SupportRequest.id != (request.id or 0),
-            SupportRequest.starts_at >= window_start,
-            SupportRequest.starts_at < after_last_month + timedelta(days=1),
-        )
-    )
-    for row in connection.execute(accepted):
-        slot = Slot(row.starts_at, row.starts_at + timedelta(minutes=row.duration_minutes))
-        busy[row.profile_id].append(slot)
-        local = slot.local_start
-        per_month[row.profile_id][(local.year, local.month)] += 1
-
-    excluded_organisations = defaultdict(set)
-    excluded_clients = defaultdict(set)
-    for row in connection.execute(
-        select(Exclusion.profile_id, Exclusion.organisation_id, Exclusion.client_reference).where(
-            among(Exclusion.profile_id, ids), Exclusion.organisation_id == request.organisation_id
-        )
-    ):
-        if row.client_reference:
-            excluded_clients[row.profile_id].add((row.organisation_id, client_key(row.client_reference)))
-        else:
-            excluded_organisations[row.profile_id].add(row.organisation_id)
-
-    # Fairness, continuity and reliability, from the volunteers' answered offers in one pass.
-    since = facts.slot.starts_at - timedelta(days=FAIRNESS_DAYS)
-    accepted = Offer.state == OfferState.ACCEPTED
-    recent_assignment = and_(
-        accepted, SupportRequest.starts_at >= since, SupportRequest.starts_at < facts.slot.starts_at
-    )
-    same_client = and_(
-        accepted,
-        SupportRequest.organisation_id == request.organisation_id,
-        func.lower(SupportRequest.client_reference) == request.client_reference.strip().lower(),
-        SupportRequest.id != (request.id or 0),
-    )
-    history = {
-        row.profile_id: row
-        for row in connection.execute(
-            select(
-                Offer.profile_id,
-                func.sum(case((recent_assignment, 1), else_=0)).label("recent"),
-                func.max(case((same_client, 1), else_=0)).label("helped"),
-                func.sum(case((accepted, 1), else_=0)).label("accepted"),
-                func.count(Offer.id).label("answered"),
-            )
-            .join(SupportRequest, Offer.request_id == SupportRequest.id)
-            .where(among(Offer.profile_id, ids), Offer.state.in_(OfferState.answered()))
-            .group_by(Offer.profile_id)
-        )
-    }
-
-    def known(profile_id: int) -> dict:
-        row = history.get(profile_id)
-        return {
-            "busy": tuple(busy[profile_id]),
-            "per_month": dict(per_month[profile_id]),
-            "excluded_organisations": frozenset(excluded_organisations[profile_id]),
-            "excluded_clients": frozenset(excluded_clients[profile_id]),
-            "assignments_last_90_days": int(row.recent) if row else 0,
-            "helped_client_before": bool(row and row.helped),
-            "offers_accepted": int(row.accepted) if row else 0,
-            "offers_answered": int(row.answered) if row else 0,
-        }
-
-    return {profile_id: known(profile_id) for profile_id in ids}
 
 
 def rules_broken(request: SupportRequest, profile_id: int) -> list[HardRule]:
@@ -469,8 +405,8 @@ def near_misses(request: SupportRequest, ranking: Ranking) -> tuple[NearMissView
     verdicts: dict[int, Verdict] = {}
     qualified = _qualify(request, facts, eligibility.load_rulebook(request.area, request.kind), rows, [day], verdicts)
     ids = [row.id for row in rows]
-    weekly, absences = _availability(ids, [day])
-    details = _details(ids, request, facts, [day])
+    weekly, absences = load_availability(ids, [day])
+    details = load_details(ids, request, facts, [day])
     loaded = [_candidate(row, qualified.get(row.id, {day: False}), weekly, absences, details) for row in rows]
     gaps = {
         pid: sum(f.rule is not QualificationRule.STATUS for f in verdict.failures) for pid, verdict in verdicts.items()

@@ -13,8 +13,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import replace
 from datetime import date
+from typing import TypedDict
 
-from sqlalchemy import ColumnElement, Select, false, literal, select, true
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, false, literal, select, true
 
 from ..extensions import db
 from ..models import (
@@ -64,9 +65,9 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
     """The rulebook of every area and kind (key None: the catalogue without a requirement), in
     five queries of plain columns (matching loads it for every ranking)."""
     connection = db.session.connection()
-    requirements: dict[int, dict] = {}
+    requirements = {}
     groups: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for row in connection.execute(
+    for requirement in connection.execute(
         select(
             Requirement.id,
             Requirement.area,
@@ -79,9 +80,9 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
             AcceptedType.type_id,
         ).outerjoin(AcceptedType, AcceptedType.requirement_id == Requirement.id)
     ):
-        requirements[row.id] = row
-        if row.type_id is not None:
-            groups[row.id][row.group].add(row.type_id)
+        requirements[requirement.id] = requirement
+        if requirement.type_id is not None:
+            groups[requirement.id][requirement.group].add(requirement.type_id)
     links = connection.execute(
         select(type_includes.c.type_id, type_includes.c.included_type_id, literal("includes")).union_all(
             select(type_refreshers.c.type_id, type_refreshers.c.refresher_type_id, literal("refresher"))
@@ -96,7 +97,7 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
     ).all()
     versions: dict[int, list[tuple[int, date]]] = defaultdict(list)
     declarations = {}
-    for row in connection.execute(
+    for declaration in connection.execute(
         select(
             Declaration.id,
             Declaration.titles,
@@ -107,9 +108,9 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         .outerjoin(DeclarationVersion, DeclarationVersion.declaration_id == Declaration.id)
         .order_by(Declaration.sort_order, Declaration.id, DeclarationVersion.number)
     ):
-        declarations[row.id] = row
-        if row.number is not None:
-            versions[row.id].append((row.number, row.effective_from))
+        declarations[declaration.id] = declaration
+        if declaration.number is not None:
+            versions[declaration.id].append((declaration.number, declaration.effective_from))
     languages = connection.execute(select(Language.code, Language.names, Language.parent_code)).all()
     varieties: dict[str, set[str]] = defaultdict(set)
     for code, _names, parent in languages:
@@ -129,18 +130,18 @@ def load_rulebooks() -> dict[tuple[Area, WorkKind] | None, Rulebook]:
         varieties={code: frozenset(codes) for code, codes in varieties.items()},
     )
     books: dict[tuple[Area, WorkKind] | None, Rulebook] = {None: base}
-    for requirement_id, row in requirements.items():
+    for requirement_id, requirement in requirements.items():
         by_group = groups[requirement_id]
-        books[(row.area, row.kind)] = replace(
+        books[(requirement.area, requirement.kind)] = replace(
             base,
             requirement=RequirementRule(
-                area=row.area,
-                kind=row.kind,
-                min_language_level=row.min_language_level,
-                min_german_level=row.min_german_level,
+                area=requirement.area,
+                kind=requirement.kind,
+                min_language_level=requirement.min_language_level,
+                min_german_level=requirement.min_german_level,
                 groups=tuple(frozenset(by_group[g]) for g in sorted(by_group)),
-                needs_police_certificate=row.needs_police_certificate,
-                extended_certificate_for_minors=row.extended_certificate_for_minors,
+                needs_police_certificate=requirement.needs_police_certificate,
+                extended_certificate_for_minors=requirement.extended_certificate_for_minors,
             ),
         )
     return books
@@ -151,7 +152,9 @@ def load_rulebook(area: Area, kind: WorkKind) -> Rulebook:
     return books.get((area, kind), books[None])
 
 
-def may_pass(rulebook: Rulebook, language_level: ColumnElement | None = None) -> list[ColumnElement[bool]]:
+def may_pass(
+    rulebook: Rulebook, language_level: SQLColumnExpression[LanguageLevel] | None = None
+) -> list[ColumnElement[bool]]:
     """SQL conditions on VolunteerProfile that everyone `evaluate` could allow meets, on any day:
     active, offers the area and kind, the levels, a verified training for every group, and a
     police certificate on record where one is needed. They only narrow what is loaded (matching
@@ -189,7 +192,7 @@ def levels_at_least(minimum: LanguageLevel | None) -> list[LanguageLevel]:
     return [level for level in LanguageLevel if level.at_least(minimum)]
 
 
-def load_facts(profile_ids: Iterable[int] | Select) -> dict[int, VolunteerFacts]:
+def load_facts(profile_ids: Iterable[int] | Select[int]) -> dict[int, VolunteerFacts]:
     """Facts for many volunteers at once: five queries, however many there are."""
     ids = profile_ids if isinstance(profile_ids, Select) else list(profile_ids)
     # Core rows, not ORM objects: matching loads thousands of volunteers at once.
@@ -225,7 +228,15 @@ def load_facts(profile_ids: Iterable[int] | Select) -> dict[int, VolunteerFacts]
     }
 
 
-def load_held(profile_ids: list[int] | Select, type_ids: Collection[int] | None = None) -> dict[int, dict]:
+class Held(TypedDict, total=False):
+    """What a volunteer holds, as keyword arguments of VolunteerFacts."""
+
+    qualifications: tuple[HeldQualification, ...]
+    signed: dict[int, frozenset[int]]
+    certificates: tuple[Certificate, ...]
+
+
+def load_held(profile_ids: list[int] | Select[int], type_ids: Collection[int] | None = None) -> dict[int, Held]:
     """What volunteers hold: trainings (only of `type_ids`, if given), declarations signed and
     police certificates, as keyword arguments of VolunteerFacts (three queries)."""
     connection = db.session.connection()
@@ -255,7 +266,7 @@ def load_held(profile_ids: list[int] | Select, type_ids: Collection[int] | None 
     ):
         signed[profile_id][declaration_id].add(number)
     certificates: dict[int, list[Certificate]] = defaultdict(list)
-    for row in connection.execute(
+    for certificate in connection.execute(
         select(
             PoliceCertificate.profile_id,
             PoliceCertificate.kind,
@@ -264,7 +275,9 @@ def load_held(profile_ids: list[int] | Select, type_ids: Collection[int] | None 
             PoliceCertificate.result,
         ).where(_within(PoliceCertificate.profile_id, profile_ids))
     ):
-        certificates[row.profile_id].append(Certificate(row.kind, row.shown_on, row.next_due_on, row.result))
+        certificates[certificate.profile_id].append(
+            Certificate(certificate.kind, certificate.shown_on, certificate.next_due_on, certificate.result)
+        )
     return {
         profile_id: {
             "qualifications": tuple(qualifications[profile_id]),
@@ -275,12 +288,12 @@ def load_held(profile_ids: list[int] | Select, type_ids: Collection[int] | None 
     }
 
 
-def _within(column, ids: list[int] | Select):
+def _within(column: SQLColumnExpression[int], ids: list[int] | Select[int]) -> ColumnElement[bool]:
     return column.in_(ids) if isinstance(ids, Select) else among(column, ids)
 
 
 def check_many(
-    profile_ids: Iterable[int] | Select,
+    profile_ids: Iterable[int] | Select[int],
     area: Area,
     kind: WorkKind,
     on: date,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
@@ -234,7 +234,7 @@ def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
     return marked
 
 
-def _set_expired(model, ids: list[int], now) -> None:
+def _set_expired(model: type[Qualification] | type[PoliceCertificate], ids: list[int], now: datetime) -> None:
     if ids:
         db.session.execute(
             update(model).where(model.id.in_(ids)).values(expired_at=now).execution_options(synchronize_session=False)

@@ -12,13 +12,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Integer, String, any_, bindparam, func, select
+from sqlalchemy import ColumnElement, Integer, SQLColumnExpression, String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from ..extensions import db
 
 
-def among(column: ColumnElement[int], ids: Iterable[int]) -> ColumnElement[bool]:
+def among(column: SQLColumnExpression[int], ids: Iterable[int]) -> ColumnElement[bool]:
     values = [int(value) for value in ids]
     if db.session.get_bind().dialect.name == "postgresql":
         return column == any_(bindparam(None, values, type_=ARRAY(Integer)))

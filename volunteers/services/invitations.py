@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, delete, func, select, update
+from sqlalchemy import Exists, Select, SQLColumnExpression, delete, func, select, update
 from sqlalchemy.orm import selectinload
 
 from ..db_types import utcnow
@@ -106,7 +106,7 @@ def withdraw_open_invitations(inviter: User) -> int:
     return rows_changed(delete(ActionToken).where(ActionToken.invitation_id.in_(open_ids)))
 
 
-def _live_link(now: datetime, invitation_id=Invitation.id):
+def _live_link(now: datetime, invitation_id: SQLColumnExpression[int] | int = Invitation.id) -> Exists:
     """The invitation's link still works: not used, revoked, withdrawn or expired."""
     return (
         select(ActionToken.id)

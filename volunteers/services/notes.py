@@ -12,7 +12,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -49,7 +49,9 @@ def kind_of(subject: Subject) -> NoteKind:
     return NoteKind.REQUEST
 
 
-def _subject_column(kind: NoteKind):
+def _subject_column(
+    kind: NoteKind,
+) -> tuple[InstrumentedAttribute[int], type[VolunteerNote] | type[OrganisationNote] | type[RequestNote]]:
     model = NOTE_MODELS[kind]
     return {
         NoteKind.VOLUNTEER: VolunteerNote.profile_id,

@@ -12,6 +12,7 @@ clear message.
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from types import ModuleType
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -28,7 +29,7 @@ from .candidates import rank, rules_broken
 from .transitions import SCHEDULED_JOB, By
 
 
-def _notify():
+def _notify() -> ModuleType:
     from ..notifications import requests as notify
 
     return notify

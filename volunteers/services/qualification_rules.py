@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypedDict
 
 from flask_babel import gettext as _
 
@@ -135,14 +136,39 @@ class VolunteerFacts:
     certificates: tuple[Certificate, ...] = ()
 
 
+class FailureDetails(TypedDict, total=False):
+    """What a failure's explanation names; each rule and reason sets the keys it needs."""
+
+    status: VolunteerStatus
+    area: Area
+    kind: WorkKind
+    #: Language levels: the requirement's and the volunteer's (None: none required / recorded).
+    needed: LanguageLevel | None
+    has: LanguageLevel | None
+    #: The language of the assignment.
+    code: str
+    #: A training that lapsed or waits for verification, the last day it counted, and whether
+    #: a newer one waits for verification.
+    type_id: int
+    until: date
+    renewal_pending: bool
+    #: The trainings of which one is missing.
+    type_ids: tuple[int, ...]
+    declaration_id: int
+    #: The version of the declaration in force.
+    number: int
+    #: The day the police certificate was due again.
+    since: date
+
+
 @dataclass(slots=True)
 class Failure:
     """A rule that said no, with what is needed to explain it in the reader's language."""
 
     rule: QualificationRule
     reason: str
-    details: Mapping[str, object] = field(default_factory=dict)
-    rulebook: Rulebook | None = field(default=None, compare=False, repr=False)
+    details: FailureDetails
+    rulebook: Rulebook = field(compare=False, repr=False)
 
     @property
     def message(self) -> str:
@@ -174,8 +200,11 @@ RULES = tuple(QualificationRule)
 # The pure evaluation
 
 
-def qualification_until(held: HeldQualification, facts: VolunteerFacts, rulebook: Rulebook, on: date):
-    """The last day this training counts on `on`'s terms (validity and refresher standing)."""
+def qualification_until(
+    held: HeldQualification, facts: VolunteerFacts, rulebook: Rulebook, on: date
+) -> tuple[date | None, date | None]:
+    """The last day this training counts on `on`'s terms (validity and refresher standing), and
+    the last day of the refresher standing alone."""
     rule = rulebook.types.get(held.type_id)
     standing = None
     if rule is not None and rule.refresher_months is not None:
@@ -328,12 +357,12 @@ def _date(value: date) -> str:
 
 
 def _type_name(failure: Failure, type_id: int) -> str:
-    rule = failure.rulebook.types.get(type_id) if failure.rulebook else None
+    rule = failure.rulebook.types.get(type_id)
     return rule.name() if rule else str(type_id)
 
 
 def _language_name(failure: Failure, code: str) -> str:
-    names = failure.rulebook.language_names.get(code) if failure.rulebook else None
+    names = failure.rulebook.language_names.get(code)
     return localized(names) if names else code
 
 
@@ -376,7 +405,7 @@ def _explain(failure: Failure) -> str:
                 return expired + " " + _("A newer training waits for verification.")
             return expired
         case (QualificationRule.TRAINING, "refresher_due"):
-            rule = failure.rulebook.types.get(d["type_id"]) if failure.rulebook else None
+            rule = failure.rulebook.types.get(d["type_id"])
             refreshers = sorted(_type_name(failure, r) for r in (rule.refresher_ids if rule else ()))
             due = _(
                 "%(training)s needs a refresher (%(refreshers)s); it was due on %(date)s.",

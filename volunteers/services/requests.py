@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from ..clock import BERLIN
 from ..db_types import utcnow
@@ -97,7 +97,7 @@ def _validate(data: RequestInput, today: date, now: datetime, current_language: 
     def refused(field: str) -> bool:
         return any(problem.field == field for problem in problems)
 
-    def refuse(message, field: str) -> None:
+    def refuse(message: str, field: str) -> None:
         if not refused(field):
             problems.append(ServiceError(message, field=field))
 
@@ -332,7 +332,7 @@ def _by(actor: User) -> transitions.By:
     return transitions.By(Actor.COORDINATOR if actor.is_coordinator else Actor.ORGANISATION, actor)
 
 
-def visible_to(user: User):
+def visible_to(user: User) -> Select[SupportRequest]:
     """A query of the requests this user may see (coordinators: all)."""
     query = select(SupportRequest)
     if not user.is_coordinator:

@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, select, update
 
 from ..db_types import utcnow
 from ..db_writes import rows_changed
@@ -63,7 +63,7 @@ def issue(
     return raw
 
 
-def _valid(purpose: TokenPurpose, now: datetime):
+def _valid(purpose: TokenPurpose, now: datetime) -> tuple[ColumnElement[bool], ...]:
     return (
         ActionToken.purpose == purpose,
         ActionToken.used_at.is_(None),

@@ -41,15 +41,18 @@ class By:
 SCHEDULED_JOB = By(Actor.SYSTEM, None, Channel.SCHEDULED_JOB)
 
 
+State = RequestState | OfferState
+
+
 @dataclass(frozen=True)
 class Transition:
-    source: RequestState | OfferState | None
-    target: RequestState | OfferState
+    source: State | None
+    target: State
     who: frozenset[Actor]
     mails: str
 
 
-def _t(source, target, who: set[Actor], mails: str) -> Transition:
+def _t(source: State | None, target: State, who: set[Actor], mails: str) -> Transition:
     return Transition(source, target, frozenset(who), mails)
 
 
@@ -146,11 +149,11 @@ OFFER_TRANSITIONS = (
 _TABLES = {SupportRequest: REQUEST_TRANSITIONS, Offer: OFFER_TRANSITIONS}
 
 
-def find(kind: type[SupportRequest] | type[Offer], source, target) -> Transition | None:
+def find(kind: type[SupportRequest] | type[Offer], source: State | None, target: State) -> Transition | None:
     return next((t for t in _TABLES[kind] if t.source is source and t.target is target), None)
 
 
-def check(record: SupportRequest | Offer, target, role: Actor) -> None:
+def check(record: SupportRequest | Offer, target: State, role: Actor) -> None:
     """Refuses a move the table does not allow, with a clear message (never a 500)."""
     transition = find(type(record), record.state, target)
     if transition is None:
@@ -159,7 +162,7 @@ def check(record: SupportRequest | Offer, target, role: Actor) -> None:
         raise ServiceError(_l("You may not do this."))
 
 
-def _stale(record: SupportRequest | Offer):
+def _stale(record: SupportRequest | Offer) -> str:
     return _l(
         "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
         state=label(record.state),
@@ -180,8 +183,8 @@ def created(record: SupportRequest | Offer, by: By, note: str | None = None) -> 
 def history(
     request: SupportRequest,
     by: By,
-    source,
-    target,
+    source: State | None,
+    target: State,
     offer: Offer | None = None,
     note: str | None = None,
     reason: str | None = None,
@@ -210,12 +213,12 @@ def history(
 
 def move(
     record: SupportRequest | Offer,
-    target,
+    target: State,
     by: By,
     note: str | None = None,
     reason: str | None = None,
     conflict: str | None = None,
-    **values,
+    **values: object,
 ) -> None:
     """The only door into a state: checks the table, then moves the row with a conditional
     UPDATE (`... WHERE state = <the state it was read in>`), so that of two people acting at

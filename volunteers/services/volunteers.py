@@ -188,7 +188,7 @@ def update_profile(
     user = profile.user
     changed: list[str] = []
 
-    def assign(target, name: str, value) -> None:
+    def assign(target: User | VolunteerProfile, name: str, value: object) -> None:
         if getattr(target, name) != value:
             setattr(target, name, value)
             changed.append(name)

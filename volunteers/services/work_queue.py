@@ -7,9 +7,9 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
 
-from ..extensions import db
+from ..extensions import Model, db
 from ..models import (
     Language,
     Offer,
@@ -102,7 +102,7 @@ def request_condition(task: Task, now: datetime) -> ColumnElement[bool]:
     return and_(still_open, specific)
 
 
-def _count_if(condition: ColumnElement[bool]):
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
@@ -125,7 +125,7 @@ def _offer_counts(now: datetime) -> dict[Task, int]:
 
 
 def _other_counts() -> dict[Task, int]:
-    def counted(model, *conditions):
+    def counted(model: type[Model], *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
         return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
     row = db.session.execute(

@@ -64,7 +64,7 @@ class _Message:
     NO_CONTACT_COLUMN = _l("The file needs a column email or phone: the centre must be able to reach everyone.")
 
 
-def _refuse(message) -> ServiceError:
+def _refuse(message: str) -> ServiceError:
     return ServiceError(message, field=FIELD)
 
 

@@ -78,7 +78,7 @@ class ImportRow:
     def ok(self) -> bool:
         return not self.errors
 
-    def error(self, column: str | None, message) -> None:
+    def error(self, column: str | None, message: str) -> None:
         self.errors.append(RowError(column, message))
 
 

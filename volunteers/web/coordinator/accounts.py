@@ -13,7 +13,7 @@ from ...models import Membership, User
 from ...services import accounts, second_factor
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, confirm_then
-from ..edge.service_errors import commit_or_flash
+from ..edge.service_errors import attempt
 from ..pages import search as search_terms
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number
@@ -53,7 +53,7 @@ def activate_account(user_id: int):
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
     else:
-        commit_or_flash(lambda: accounts.set_active(current_user, user, True), _("The account is active again."))
+        attempt(lambda: accounts.set_active(current_user, user, True), done=_("The account is active again."))
     return redirect(url_for("coordinator.accounts_list", page=request.args.get("page", 1, type=int)))
 
 
@@ -66,9 +66,9 @@ def reset_second_factor(user_id: int):
     form = ConfirmForm()
     if form.validate_on_submit() and (wait := over_limit(Action.DECISION)):  # the person is told by mail
         return too_many(form, "coordinator/reset_second_factor.html", wait, person=user)
-    if form.validate_on_submit() and commit_or_flash(
+    if form.validate_on_submit() and attempt(
         lambda: second_factor.reset(current_user, user),
-        _("Two-step login of %(name)s is off, and all their sessions have ended.", name=user.full_name),
+        done=_("Two-step login of %(name)s is off, and all their sessions have ended.", name=user.full_name),
     ):
         return redirect(url_for("coordinator.accounts_list"))
     return render_template("coordinator/reset_second_factor.html", person=user, form=form)

@@ -9,19 +9,19 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import SelectChoice
 
 from ...clock import today
 from ...extensions import db
 from ...formatting import format_date
-from ...models import CreatedRecord, QualificationType
+from ...models import CreatedRecord, Declaration, DeclarationVersion, QualificationType
 from ...models.enums import Area, LanguageLevel, QualificationArea, WorkKind
-from ...services import ServiceError
 from ...services import catalogue as catalogue_service
 from ...texts import as_fields, from_fields, localized
 from ..edge.once import create_once
-from ..edge.service_errors import show_on_form
+from ..edge.service_errors import attempt, form_status
 from .blueprint import bp
 from .forms.catalogue import DeclarationVersionForm, QualificationTypeForm, RequirementForm
 
@@ -45,13 +45,6 @@ def _type_choices(types: list[QualificationType], keep: set[int] = frozenset(), 
         for kind in types
         if kind.id != exclude and (kind.active or kind.id in keep)
     ]
-
-
-def _concurrent_change(form) -> None:
-    db.session.rollback()
-    form.form_errors.append(
-        _("Someone else changed the same entry at the same moment. Please check your entries and send them again.")
-    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -106,25 +99,10 @@ def _type_data(form: QualificationTypeForm) -> catalogue_service.TypeData:
     )
 
 
-def _save_type(form: QualificationTypeForm, kind: QualificationType):
-    """Runs the service and commits; returns the saved type's id, or None with errors on the form."""
-    try:
-        saved = catalogue_service.update_type(current_user, kind, _type_data(form))
-        saved_id = saved.id
-    except ServiceError as error:
-        show_on_form(form, error)
-        return None
-    except IntegrityError:  # e.g. the same code saved by someone else a moment ago
-        _concurrent_change(form)
-        return None
-    return saved_id
-
-
 @bp.route("/catalogue/new", methods=["GET", "POST"])
 def new_qualification_type():
     types = catalogue_service.all_types()
     form = _type_form(None, types)
-    status = 200
     if form.validate_on_submit():
         data = _type_data(form)
         created = create_once(
@@ -135,32 +113,25 @@ def new_qualification_type():
                 name = localized(from_fields(form, "name"), _locale())
                 flash(_("The training “%(name)s” has been added.", name=name.strip()), "success")
             return redirect(url_for("coordinator.catalogue"))
-        status = 400
-    elif form.is_submitted():
-        status = 400
-    return render_template("coordinator/catalogue/type_form.html", form=form, kind=None), status
+    return render_template("coordinator/catalogue/type_form.html", form=form, kind=None), form_status(form)
 
 
 @bp.route("/catalogue/<int:type_id>", methods=["GET", "POST"])
 def edit_qualification_type(type_id: int):
     types = catalogue_service.all_types()
-    kind = next((other for other in types if other.id == type_id), None)
-    if kind is None:
-        abort(404)
+    kind = db.get_or_404(QualificationType, type_id)  # loaded with the others just now
     form = _type_form(kind, types)
-    status = 200
-    if form.validate_on_submit():
-        if _save_type(form, kind) is not None:
-            flash(_("The changes have been saved."), "success")
-            return redirect(url_for("coordinator.catalogue"))
-        status = 400
-    elif form.is_submitted():
-        status = 400
+    if form.validate_on_submit() and attempt(
+        lambda: catalogue_service.update_type(current_user, kind, _type_data(form)),
+        form,
+        done=_("The changes have been saved."),
+    ):
+        return redirect(url_for("coordinator.catalogue"))
     # After a refused change the session was rolled back: read the type afresh for the heading.
-    kind = db.session.get(QualificationType, type_id)
-    if kind is None:
-        abort(404)
-    return render_template("coordinator/catalogue/type_form.html", form=form, kind=kind, locale=_locale()), status
+    kind = db.get_or_404(QualificationType, type_id)
+    return render_template("coordinator/catalogue/type_form.html", form=form, kind=kind, locale=_locale()), form_status(
+        form
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -208,7 +179,6 @@ def edit_requirement(area: str, kind: str):
         )
     form.group1.choices = _type_choices(types, chosen)
     form.group2.choices = _type_choices(types, chosen)
-    status = 200
     if form.validate_on_submit():
         data = catalogue_service.RequirementData(
             min_german_level=_level(form.min_german_level.data),
@@ -218,25 +188,16 @@ def edit_requirement(area: str, kind: str):
             group1=list(form.group1.data or ()),
             group2=list(form.group2.data or ()),
         )
-        try:
-            catalogue_service.save_requirement(current_user, area_value, kind_value, data)
-        except ServiceError as error:
-            show_on_form(form, error)
-            status = 400
-        except IntegrityError:  # two coordinators created the same requirement at once
-            _concurrent_change(form)
-            status = 400
-        else:
-            flash(
-                _(
-                    "The requirement for %(work)s has been saved.",
-                    work=catalogue_service.requirement_title(area_value, kind_value),
-                ),
-                "success",
-            )
+        # Two coordinators creating the same requirement at once: attempt() says so at the form.
+        if attempt(
+            lambda: catalogue_service.save_requirement(current_user, area_value, kind_value, data),
+            form,
+            done=_(
+                "The requirement for %(work)s has been saved.",
+                work=catalogue_service.requirement_title(area_value, kind_value),
+            ),
+        ):
             return redirect(url_for("coordinator.requirements"))
-    elif form.is_submitted():
-        status = 400
     return render_template(
         "coordinator/catalogue/requirement_form.html",
         form=form,
@@ -244,7 +205,7 @@ def edit_requirement(area: str, kind: str):
         kind=kind_value,
         title=catalogue_service.requirement_title(area_value, kind_value),
         exists=requirement is not None,
-    ), status
+    ), form_status(form)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -262,11 +223,15 @@ def declarations():
     )
 
 
+def _declaration_or_404(declaration_id: int) -> Declaration:
+    return db.one_or_404(
+        select(Declaration).where(Declaration.id == declaration_id).options(selectinload(Declaration.versions))
+    )
+
+
 @bp.route("/declarations/<int:declaration_id>/versions/new", methods=["GET", "POST"])
 def new_declaration_version(declaration_id: int):
-    declaration = catalogue_service.get_declaration(declaration_id)
-    if declaration is None:
-        abort(404)
+    declaration = _declaration_or_404(declaration_id)
     newest = declaration.versions[-1] if declaration.versions else None
     day = today()
     form = DeclarationVersionForm(
@@ -275,40 +240,32 @@ def new_declaration_version(declaration_id: int):
             "effective_from": max(day + timedelta(days=DEFAULT_NOTICE_DAYS), newest.effective_from if newest else day),
         }
     )
-    status = 200
-    if form.validate_on_submit():
-        version = {}
-
-        def add():
-            version["number"] = catalogue_service.add_declaration_version(
+    if form.validate_on_submit() and (
+        created := create_once(
+            form,
+            CreatedRecord.DECLARATION_VERSION,
+            lambda: catalogue_service.add_declaration_version(
                 current_user, declaration, from_fields(form, "body"), form.effective_from.data, day
-            ).number
-            return None
-
-        created = create_once(form, CreatedRecord.DECLARATION_VERSION, add)
-        if created is None:
-            status = 400
-        else:
-            if not created.again:
-                flash(
-                    _(
-                        "Version %(number)d has been added. Volunteers are asked to sign it; it is required from "
-                        "%(date)s on.",
-                        number=version["number"],
-                        date=format_date(form.effective_from.data, "long"),
-                    ),
-                    "success",
-                )
-            return redirect(url_for("coordinator.declarations"))
-    elif form.is_submitted():
-        status = 400
-    declaration = catalogue_service.get_declaration(declaration_id)
-    if declaration is None:
-        abort(404)
+            ),
+        )
+    ):
+        if not created.again:
+            flash(
+                _(
+                    "Version %(number)d has been added. Volunteers are asked to sign it; it is required from "
+                    "%(date)s on.",
+                    number=db.get_or_404(DeclarationVersion, created.record_id).number,  # in the session already
+                    date=format_date(form.effective_from.data, "long"),
+                ),
+                "success",
+            )
+        return redirect(url_for("coordinator.declarations"))
+    # After a refused change the session was rolled back: read the declaration afresh.
+    declaration = _declaration_or_404(declaration_id)
     return render_template(
         "coordinator/catalogue/declaration_version_form.html",
         form=form,
         declaration=declaration,
         newest=declaration.versions[-1] if declaration.versions else None,
         locale=_locale(),
-    ), status
+    ), form_status(form)

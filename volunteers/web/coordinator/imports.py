@@ -4,7 +4,7 @@ out per volunteer later."""
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -15,7 +15,7 @@ from ...extensions import db
 from ...models import Language, Place, VolunteerImport
 from ...services import ServiceError, spreadsheets
 from ...services import volunteer_import as importer
-from ..edge.service_errors import show_on_form
+from ..edge.service_errors import attempt, form_status
 from ..files.downloads import spreadsheet_download
 from .blueprint import bp
 from .forms.imports import ImportConfirmForm, ImportUploadForm
@@ -31,10 +31,10 @@ def _volunteers_url() -> str:
 
 
 def _own_upload_or_404(import_id: int) -> VolunteerImport:
-    upload = importer.get_upload(current_user, import_id)
-    if upload is None:
-        abort(404)
-    return upload
+    """The coordinator's own upload; another coordinator's is as unknown as a missing one."""
+    return db.one_or_404(
+        select(VolunteerImport).where(VolunteerImport.id == import_id, VolunteerImport.created_by_id == current_user.id)
+    )
 
 
 def _render_upload(form: ImportUploadForm, status: int = 200):
@@ -50,13 +50,9 @@ def import_volunteers():
         stream = form.file.data
         # One byte more than allowed is enough to know the file is too large.
         data = stream.read(importer.MAX_IMPORT_BYTES + 1)
-        try:
-            upload = importer.store_upload(current_user, stream.filename, data)
-        except ServiceError as error:
-            show_on_form(form, error)
-            return _render_upload(form, 400)
-        return redirect(url_for("coordinator.import_preview", import_id=upload.id))
-    return _render_upload(form, 400 if form.is_submitted() else 200)
+        if stored := attempt(lambda: importer.store_upload(current_user, stream.filename, data), form):
+            return redirect(url_for("coordinator.import_preview", import_id=stored.result.id))
+    return _render_upload(form, form_status(form))
 
 
 @bp.route("/volunteers/import/template.<any(csv, xlsx):file_format>")

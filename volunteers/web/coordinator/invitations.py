@@ -12,6 +12,7 @@ from ...models import CreatedRecord, Invitation, InvitationRole
 from ...services import invitations
 from ...services.rate_limits import Action
 from ..edge.once import create_once
+from ..edge.service_errors import form_status
 from ..organisation.forms import InviteForm
 from ..organisation.members import revoke_confirmed
 from ..pages.pagination import page_number
@@ -33,7 +34,6 @@ def _open_invitations():
 @bp.route("/invitations", methods=["GET", "POST"])
 def invite_coordinator():
     form = InviteForm(locale=current_user.locale)
-    status = 200
     if form.validate_on_submit():
         if wait := over_limit(Action.INVITATION):
             return too_many(form, "coordinator/invitations.html", wait, invitations=_open_invitations())
@@ -53,17 +53,16 @@ def invite_coordinator():
             if not created.again:
                 flash(_("The invitation has been sent."), "success")
             return redirect(url_for("coordinator.invite_coordinator"))
-        status = 400
-    elif form.is_submitted():
-        status = 400
-    return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), status
+    return render_template("coordinator/invitations.html", form=form, invitations=_open_invitations()), form_status(
+        form
+    )
 
 
 @bp.route("/invitations/<int:invitation_id>/revoke", methods=["GET", "POST"])
 def revoke_invitation(invitation_id: int):
     """An invitation to coordinate, or to join any organisation (back to that organisation's page)."""
-    invitation = db.session.get(Invitation, invitation_id)
-    if invitation is None or not invitations.may_revoke(current_user, invitation):
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if not invitations.may_revoke(current_user, invitation):
         abort(404)
     if invitation.role is InvitationRole.ORGANISATION:
         back = url_for("coordinator.organisation", organisation_id=invitation.organisation_id) + "#invitations"

@@ -3,7 +3,7 @@ of a language, retire and bring back, delete one nobody uses (after asking)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from ...extensions import db
 from ...models import Language
 from ...services import languages
 from ...texts import as_fields, from_fields, in_sql
-from ..edge.service_errors import commit_change, commit_or_flash
+from ..edge.service_errors import attempt, form_status
 from ..pages.forms import ConfirmForm, Form
 from ..pages.pagination import page_number
 from .blueprint import bp
@@ -92,13 +92,6 @@ class NewLanguageForm(LanguageForm):
     )
 
 
-def _language_or_404(code: str) -> Language:
-    found = db.session.get(Language, code) if len(code) <= 3 else None
-    if found is None:
-        abort(404)
-    return found
-
-
 @bp.route("/languages")
 def languages_list():
     name = _name_column()
@@ -127,33 +120,29 @@ def languages_list():
 @bp.route("/languages/new", methods=["GET", "POST"])
 def new_language():
     form = NewLanguageForm()
-    created = {}
-    if form.validate_on_submit() and commit_change(
-        form, lambda: created.setdefault("language", languages.add(current_user, form.values(form.code.data)))
+    if form.validate_on_submit() and (
+        added := attempt(lambda: languages.add(current_user, form.values(form.code.data)), form)
     ):
-        language = created["language"]
+        language = added.result
         flash(
             _("%(name)s is added with the code %(code)s.", name=language.name(str(get_locale())), code=language.code),
             "success",
         )
         return redirect(url_for("coordinator.languages_list"))
-    return render_template("coordinator/languages/form.html", form=form, language=None), (
-        400 if form.errors or form.form_errors else 200
-    )
+    return render_template("coordinator/languages/form.html", form=form, language=None), form_status(form)
 
 
 @bp.route("/languages/<code>/edit", methods=["GET", "POST"])
 def edit_language(code: str):
-    language = _language_or_404(code)
+    language = db.get_or_404(Language, code)
     if request.method == "POST":
         form = LanguageForm(editing=language)
     else:
         data = {**as_fields("name", language.names), "parent_code": language.parent_code or ""}
         form = LanguageForm(editing=language, data=data)
-    if form.validate_on_submit() and commit_change(
-        form, lambda: languages.change(current_user, language, form.values())
+    if form.validate_on_submit() and attempt(
+        lambda: languages.change(current_user, language, form.values()), form, done=_("The entry is saved.")
     ):
-        flash(_("The entry is saved."), "success")
         return redirect(url_for("coordinator.languages_list"))
     return render_template(
         "coordinator/languages/form.html",
@@ -161,19 +150,19 @@ def edit_language(code: str):
         language=language,
         usage=languages.usage([language.code])[language.code],
         confirm_form=ConfirmForm(),
-    ), (400 if form.errors or form.form_errors else 200)
+    ), form_status(form)
 
 
 @bp.post("/languages/<code>/<any(retire, reactivate):action>")
 def retire_language(code: str, action: str):
-    language = _language_or_404(code)
+    language = db.get_or_404(Language, code)
     if not ConfirmForm().validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
     else:
         retiring = action == "retire"
-        commit_or_flash(
+        attempt(
             lambda: languages.set_retired(current_user, language, retiring),
-            _("It is no longer offered for new entries; those who have it keep it.")
+            done=_("It is no longer offered for new entries; those who have it keep it.")
             if retiring
             else _("It is offered again."),
         )
@@ -183,10 +172,10 @@ def retire_language(code: str, action: str):
 @bp.route("/languages/<code>/delete", methods=["GET", "POST"])
 def delete_language(code: str):
     """Asks first; refuses an entry in use (retire it instead)."""
-    language = _language_or_404(code)
+    language = db.get_or_404(Language, code)
     form = ConfirmForm()
     if form.validate_on_submit():
-        if commit_or_flash(lambda: languages.delete(current_user, language), _("The entry is deleted.")):
+        if attempt(lambda: languages.delete(current_user, language), done=_("The entry is deleted.")):
             return redirect(url_for("coordinator.languages_list"))
         return redirect(url_for("coordinator.edit_language", code=code))
     if form.is_submitted():

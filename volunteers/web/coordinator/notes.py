@@ -7,13 +7,15 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from ...extensions import db
-from ...models import NoteKind, Organisation
+from ...models import NOTE_MODELS, NoteKind
 from ...services import notes
-from ..edge.service_errors import commit_change, commit_or_flash, submitted_version
+from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm, PrefixedForm
 from ..pages.pagination import page_number
 from .blueprint import bp
@@ -70,48 +72,21 @@ def _back_to(kind: NoteKind, subject_id: int):
     return redirect(url_for(endpoint, **{argument: subject_id}) + "#notes")
 
 
-def _add(subject: notes.Subject, render):
-    """Adds the note and goes back to the record; on an error, the record's page again with the
-    message at the field and the text kept."""
+def add_note(subject: notes.Subject, render):
+    """Adds the note and goes back to the record; on an error, the record's page again (`render`
+    with the form) with the message at the field and the text kept. Each record's module routes
+    its own `add_<kind>_note` here."""
     form = NoteForm()
-    if form.validate_on_submit() and commit_change(form, lambda: notes.add(current_user, subject, form.body.data)):
-        flash(_("The note is saved."), "success")
+    if form.validate_on_submit() and attempt(
+        lambda: notes.add(current_user, subject, form.body.data), form, done=_("The note is saved.")
+    ):
         return _back_to(notes.kind_of(subject), subject.id)
     return render(form)
 
 
-@bp.post("/volunteers/<int:profile_id>/notes", endpoint="add_volunteer_note")
-def add_volunteer_note(profile_id: int):
-    from .volunteers import render_volunteer, volunteer_or_404
-
-    profile = volunteer_or_404(profile_id)
-    return _add(profile, lambda form: render_volunteer(profile, 400, note_form=form))
-
-
-@bp.post("/organisations/<int:organisation_id>/notes", endpoint="add_organisation_note")
-def add_organisation_note(organisation_id: int):
-    from .organisations import render_organisation
-
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return _add(organisation, lambda form: render_organisation(organisation, status=400, note_form=form))
-
-
-@bp.post("/requests/<int:request_id>/notes", endpoint="add_request_note")
-def add_request_note(request_id: int):
-    from ..requests.views import request_or_404
-    from .requests import render_request
-
-    record = request_or_404(request_id)
-    return _add(record, lambda form: render_request(record, 400, note_form=form))
-
-
 def _note_or_404(kind: str, note_id: int) -> notes.Note:
-    found = notes.find(NoteKind(kind), note_id)
-    if found is None:
-        abort(404)
-    return found
+    model = NOTE_MODELS[NoteKind(kind)]
+    return db.one_or_404(select(model).where(model.id == note_id).options(selectinload(model.author)))
 
 
 NOTE_KINDS = "any(volunteer, organisation, request)"
@@ -123,16 +98,16 @@ def edit_note(kind: str, note_id: int):
     if not notes.may_edit(current_user, note):
         abort(404)  # another coordinator's note: only its author changes it
     form = NoteForm() if request.method == "POST" else NoteForm(body=note.body, version=str(note.version))
-    if form.validate_on_submit() and commit_change(
-        form,
+    if form.validate_on_submit() and attempt(
         lambda: notes.edit(current_user, note, form.body.data, submitted_version(form)),
+        form,
+        done=_("The note is changed."),
         record=note,
         stale=notes.STALE,
     ):
-        flash(_("The note is changed."), "success")
         return _back_to(note.kind, notes.subject_id(note))
-    return render_template("coordinator/notes/edit.html", form=form, note=note, back=_record_url(note)), (
-        400 if form.errors or form.form_errors else 200
+    return render_template("coordinator/notes/edit.html", form=form, note=note, back=_record_url(note)), form_status(
+        form
     )
 
 
@@ -143,7 +118,7 @@ def delete_note(kind: str, note_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         target = (note.kind, notes.subject_id(note))
-        commit_or_flash(lambda: notes.delete(current_user, note), _("The note is deleted."))
+        attempt(lambda: notes.delete(current_user, note), done=_("The note is deleted."))
         return _back_to(*target)
     if form.is_submitted():
         flash(_("The form had expired. Please try again."), "error")

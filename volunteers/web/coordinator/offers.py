@@ -3,7 +3,7 @@ yes takes one tap; declining, cancelling and withdrawing ask first (see web/edge
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -16,7 +16,7 @@ from ...services import offers
 from ...services.rate_limits import Action
 from ...services.transitions import offer_actions
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
-from ..edge.service_errors import commit_or_flash
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..security.rate_limit import over_limit, too_many_flashed
 from ..volunteer.assignments import appointment_facts
@@ -24,14 +24,11 @@ from .blueprint import bp
 
 
 def _offer_or_404(offer_id: int) -> Offer:
-    found = db.session.scalar(
+    return db.one_or_404(
         select(Offer)
         .where(Offer.id == offer_id)
         .options(selectinload(Offer.request), selectinload(Offer.profile).selectinload(VolunteerProfile.user))
     )
-    if found is None:
-        abort(404)
-    return found
 
 
 def _back(offer: Offer) -> str:
@@ -47,9 +44,9 @@ def record_acceptance(offer_id: int):
     elif wait := over_limit(Action.OFFER):
         too_many_flashed(wait)
     else:
-        commit_or_flash(
+        attempt(
             lambda: offers.answer_in_portal(current_user, offer, accept=True),
-            _("The acceptance is recorded; the volunteer and the organisation have been told."),
+            done=_("The acceptance is recorded; the volunteer and the organisation have been told."),
         )
     return redirect(_back(offer))
 

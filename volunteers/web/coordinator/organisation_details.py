@@ -3,7 +3,7 @@ shows the history of those changes."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import StringField
@@ -12,6 +12,7 @@ from wtforms.validators import DataRequired, Length
 from ...extensions import db
 from ...models import Organisation
 from ...services import organisation_details
+from ..edge.service_errors import form_status
 from ..organisation.details import DetailsForm, save_details
 from ..pages.pagination import page_number
 from .blueprint import bp
@@ -45,9 +46,7 @@ def history_section(organisation: Organisation) -> dict:
 
 @bp.route("/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 def edit_organisation(organisation_id: int):
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
+    organisation = db.get_or_404(Organisation, organisation_id)
     form = (
         CentreDetailsForm(organisation)
         if request.method == "POST"
@@ -56,6 +55,6 @@ def edit_organisation(organisation_id: int):
     if form.validate_on_submit() and save_details(organisation, form):
         flash(_("The details are saved."), "success")
         return redirect(url_for("coordinator.organisation", organisation_id=organisation.id) + "#changes")
-    return render_template("coordinator/organisation_edit.html", form=form, organisation=organisation), (
-        400 if form.errors or form.form_errors else 200
+    return render_template("coordinator/organisation_edit.html", form=form, organisation=organisation), form_status(
+        form
     )

@@ -10,16 +10,16 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...models import Organisation, OrganisationStatus
-from ...services import ServiceError, organisations
+from ...services import organisations
 from ...services.rate_limits import Action
-from ..edge.service_errors import show_on_form
+from ..edge.service_errors import attempt
 from ..organisation.routes import invitations_of, members_of
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number
 from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import RejectForm
-from .notes import notes_section
+from .notes import add_note, notes_section
 from .organisation_details import history_section
 
 
@@ -72,6 +72,12 @@ def organisation(organisation_id: int):
     return render_organisation(db.get_or_404(Organisation, organisation_id))
 
 
+@bp.post("/organisations/<int:organisation_id>/notes", endpoint="add_organisation_note")
+def add_organisation_note(organisation_id: int):
+    organisation = db.get_or_404(Organisation, organisation_id)
+    return add_note(organisation, lambda form: render_organisation(organisation, status=400, note_form=form))
+
+
 @bp.post("/organisations/<int:organisation_id>/approve")
 def approve_organisation(organisation_id: int):
     organisation = db.get_or_404(Organisation, organisation_id)
@@ -83,13 +89,11 @@ def approve_organisation(organisation_id: int):
         flash(wait_message(wait), "error")
         page, _status = render_organisation(organisation)
         return page, 429, {"Retry-After": str(wait)}
-    try:
-        organisations.approve(current_user, organisation)
-    except ServiceError as error:
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_organisation(db.session.get(Organisation, organisation_id), status=409)
-    flash(_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name), "success")
+    if not attempt(
+        lambda: organisations.approve(current_user, organisation),
+        done=_("%(name)s is approved; its contact person has been told by mail.", name=organisation.name),
+    ):
+        return render_organisation(db.get_or_404(Organisation, organisation_id), status=409)
     return redirect(url_for("coordinator.organisations_list"))
 
 
@@ -103,17 +107,18 @@ def reject_organisation(organisation_id: int):
         form.form_errors.append(wait_message(wait))
         page, _status = render_organisation(organisation, form)
         return page, 429, {"Retry-After": str(wait)}
-    try:
-        organisations.reject(current_user, organisation, form.reason.data)
-    except ServiceError as error:
-        if error.field:
-            show_on_form(form, error)
-            return render_organisation(organisation, form, status=400)
-        db.session.rollback()
-        flash(str(error.message), "error")
-        return render_organisation(db.session.get(Organisation, organisation_id), form, status=409)
-    flash(
-        _("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),
-        "success",
+    outcome = attempt(
+        lambda: organisations.reject(current_user, organisation, form.reason.data),
+        form,
+        done=_("%(name)s is rejected; its contact person has been told the reason by mail.", name=organisation.name),
     )
-    return redirect(url_for("coordinator.organisations_list"))
+    if outcome:
+        return redirect(url_for("coordinator.organisations_list"))
+    if outcome.error is not None and outcome.error.field:  # the reason: shown at its field
+        return render_organisation(organisation, form, status=400)
+    # Decided by someone else meanwhile: the page has no decision form any more, so what would
+    # stand above the form is flashed.
+    for message in form.form_errors:
+        flash(str(message), "error")
+    form.form_errors.clear()
+    return render_organisation(db.get_or_404(Organisation, organisation_id), form, status=409)

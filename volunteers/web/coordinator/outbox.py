@@ -10,8 +10,9 @@ from sqlalchemy import select
 from ...extensions import db
 from ...models import OutboxMessage, OutboxStatus
 from ...notifications.worker import outbox_health, retry_failed
-from ...services import ServiceError, audit
+from ...services import audit
 from ...services.rate_limits import Action
+from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number
 from ..security.rate_limit import over_limit, too_many_flashed
@@ -46,12 +47,10 @@ def retry_mail(message_id: int):
     elif wait := over_limit(Action.DECISION):
         too_many_flashed(wait)
     else:
-        try:
+
+        def retry() -> None:
             retry_failed(message)
-        except ServiceError as error:
-            db.session.rollback()
-            flash(str(error.message), "error")
-        else:
             audit.record("mail.retried", actor=current_user, message_id=message.id)
-            flash(_("The message will be sent again."), "success")
+
+        attempt(retry, done=_("The message will be sent again."))
     return redirect(url_for("coordinator.outbox", status="failed"))

@@ -17,7 +17,7 @@ from ...services import expiry, onboarding, qualifications
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, confirm_then, reason_form, training_facts
 from ..edge.once import create_once
-from ..edge.service_errors import commit_or_flash
+from ..edge.service_errors import attempt, form_status
 from ..files.downloads import audited_download, send_proof
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, ListPage, page_number
@@ -30,16 +30,13 @@ from .volunteers import volunteer_or_404
 
 
 def _training_or_404(qualification_id: int) -> Qualification:
-    found = db.session.scalar(
+    return db.one_or_404(
         select(Qualification)
         .where(Qualification.id == qualification_id)
         .options(
             selectinload(Qualification.type), selectinload(Qualification.profile).selectinload(VolunteerProfile.user)
         )
     )
-    if found is None:
-        abort(404)
-    return found
 
 
 def _back_url(training: Qualification) -> str:
@@ -62,9 +59,9 @@ def verify_training(qualification_id: int):
     if wait := over_limit(Action.DECISION):
         too_many_flashed(wait)
         return _back(training)
-    commit_or_flash(
+    attempt(
         lambda: qualifications.verify(current_user, training),
-        _("The training is verified; the volunteer has been told by mail."),
+        done=_("The training is verified; the volunteer has been told by mail."),
     )
     return _back(training)
 
@@ -159,9 +156,7 @@ def record_training(profile_id: int):
         if not created.again:
             flash(_("The training is recorded as verified."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#trainings")
-    return render_template("coordinator/volunteers/record_training.html", form=form, profile=profile), (
-        400 if form.errors or form.form_errors else 200
-    )
+    return render_template("coordinator/volunteers/record_training.html", form=form, profile=profile), form_status(form)
 
 
 @bp.route("/volunteers/<int:profile_id>/certificate", methods=["GET", "POST"])
@@ -186,9 +181,7 @@ def record_certificate(profile_id: int):
         if not created.again:
             flash(_("The police certificate is recorded (its dates only, no copy)."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#certificate")
-    return render_template("coordinator/volunteers/certificate.html", form=form, profile=profile), (
-        400 if form.errors else 200
-    )
+    return render_template("coordinator/volunteers/certificate.html", form=form, profile=profile), form_status(form)
 
 
 @bp.route("/trainings")

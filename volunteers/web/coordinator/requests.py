@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -27,7 +27,7 @@ from ...services.work_queue import request_condition
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, render_confirmation
 from ..edge.kept_forms import kept_values
 from ..edge.once import create_once
-from ..edge.service_errors import commit_change, submitted_version
+from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number, two_part_page
 from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
@@ -35,7 +35,8 @@ from ..requests.views import cancel_confirmation, cancelled_message, describe, h
 from ..security.rate_limit import over_limit, too_many, wait_message
 from .blueprint import bp
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
-from .notes import notes_section
+from .notes import add_note, notes_section
+from .volunteers import render_volunteer, volunteer_or_404
 from .work_queue import BOARD_FILTERS, board_filter
 
 #: Requests still open this close to their date are highlighted.
@@ -92,6 +93,12 @@ def show_request(request_id: int):
     # After a login that followed a timed-out shortlist, the candidates ticked then.
     chosen = {int(value) for value in kept_values("profile_ids") if value.isdigit()}
     return render_request(request_or_404(request_id), chosen=chosen)
+
+
+@bp.post("/requests/<int:request_id>/notes", endpoint="add_request_note")
+def add_request_note(request_id: int):
+    record = request_or_404(request_id)
+    return add_note(record, lambda form: render_request(record, 400, note_form=form))
 
 
 @bp.post("/requests/<int:request_id>/offers")
@@ -154,8 +161,8 @@ def new_request():
             if not created.again:
                 flash(_("The request is entered on the organisation's behalf."), "success")
             return redirect(url_for("coordinator.request", request_id=created.record_id))
-    return render_template("coordinator/requests/new.html", form=form, chooser=chooser), (
-        400 if form.errors or chooser.errors else 200
+    return render_template("coordinator/requests/new.html", form=form, chooser=chooser), max(
+        form_status(form), form_status(chooser)
     )
 
 
@@ -168,16 +175,16 @@ def edit_request(request_id: int):
     if form.validate_on_submit():
         if wait := over_limit(Action.REQUEST):  # those asked or confirmed are told by mail
             return too_many(form, "coordinator/requests/edit.html", wait, record=record)
-        if commit_change(
-            form,
+        if attempt(
             lambda: request_service.edit(
                 current_user, record, form.data_for_service(), submitted_version(form), today()
             ),
+            form,
+            done=_("The request is changed; those concerned have been told."),
             record=record,
         ):
-            flash(_("The request is changed; those concerned have been told."), "success")
             return redirect(url_for("coordinator.request", request_id=record.id))
-    return render_template("coordinator/requests/edit.html", form=form, record=record), (400 if form.errors else 200)
+    return render_template("coordinator/requests/edit.html", form=form, record=record), form_status(form)
 
 
 @bp.route("/requests/<int:request_id>/cancel", methods=["GET", "POST"])
@@ -203,8 +210,6 @@ def cancel_request(request_id: int):
 
 @bp.post("/volunteers/<int:profile_id>/exclusions")
 def add_exclusion(profile_id: int):
-    from .volunteers import render_volunteer, volunteer_or_404
-
     profile = volunteer_or_404(profile_id)
     form = ExclusionForm()
     valid = form.validate_on_submit()
@@ -275,9 +280,7 @@ def _exclusion_confirmation(
 
 @bp.route("/exclusions/<int:exclusion_id>/remove", methods=["GET", "POST"])
 def remove_exclusion(exclusion_id: int):
-    exclusion = db.session.get(Exclusion, exclusion_id)
-    if exclusion is None:
-        abort(404)
+    exclusion = db.get_or_404(Exclusion, exclusion_id)
     profile = exclusion.profile
     back = url_for("coordinator.volunteer", profile_id=profile.id) + "#exclusions"
 

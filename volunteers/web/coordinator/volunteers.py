@@ -3,7 +3,7 @@ creating records, editing them, status changes and invitations to take over."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
@@ -15,12 +15,12 @@ from ...extensions import db
 from ...labels import label
 from ...models import AuditEvent, CreatedRecord, Exclusion, Offer, SupportRequest, VolunteerLanguage, VolunteerProfile
 from ...models.enums import VolunteerStatus
-from ...services import ServiceError, eligibility, invitations, offers, volunteer_search, volunteers
+from ...services import eligibility, invitations, offers, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, render_confirmation
 from ..edge.once import create_once
-from ..edge.service_errors import commit_change, commit_or_flash, show_on_form
+from ..edge.service_errors import attempt, form_status
 from ..files.downloads import audited_download, spreadsheet_download
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number
@@ -34,11 +34,11 @@ from ..volunteer.routes import trainings_of
 from .blueprint import bp
 from .forms.exclusions import ExclusionForm
 from .forms.volunteers import CertificateForm, FilterForm, NewVolunteerForm, StatusChangeForm
-from .notes import notes_section
+from .notes import add_note, notes_section
 
 
 def volunteer_or_404(profile_id: int) -> VolunteerProfile:
-    profile = db.session.scalar(
+    return db.one_or_404(
         select(VolunteerProfile)
         .where(VolunteerProfile.id == profile_id)
         .options(
@@ -49,9 +49,6 @@ def volunteer_or_404(profile_id: int) -> VolunteerProfile:
             selectinload(VolunteerProfile.absences),
         )
     )
-    if profile is None:
-        abort(404)
-    return profile
 
 
 def _criteria(form: FilterForm) -> volunteer_search.Criteria:
@@ -149,7 +146,7 @@ def new_volunteer():
         if not created.again:
             flash(_("The volunteer is recorded."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=created.record_id))
-    return render_template("coordinator/volunteers/new.html", form=form), (400 if form.errors else 200)
+    return render_template("coordinator/volunteers/new.html", form=form), form_status(form)
 
 
 def exclusions_of(profile: VolunteerProfile) -> list[Exclusion]:
@@ -234,10 +231,12 @@ def change_volunteer_status(profile_id: int):
     statuses = {status.value: status for status in VolunteerStatus}
     expected = statuses.get(form.expected_status.data or "")
     if form.to_status.data is not VolunteerStatus.ACTIVE and request.form.get("confirmed") != "yes":
-        try:
-            volunteers.check_status_change(current_user, profile, form.to_status.data, form.reason.data, expected)
-        except ServiceError as error:
-            show_on_form(form, error)
+        if not attempt(
+            lambda: volunteers.check_status_change(
+                current_user, profile, form.to_status.data, form.reason.data, expected
+            ),
+            form,
+        ):
             return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
         return render_confirmation(_status_confirmation(profile, form), form)
     if wait := over_limit(Action.DECISION):  # the volunteer is told by mail
@@ -247,8 +246,7 @@ def change_volunteer_status(profile_id: int):
         else:
             page, _status = render_confirmation(_status_confirmation(profile, form), form)
         return page, 429, {"Retry-After": str(wait)}
-    if not commit_change(
-        form,
+    if not attempt(
         lambda: volunteers.change_status(
             current_user,
             profile,
@@ -256,9 +254,10 @@ def change_volunteer_status(profile_id: int):
             form.reason.data,
             expected_status=expected,
         ),
+        form,
+        done=_("The status is changed; the volunteer has been told by mail."),
     ):
         return render_volunteer(volunteer_or_404(profile_id), 409, status_form=form)
-    flash(_("The status is changed; the volunteer has been told by mail."), "success")
     return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
 
 
@@ -307,9 +306,7 @@ def invite_volunteer(profile_id: int):
     elif wait := over_limit(Action.INVITATION):
         too_many_flashed(wait)
     else:
-        commit_or_flash(
-            lambda: invitations.invite_to_take_over(current_user, profile), _("The invitation has been sent.")
-        )
+        attempt(lambda: invitations.invite_to_take_over(current_user, profile), done=_("The invitation has been sent."))
     return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
 
 
@@ -324,9 +321,7 @@ def edit_volunteer(profile_id: int):
     if form.validate_on_submit() and save_profile(current_user, profile, form):
         flash(_("The profile is saved."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
-    return render_template("coordinator/volunteers/edit.html", form=form, profile=profile), (
-        400 if form.errors else 200
-    )
+    return render_template("coordinator/volunteers/edit.html", form=form, profile=profile), form_status(form)
 
 
 @bp.route("/volunteers/<int:profile_id>/availability", methods=["GET", "POST"])
@@ -336,9 +331,13 @@ def edit_availability(profile_id: int):
     if request.method == "POST" and form.validate_on_submit() and save_availability(current_user, profile, form):
         flash(_("The availability is saved."), "success")
         return redirect(url_for("coordinator.volunteer", profile_id=profile.id))
-    return render_template("coordinator/volunteers/availability.html", form=form, profile=profile), (
-        400 if form.errors else 200
-    )
+    return render_template("coordinator/volunteers/availability.html", form=form, profile=profile), form_status(form)
+
+
+@bp.post("/volunteers/<int:profile_id>/notes", endpoint="add_volunteer_note")
+def add_volunteer_note(profile_id: int):
+    profile = volunteer_or_404(profile_id)
+    return add_note(profile, lambda form: render_volunteer(profile, 400, note_form=form))
 
 
 __all__ = ["CertificateForm", "render_volunteer", "volunteer_or_404"]

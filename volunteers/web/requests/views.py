@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...extensions import db
+from ...labels import field_names, label
 from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
+from ...models.enums import Actor, Channel, EventSubject, OfferState
+from ...notifications.requests import appointment
 from ...services import requests as request_service
+from ..edge.confirm import Confirmation
 
 
 def request_or_404(request_id: int) -> SupportRequest:
     """The request if the current user may see it; 404 otherwise (no hint that it exists)."""
-    found = db.session.scalar(
+    found = db.one_or_404(
         select(SupportRequest)
         .where(SupportRequest.id == request_id)
         .options(
@@ -24,7 +30,7 @@ def request_or_404(request_id: int) -> SupportRequest:
             selectinload(SupportRequest.offers).selectinload(Offer.profile).selectinload(VolunteerProfile.user),
         )
     )
-    if found is None or not request_service.can_view(current_user, found):
+    if not request_service.can_view(current_user, found):
         abort(404)
     return found
 
@@ -45,11 +51,6 @@ def by_whom(event: RequestEvent, for_centre: bool) -> str:
     organisation sees its own members' names, and otherwise a role: volunteers' names are
     given to organisations only once they are confirmed (with the contact they allow), and
     coordinators act for the centre, not in their own name."""
-    from flask_babel import gettext as _
-
-    from ...labels import label
-    from ...models.enums import Actor, Channel
-
     how = label(event.channel)
     if event.actor_role is Actor.SYSTEM:
         return _("System, by the scheduled job") if event.channel is Channel.SCHEDULED_JOB else _("Automatically")
@@ -81,11 +82,6 @@ def describe(
 ) -> list[tuple[RequestEvent, str, str]]:
     """Each history entry as a sentence, with who did it and how. Organisations do not see who
     was asked, only what happened; the centre sees names."""
-    from flask_babel import gettext as _
-
-    from ...labels import field_names, label
-    from ...models.enums import EventSubject, OfferState
-
     names = {offer.id: offer.profile.user.full_name for offer in record.offers}
     described = []
     for event in events:
@@ -116,8 +112,6 @@ def describe(
 def cancelled_message(record: SupportRequest, by_centre: bool) -> str:
     """What the flash after cancelling says, as the confirmation page said it (read before the
     cancellation withdraws the offers)."""
-    from flask_babel import gettext as _
-
     if any(offer.state.is_live for offer in record.offers):
         return _("The request is cancelled; volunteers already asked or confirmed have been told.")
     if by_centre:
@@ -127,13 +121,6 @@ def cancelled_message(record: SupportRequest, by_centre: bool) -> str:
 
 def cancel_confirmation(record: SupportRequest, by_centre: bool, back_url: str):
     """What cancelling a request does, and who hears of it."""
-    from flask_babel import gettext as _
-    from flask_babel import ngettext
-
-    from ...models.enums import OfferState
-    from ...notifications.requests import appointment
-    from ..edge.confirm import Confirmation
-
     asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
     confirmed = sum(offer.state is OfferState.ACCEPTED for offer in record.offers)
     told = []

@@ -1,7 +1,17 @@
 from __future__ import annotations
 
+import email_validator
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, RadioField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ....labels import label
@@ -59,8 +69,6 @@ class FilterForm(Form):
         self.language.choices = [_any(), *language_choices(everything=True)[1:]]
 
     def validate_qualified_on(self, field) -> None:
-        from wtforms import ValidationError
-
         if field.data and (not self.area.data or not self.kind.data):
             raise ValidationError(_l("Choose an area and a kind of work too."))
 
@@ -86,13 +94,10 @@ class NewVolunteerForm(OnceForm):
         self.home_place.choices = [SelectChoice(0, _l("Not stated")), *place_choices()]
 
     def validate_email(self, field) -> None:
-        from email_validator import EmailNotValidError, validate_email
-        from wtforms import ValidationError
-
         if field.data:
             try:
-                validate_email(field.data, check_deliverability=False)
-            except EmailNotValidError as error:
+                email_validator.validate_email(field.data, check_deliverability=False)
+            except email_validator.EmailNotValidError as error:
                 raise ValidationError(_l("Enter an email address like name@example.org.")) from error
 
 

@@ -147,7 +147,7 @@ class RedactTokens(logging.Filter):
     """Keeps the secrets of mail links out of logs (access lines and error reports)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        from .web.auth.links import redact_tokens
+        from .web.security.links import redact_tokens
 
         def clean(value):
             return redact_tokens(value) if isinstance(value, str) else value

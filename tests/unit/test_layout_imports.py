@@ -1,5 +1,6 @@
 """The package's layout keeps its shape: no import cycle among the modules of volunteers/ (an
-import inside a function counts too, so none can hide one), no module over 500 lines, and the
+import inside a function counts too, and so does the package whose __init__ an import runs
+first, so none can hide one), no module over 500 lines, and the
 centre's time zone in one home (volunteers/clock.py)."""
 
 from __future__ import annotations
@@ -73,6 +74,15 @@ def imported_modules(name: str, path: Path) -> dict[str, int]:
                 # `from pkg import name` reaches the module pkg.name if there is one, else pkg.
                 submodule = f"{target}.{alias.name}"
                 edges.setdefault(submodule if submodule in known else target, node.lineno)
+    # Importing a.b.c first runs the packages a.b and a (their __init__), unless the importer
+    # lives inside them and they are already running.
+    own_packages = {".".join(name.split(".")[:depth]) for depth in range(1, name.count(".") + 1)}
+    for target, line in list(edges.items()):
+        parts = target.split(".")
+        for depth in range(2, len(parts)):
+            package_name = ".".join(parts[:depth])
+            if package_name in known and package_name not in own_packages:
+                edges.setdefault(package_name, line)
     edges.pop(name, None)
     return edges
 
@@ -114,6 +124,8 @@ def describe(cycle: list[str], graph: dict[str, dict[str, int]]) -> str:
 
 def test_the_graph_sees_relative_function_level_and_package_imports():
     graph = import_graph()
+    # `from ..security.links import ...` runs the package volunteers.web.security first.
+    assert "volunteers.web.security" in graph["volunteers.web.auth.routes"]
     # `from .users import ...` at the top, and `from . import ServiceError` (a name, not a module).
     assert "volunteers.services.users" in graph["volunteers.services.accounts"]
     assert "volunteers.services" in graph["volunteers.services.accounts"]

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from volunteers.i18n import text_direction
 from volunteers.services.organisations import name_key
-from volunteers.web.auth.links import redact_tokens, safe_next
+from volunteers.web.security.links import redact_tokens, safe_next
 
 
 @given(st.text())

@@ -391,7 +391,7 @@ def test_an_unreadable_version_counts_as_outdated(ctx, client, login):
 def test_a_change_saved_meanwhile_by_someone_else_is_a_message_not_a_500(ctx, app):
     """The record's version moves on between reading it and saving it (another coordinator
     saved in between): the save is refused with a message, nothing is overwritten."""
-    from volunteers.web.edge.service_errors import commit_change
+    from volunteers.web.edge.service_errors import attempt
     from volunteers.web.volunteer.forms import availability_form
 
     profile_id = factories.volunteer().profile.id
@@ -411,7 +411,7 @@ def test_a_change_saved_meanwhile_by_someone_else_is_a_message_not_a_500(ctx, ap
             seen.max_assignments_per_month = 9
             db.session.flush()
 
-        assert commit_change(form, change, record=seen) is False
+        assert not attempt(change, form, record=seen)
         assert form.form_errors
         db.session.remove()
     db.session.expire_all()

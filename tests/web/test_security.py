@@ -246,7 +246,7 @@ def test_proxy_fix_gives_the_client_address_behind_one_proxy(database_url, tmp_p
 
     @app.before_request
     def capture():
-        from volunteers.web.auth.links import client_address
+        from volunteers.web.security.links import client_address
 
         seen["client"] = client_address()
 

@@ -438,9 +438,3 @@ def add_declaration_version(
             field=field_of("body", FALLBACK),
         )
     return onboarding.add_version(coordinator, declaration, bodies, effective_from, today)
-
-
-def get_declaration(declaration_id: int) -> Declaration | None:
-    return db.session.scalar(
-        select(Declaration).where(Declaration.id == declaration_id).options(selectinload(Declaration.versions))
-    )

@@ -139,11 +139,4 @@ def delete(actor: User, note: Note) -> None:
     db.session.delete(note)
 
 
-def find(kind: NoteKind, note_id: int) -> Note | None:
-    model = NOTE_MODELS[kind]
-    found = db.session.scalar(select(model).where(model.id == note_id).options(selectinload(model.author)))
-    # select() over a union of models is typed as the declarative base; the check narrows it back.
-    return found if isinstance(found, model) else None
-
-
-__all__ = ["MAX_LENGTH", "STALE", "add", "delete", "edit", "find", "kind_of", "may_edit", "notes_of", "subject_id"]
+__all__ = ["MAX_LENGTH", "STALE", "add", "delete", "edit", "kind_of", "may_edit", "notes_of", "subject_id"]

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, update
 from werkzeug.utils import secure_filename
 
 from ...db_types import utcnow
@@ -46,13 +46,6 @@ def store_upload(coordinator: User, filename: str | None, data: bytes) -> Volunt
     db.session.add(upload)
     db.session.flush()
     return upload
-
-
-def get_upload(coordinator: User, import_id: int) -> VolunteerImport | None:
-    """The coordinator's own upload; another coordinator's is as unknown as a missing one."""
-    return db.session.scalar(
-        select(VolunteerImport).where(VolunteerImport.id == import_id, VolunteerImport.created_by_id == coordinator.id)
-    )
 
 
 class AlreadyImported(ServiceError):
@@ -143,7 +136,6 @@ __all__ = [
     "ImportInvalid",
     "ImportRow",
     "check",
-    "get_upload",
     "import_volunteers",
     "read_upload",
     "store_upload",

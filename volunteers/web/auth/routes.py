@@ -16,6 +16,7 @@ from ...services.rate_limits import Action
 from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..security import sessions
+from ..security.links import client_address, safe_next
 from ..security.rate_limit import over_limit, replayed, too_many
 from .blueprint import bp, go_home
 from .forms import (
@@ -26,7 +27,6 @@ from .forms import (
     LoginForm,
     ResetPasswordForm,
 )
-from .links import client_address, safe_next
 from .recovery import remember_device
 from .second_factor import begin_second_step
 

@@ -21,11 +21,11 @@ from ...services.auth import LoginResult
 from ...services.rate_limits import Action
 from ..edge.service_errors import attempt
 from ..security import sessions
+from ..security.links import client_address, safe_next
 from ..security.rate_limit import over_limit, wait_message
 from .account import security_page
 from .blueprint import bp
 from .forms import PasswordConfirmForm, SecondFactorCodeForm, SecondFactorSetupForm
-from .links import client_address, safe_next
 from .recovery import remember_device
 
 #: The login waiting for its second step: account, session version, "stay logged in", next.

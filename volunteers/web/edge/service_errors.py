@@ -126,16 +126,3 @@ def handle_service_error(error: ServiceError):
 
 def init_app(app: Flask) -> None:
     app.register_error_handler(ServiceError, handle_service_error)
-
-
-# Until every route calls `attempt()` (issue 9): the older names, on the same path.
-def show_on_form(form: FlaskForm, error: ServiceError) -> None:
-    show_refusal(error, form)
-
-
-def commit_change(form: FlaskForm, change: Callable[[], object], record: Any = None, stale: str | None = None) -> bool:
-    return bool(attempt(change, form, record=record, stale=stale))
-
-
-def commit_or_flash(change: Callable[[], object], done: str) -> bool:
-    return bool(attempt(change, done=done))

@@ -12,12 +12,12 @@ from ...i18n import normalise_locale
 from ...notifications.requests import appointment
 from ...services import accounts, offers
 from ...services.privacy import PRIVACY_NOTICE_VERSION
-from ..auth.links import safe_next
 from ..edge.confirm import Confirmation, render_confirmation
 from ..edge.errors import DATABASE_RETRY_AFTER, discard_session
 from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..pages.what_to_do import what_to_do
+from ..security.links import safe_next
 
 bp = Blueprint("public", __name__)
 

@@ -17,8 +17,8 @@ from ...db_types import utcnow
 from ...formatting import format_time
 from ...services import rate_limits
 from ...services.rate_limits import Action
-from ..auth.links import client_address
 from ..edge.transaction import commit_apart
+from .links import client_address
 
 
 def over_limit(action: Action) -> int:

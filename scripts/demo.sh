@@ -59,7 +59,7 @@ cleanup() {
 trap cleanup INT TERM EXIT
 
 step "Starting the mail worker, the job runner and the web server"
-"$flask" send-mail --loop --interval 3 &
+"$flask" send-mail --loop &
 pids+=($!)
 "$flask" tick --loop --interval 60 &
 pids+=($!)

@@ -162,6 +162,15 @@ def test_send_mail_once(ctx, cli, smtp_server):
     assert len(smtp_server.to("cli@example.org")) == 1
 
 
+def test_send_mail_once_sends_everything_due_not_one_batch(ctx, cli, smtp_server):
+    for number in range(120):  # more than two batches of 50
+        factories.queued_mail(f"cli-{number}", f"cli{number}@example.org")
+    result = cli("send-mail")
+    assert result.exit_code == 0, result.output
+    assert sum(len(smtp_server.to(f"cli{number}@example.org")) for number in range(120)) == 120
+    assert db.session.scalar(select(func.count(OutboxMessage.id)).where(OutboxMessage.status != OutboxStatus.SENT)) == 0
+
+
 def test_tick_runs_due_jobs_once_and_again_when_due(ctx, cli):
     from volunteers.models import User as UserModel
 

@@ -301,3 +301,24 @@ def test_a_refused_recipient_does_not_hold_up_the_others(ctx, app, deliver, smtp
     report = deliver()
     assert len(report.retrying) == 1 and len(report.sent) == 2 and not report.deferred
     assert {str(m["To"]) for m in smtp_server.messages} == {"fine0@example.org", "fine1@example.org"}
+
+
+def test_a_batch_renews_its_lease_and_skips_a_row_taken_by_another_worker(ctx, app, smtp_server):
+    """A long batch keeps its rows by renewing the lease for the rest of it; a row that another
+    worker took meanwhile (the lease had run out) is not sent by this one."""
+    from sqlalchemy import update
+
+    from volunteers.notifications.worker import _Batch, claim_due
+
+    _queue(3, prefix="lease")
+    now = utcnow()
+    first, second, third = claim_due(now, 10, "this-worker")
+    app.config["MAIL_LEASE_SECONDS"] = 1  # less than two send timeouts: the batch renews before sending
+    batch = _Batch([first, second, third], "this-worker", now)
+    db.session.execute(update(OutboxMessage).where(OutboxMessage.id == second).values(claim_token="other-worker"))
+    db.session.commit()
+    assert batch.held(0)
+    assert [envelope.id for envelope in batch.envelopes] == [first, third]
+    rows = {row.id: row for row in _rows()}
+    assert rows[first].claimed_until > now + timedelta(seconds=0.5)
+    assert rows[second].claim_token == "other-worker"

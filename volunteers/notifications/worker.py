@@ -1,10 +1,11 @@
 """Delivery: drain the outbox with leases, retries with exponential backoff, and a final
 `failed` state that coordinators see and can retry.
 
-A row is claimed by a conditional UPDATE (and, on PostgreSQL, selected with SKIP LOCKED) and
-committed. Before each message the worker renews its lease and reads the row in one short
-transaction, then sends with no transaction open (on SQLite an open one would hold the
-database's write lock for the whole SMTP conversation), then records the outcome in another
+A batch is claimed by one conditional UPDATE (and, on PostgreSQL, selected with SKIP LOCKED)
+and committed, and its rows are read in one query. Each message is sent with no transaction
+open (on SQLite an open one would hold the database's write lock for the whole SMTP
+conversation) and only while the lease on it lasts longer than two send timeouts (it is renewed
+for the rest of the batch in one UPDATE when it does not); its outcome is recorded in its own
 short transaction. Two workers never send the same row while its lease runs. A crash after the
 server accepted a message sends it again once the lease ends, with the same Message-ID
 (at-least-once delivery). Sent rows keep only their envelope: the body, which may hold a
@@ -23,7 +24,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ColumnElement, func, or_, select, update
 
 from ..db_types import utcnow
-from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import OutboxMessage, OutboxStatus
 from ..services import ServiceError
@@ -62,52 +62,70 @@ def _claimable(now: datetime) -> tuple[ColumnElement[bool], ...]:
 
 
 def claim_due(now: datetime, limit: int, claim_token: str) -> list[int]:
+    """Claims up to `limit` due rows for this worker in one conditional UPDATE; returns the ids
+    it won, in the order they are due (a row another worker took at the same moment is not)."""
     lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
-    candidates = db.session.scalars(
+    due = (
         select(OutboxMessage.id)
         .where(*_claimable(now))
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite ignores it
-    ).all()
-    claimed = []
-    for message_id in candidates:
-        taken = rows_changed(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, *_claimable(now))
-            .values(
-                claimed_until=now + lease,
-                claim_token=claim_token,
-                attempts=OutboxMessage.attempts + 1,
-            )
-            .execution_options(synchronize_session=False)
-        )
-        if taken == 1:
-            claimed.append(message_id)
-    db.session.commit()
-    return claimed
-
-
-def _take(message_id: int, claim_token: str, now: datetime) -> Envelope | None:
-    """Renews this worker's lease on the row and reads it; None if the lease was lost."""
-    lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
-    renewed = rows_changed(
+    )
+    candidates = db.session.scalars(due.with_for_update(skip_locked=True)).all()  # SQLite ignores it
+    if not candidates:
+        db.session.commit()
+        return []
+    db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.id == message_id,
-            OutboxMessage.claim_token == claim_token,
-            OutboxMessage.status == OutboxStatus.PENDING,
-        )
-        .values(claimed_until=max(now, utcnow()) + lease)
+        .where(OutboxMessage.id.in_(candidates), *_claimable(now))
+        .values(claimed_until=now + lease, claim_token=claim_token, attempts=OutboxMessage.attempts + 1)
         .execution_options(synchronize_session=False)
     )
-    if renewed != 1:
-        db.session.rollback()
-        return None
-    columns = [getattr(OutboxMessage, name) for name in Envelope.__dataclass_fields__]
-    row = db.session.execute(select(*columns).where(OutboxMessage.id == message_id)).one()
+    claimed = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.id.in_(candidates), OutboxMessage.claim_token == claim_token)
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+    ).all()
     db.session.commit()
-    return Envelope(**row._asdict())
+    return list(claimed)
+
+
+class _Batch:
+    """The envelopes of a claimed batch, read in one query, and the lease on them: renewed for
+    the rest of the batch in one UPDATE whenever less than two send timeouts of it remain, so
+    that no message is sent unless this worker holds it for its whole conversation."""
+
+    def __init__(self, message_ids: list[int], claim_token: str, now: datetime) -> None:
+        self.claim_token = claim_token
+        self.lease = timedelta(seconds=current_app.config["MAIL_LEASE_SECONDS"])
+        self.margin = timedelta(seconds=2 * current_app.config["MAIL_TIMEOUT"])
+        self.held_until = now + self.lease
+        columns = [getattr(OutboxMessage, name) for name in Envelope.__dataclass_fields__]
+        rows = db.session.execute(select(*columns).where(OutboxMessage.id.in_(message_ids), *self._ours())).all()
+        db.session.commit()
+        found = {row.id: Envelope(**row._asdict()) for row in rows}
+        self.envelopes = [found[message_id] for message_id in message_ids if message_id in found]
+
+    def _ours(self):
+        return OutboxMessage.claim_token == self.claim_token, OutboxMessage.status == OutboxStatus.PENDING
+
+    def held(self, position: int) -> bool:
+        """Whether this worker still holds the envelope at `position` (renewing if due)."""
+        if utcnow() + self.margin < self.held_until:
+            return True
+        rest = [envelope.id for envelope in self.envelopes[position:]]
+        until = utcnow() + self.lease
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(rest), *self._ours())
+            .values(claimed_until=until)
+            .execution_options(synchronize_session=False)
+        )
+        still = set(db.session.scalars(select(OutboxMessage.id).where(OutboxMessage.id.in_(rest), *self._ours())))
+        db.session.commit()
+        self.held_until = until
+        self.envelopes = self.envelopes[:position] + [e for e in self.envelopes[position:] if e.id in still]
+        return position < len(self.envelopes)
 
 
 def _finish(message_id: int, claim_token: str, **values: object) -> None:
@@ -156,10 +174,14 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     transport = make_transport()
     try:
-        for position, message_id in enumerate(claimed):
-            envelope = _take(message_id, claim_token, now)
-            if envelope is None:
-                continue
+        batch = _Batch(claimed, claim_token, now)
+        position = 0
+        while position < len(batch.envelopes):
+            if not batch.held(position):
+                break  # the rest went with the lease
+            envelope = batch.envelopes[position]
+            message_id = envelope.id
+            position += 1
             attempts = envelope.attempts
             try:
                 transport.send(envelope)
@@ -181,7 +203,7 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
                     report.retrying.append(message_id)
                 if is_server_failure(error):
                     # The rest would each wait for the same dead server: they wait with this one.
-                    rest = claimed[position + 1 :]
+                    rest = [later.id for later in batch.envelopes[position:]]
                     _defer(rest, claim_token, now + backoff(attempts))
                     report.deferred.extend(rest)
                     if rest:

@@ -5,11 +5,12 @@ certificates and declarations whose new text takes effect. `remind` mails volunt
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy import Row, Select, and_, case, exists, func, or_, select, update
+from sqlalchemy.orm import aliased, selectinload
 
 from ..db_types import utcnow
 from ..extensions import db
@@ -40,49 +41,101 @@ class Ending:
     until: date
 
 
-def _profiles() -> dict[int, VolunteerProfile]:
-    rows = db.session.scalars(
-        select(VolunteerProfile)
-        .where(VolunteerProfile.status != VolunteerStatus.RETIRED)
-        .options(selectinload(VolunteerProfile.user))
-    ).all()
-    return {profile.id: profile for profile in rows}
+#: Every month has at least this many days, so `add_months(day, m)` is never before day + 28·m.
+_SHORTEST_MONTH_DAYS = 28
+
+_VERIFIED = (Qualification.status == QualificationStatus.VERIFIED, Qualification.type_id.is_not(None))
+_NOT_RETIRED = VolunteerProfile.status != VolunteerStatus.RETIRED
 
 
-def _qualification_endings(profiles: dict[int, VolunteerProfile]) -> list[Ending]:
-    """For each volunteer and type, the verified training that counts longest."""
-    types = {
+def _profiles(ids: Iterable[int] | None = None) -> dict[int, VolunteerProfile]:
+    """Volunteers not retired, with their accounts: all of them, or those with the given ids."""
+    query = select(VolunteerProfile).where(_NOT_RETIRED).options(selectinload(VolunteerProfile.user))
+    if ids is not None:
+        wanted = set(ids)
+        if not wanted:
+            return {}
+        query = query.where(VolunteerProfile.id.in_(wanted))
+    return {profile.id: profile for profile in db.session.scalars(query)}
+
+
+def _types() -> dict[int, QualificationType]:
+    return {
         t.id: t
         for t in db.session.scalars(select(QualificationType).options(selectinload(QualificationType.refreshers)))
     }
-    rows = db.session.execute(
-        select(
-            Qualification.id,
-            Qualification.profile_id,
-            Qualification.type_id,
-            Qualification.completed_on,
-            Qualification.valid_until,
-        ).where(Qualification.status == QualificationStatus.VERIFIED, Qualification.type_id.is_not(None))
-    ).all()
+
+
+def _verified_rows(profile_ids: Select | None = None) -> Sequence[Row]:
+    query = select(
+        Qualification.id,
+        Qualification.profile_id,
+        Qualification.type_id,
+        Qualification.completed_on,
+        Qualification.valid_until,
+    ).where(*_VERIFIED)
+    if profile_ids is not None:
+        query = query.where(Qualification.profile_id.in_(profile_ids))
+    return db.session.execute(query.order_by(Qualification.id)).all()
+
+
+def _pairs_that_may_end_by(horizon: date, types: dict[int, QualificationType]) -> Select:
+    """(volunteer, type) pairs of volunteers not retired of which every verified training may
+    end by `horizon`: its validity does, or its refresher rule could (completed at least the
+    rule's months, counted as 28 days each, before). A pair ends when its longest-counting
+    training ends, so only these pairs can; the exact dates are worked out in Python for them
+    alone (`tests/db/test_expiry_narrowing.py` checks that this loses nobody)."""
+    may_end = [Qualification.valid_until <= horizon]
+    for kind in types.values():
+        if kind.refresher_months is not None:
+            latest_start = horizon + timedelta(days=1 - _SHORTEST_MONTH_DAYS * kind.refresher_months)
+            may_end.append(and_(Qualification.type_id == kind.id, Qualification.completed_on <= latest_start))
+    return (
+        select(Qualification.profile_id, Qualification.type_id)
+        .join(VolunteerProfile, VolunteerProfile.id == Qualification.profile_id)
+        .where(*_VERIFIED, _NOT_RETIRED)
+        .group_by(Qualification.profile_id, Qualification.type_id)
+        .having(func.sum(case((or_(*may_end), 0), else_=1)) == 0)
+    )
+
+
+def _qualification_endings(
+    profiles: dict[int, VolunteerProfile] | None = None, horizon: date | None = None
+) -> list[Ending]:
+    """For each volunteer and type, the verified training that counts longest, and when it
+    stops counting. With a horizon, only pairs that may end by then are looked at, and
+    `profiles` is loaded for them."""
+    types = _types()
+    pairs: set[tuple[int, int]] | None = None
+    if horizon is None:
+        rows = _verified_rows()
+    else:
+        candidates = _pairs_that_may_end_by(horizon, types).subquery()
+        pairs = {(row.profile_id, row.type_id) for row in db.session.execute(select(candidates))}
+        if not pairs:
+            return []
+        # Refresher dates come from the same volunteers' other trainings.
+        rows = _verified_rows(select(candidates.c.profile_id))
+        profiles = _profiles({profile_id for profile_id, _type in pairs})
+    assert profiles is not None
     completed: dict[tuple[int, int], list[date]] = defaultdict(list)
     for row in rows:
         completed[(row.profile_id, row.type_id)].append(row.completed_on)
     best: dict[tuple[int, int], tuple] = {}
     for row in rows:
-        if row.profile_id not in profiles:
+        key = (row.profile_id, row.type_id)
+        if row.profile_id not in profiles or (pairs is not None and key not in pairs):
             continue
         kind = types[row.type_id]
         refreshed = [day for r in kind.refreshers for day in completed.get((row.profile_id, r.id), [])]
         standing = in_good_standing_until(row.completed_on, kind.refresher_months, refreshed)
-        key = (row.profile_id, row.type_id)
         far = date.max
         current = best.get(key)
         if current is None or min(row.valid_until or far, standing or far) > min(current[1] or far, current[2] or far):
             best[key] = (row, row.valid_until, standing)
     endings = []
     for (profile_id, type_id), (row, until, standing) in best.items():
-        kind = types[type_id]
-        names = kind.names
+        names = types[type_id].names
         if until is not None and (standing is None or until <= standing):
             endings.append(Ending(profiles[profile_id], "qualification", row.id, names, until))
         elif standing is not None:
@@ -90,60 +143,77 @@ def _qualification_endings(profiles: dict[int, VolunteerProfile]) -> list[Ending
     return endings
 
 
-def _certificate_endings(profiles: dict[int, VolunteerProfile]) -> list[Ending]:
-    latest: dict[int, PoliceCertificate] = {}
-    for certificate in db.session.scalars(select(PoliceCertificate).order_by(PoliceCertificate.shown_on)):
-        latest[certificate.profile_id] = certificate
+_POLICE_CERTIFICATE: Texts = {"de": "Führungszeugnis", "en": "Police certificate"}
+
+
+def _certificate_endings(today: date, horizon: date) -> list[Ending]:
+    """Each volunteer's latest police certificate (by the day it was shown) whose last day
+    falls between today and the horizon."""
+    later = aliased(PoliceCertificate)
+    newer_exists = exists().where(
+        later.profile_id == PoliceCertificate.profile_id,
+        or_(
+            later.shown_on > PoliceCertificate.shown_on,
+            and_(later.shown_on == PoliceCertificate.shown_on, later.id > PoliceCertificate.id),
+        ),
+    )
+    certificates = db.session.execute(
+        select(PoliceCertificate.id, PoliceCertificate.profile_id, PoliceCertificate.next_due_on)
+        .join(VolunteerProfile, VolunteerProfile.id == PoliceCertificate.profile_id)
+        .where(
+            _NOT_RETIRED,
+            PoliceCertificate.next_due_on > today,
+            PoliceCertificate.next_due_on <= horizon + timedelta(days=1),
+            ~newer_exists,
+        )
+    ).all()
+    profiles = _profiles(c.profile_id for c in certificates)
     return [
         Ending(
-            profiles[pid],
-            "police_certificate",
-            c.id,
-            {"de": "Führungszeugnis", "en": "Police certificate"},
-            c.next_due_on - timedelta(days=1),
+            profiles[c.profile_id], "police_certificate", c.id, _POLICE_CERTIFICATE, c.next_due_on - timedelta(days=1)
         )
-        for pid, c in latest.items()
-        if pid in profiles
+        for c in certificates
+        if c.profile_id in profiles
     ]
 
 
-def _declaration_endings(profiles: dict[int, VolunteerProfile], today: date, horizon: date) -> list[Ending]:
+def _declaration_endings(today: date, horizon: date) -> list[Ending]:
+    """Volunteers not retired who have not signed a declaration's text taking effect by the
+    horizon (or a newer one)."""
     upcoming = db.session.scalars(
         select(DeclarationVersion)
         .where(DeclarationVersion.effective_from > today, DeclarationVersion.effective_from <= horizon)
         .options(selectinload(DeclarationVersion.declaration))
     ).all()
-    if not upcoming:
-        return []
-    signed = defaultdict(set)
-    for profile_id, declaration_id, number in db.session.execute(
-        select(DeclarationSignature.profile_id, DeclarationVersion.declaration_id, DeclarationVersion.number).join(
-            DeclarationVersion, DeclarationSignature.version_id == DeclarationVersion.id
+    found = []
+    for version in upcoming:
+        signed = (
+            select(DeclarationSignature.profile_id)
+            .join(DeclarationVersion, DeclarationSignature.version_id == DeclarationVersion.id)
+            .where(
+                DeclarationVersion.declaration_id == version.declaration_id,
+                DeclarationVersion.number >= version.number,
+            )
         )
-    ):
-        signed[(profile_id, declaration_id)].add(number)
-    return [
-        Ending(
-            profile,
-            "declaration",
-            version.id,
-            version.declaration.titles,
-            version.effective_from,
+        unsigned = db.session.scalars(
+            select(VolunteerProfile)
+            .where(_NOT_RETIRED, VolunteerProfile.id.not_in(signed))
+            .options(selectinload(VolunteerProfile.user))
         )
-        for version in upcoming
-        for profile in profiles.values()
-        if not any(n >= version.number for n in signed[(profile.id, version.declaration_id)])
-    ]
+        found += [
+            Ending(profile, "declaration", version.id, version.declaration.titles, version.effective_from)
+            for profile in unsigned
+        ]
+    return found
 
 
 def endings(today: date, days: int) -> list[Ending]:
-    """Everything that runs out between today and `days` days from now, soonest first."""
+    """Everything that runs out between today and `days` days from now, soonest first. Only
+    what may run out in that time is loaded (the work queue counts it on every visit)."""
     horizon = today + timedelta(days=days)
-    profiles = _profiles()
-    found = [
-        e for e in _qualification_endings(profiles) + _certificate_endings(profiles) if today <= e.until <= horizon
-    ]
-    found += _declaration_endings(profiles, today, horizon)
+    found = [e for e in _qualification_endings(horizon=horizon) if today <= e.until <= horizon]
+    found += _certificate_endings(today, horizon)
+    found += _declaration_endings(today, horizon)
     return sorted(found, key=lambda e: (e.until, e.profile.user.family_name, e.what))
 
 
@@ -213,7 +283,9 @@ def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
                 until=qualification.valid_until,
             )
     latest = {}
-    for certificate in db.session.scalars(select(PoliceCertificate).order_by(PoliceCertificate.shown_on)):
+    for certificate in db.session.scalars(
+        select(PoliceCertificate).order_by(PoliceCertificate.shown_on, PoliceCertificate.id)
+    ):
         latest[certificate.profile_id] = certificate.id
     overdue = db.session.scalars(
         select(PoliceCertificate).where(PoliceCertificate.next_due_on <= today, PoliceCertificate.expired_at.is_(None))
@@ -228,7 +300,7 @@ def _mark_expired(today: date, profiles: dict[int, VolunteerProfile]) -> int:
                 profile,
                 key=f"expired:police_certificate:{certificate.id}",
                 what="police_certificate",
-                names={"de": "Führungszeugnis", "en": "Police certificate"},
+                names=_POLICE_CERTIFICATE,
                 until=last_day,
             )
     return marked

@@ -106,7 +106,7 @@ class _Batch:
         found = {row.id: Envelope(**row._asdict()) for row in rows}
         self.envelopes = [found[message_id] for message_id in message_ids if message_id in found]
 
-    def _ours(self):
+    def _ours(self) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
         return OutboxMessage.claim_token == self.claim_token, OutboxMessage.status == OutboxStatus.PENDING
 
     def held(self, position: int) -> bool:

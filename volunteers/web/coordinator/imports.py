@@ -9,7 +9,6 @@ from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from ...extensions import db
 from ...models import Language, Place, VolunteerImport
@@ -92,21 +91,21 @@ def import_confirm(import_id: int):
     if not form.validate_on_submit():
         flash(_("The form had expired. Please try again."), "error")
         return _render_preview(upload, status=400)
-    try:
-        count = importer.import_volunteers(current_user, upload, locale=current_app.config["BABEL_DEFAULT_LOCALE"])
-    except importer.ImportInvalid as error:
-        db.session.rollback()
+    imported = attempt(
+        lambda: importer.import_volunteers(current_user, upload, locale=current_app.config["BABEL_DEFAULT_LOCALE"]),
+        show=False,
+    )
+    if isinstance(imported.error, importer.ImportInvalid):
         flash(_("Nothing was imported: the file no longer passes the checks. See the errors below."), "error")
-        return _render_preview(db.session.get(VolunteerImport, import_id), error.result, status=409)
-    except importer.AlreadyImported:
-        db.session.rollback()
+        return _render_preview(db.session.get(VolunteerImport, import_id), imported.error.result, status=409)
+    if isinstance(imported.error, importer.AlreadyImported):
         flash(_("This file has been imported already; nothing was imported again."), "info")
         return redirect(url_for("coordinator.import_preview", import_id=import_id))
-    except (ServiceError, IntegrityError):
+    if not imported:
         # Someone took one of the addresses while this import ran: the preview shows which.
-        db.session.rollback()
         flash(_("Nothing was imported: the data changed in the meantime. Please check the rows again."), "error")
         return redirect(url_for("coordinator.import_preview", import_id=import_id))
+    count = imported.result
     flash(
         ngettext(
             "%(num)d volunteer imported. No mail was sent: invite each volunteer from their profile.",

@@ -60,6 +60,7 @@ def attempt(
     done: str | None = None,
     record: Any = None,
     stale: str | None = None,
+    show: bool = True,
 ) -> Outcome[T]:
     """Runs a service call; the request commits it when the view returns.
 
@@ -67,7 +68,8 @@ def attempt(
       without a form it is flashed.
     - `done`: flashed when the change was made.
     - `record`: a record with a `version`; after a refusal the form carries its current version,
-      so saving again is a knowing overwrite. `stale` says what changed in the meantime."""
+      so saving again is a knowing overwrite. `stale` says what changed in the meantime.
+    - `show=False`: a refusal is only rolled back; the route says what it means (by its kind)."""
     try:
         value = change()
         db.session.flush()  # a stale version or a unique rule shows here, while the form can still say so
@@ -83,7 +85,10 @@ def attempt(
         if done is not None:
             flash(str(done), "success")
         return Outcome(value=value)
-    show_refusal(refusal, form)
+    if show:
+        show_refusal(refusal, form)
+    else:
+        db.session.rollback()
     if form is not None and record is not None and "version" in form._fields:
         form.version.data = str(record.version)
     return Outcome(error=refusal)

@@ -298,7 +298,7 @@ def run_size(kind: str, url: str, size: int, args, workdir: Path, log) -> tuple[
             t0 = time.perf_counter()
             upgrade()
             log(f"  {kind} N={size:,}: migrated in {time.perf_counter() - t0:.1f} s; seeding")
-            rng = random.Random(args.seed + size)  # noqa: S311 - reproducible test data, no secrets
+            rng = random.Random(args.seed + size)
             seeded = seed(size, rng, log)
             log(f"  seeded in {seeded.seconds:.1f} s; creating {args.requests} requests")
             request_ids = make_requests(args.requests, seeded, rng)

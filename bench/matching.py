@@ -39,7 +39,8 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
-from bench.seeding import LANGUAGE_WEIGHTS, Seeded, database, seed  # noqa: E402
+from bench.databases import database  # noqa: E402
+from bench.seeding import LANGUAGE_WEIGHTS, Seeded, seed  # noqa: E402
 from volunteers import create_app  # noqa: E402
 from volunteers.clock import BERLIN, today  # noqa: E402
 from volunteers.db_types import sqlite_write_intent  # noqa: E402

@@ -43,6 +43,7 @@ if str(ROOT) not in sys.path:
 import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
+from bench.databases import database, throwaway_postgres  # noqa: E402
 from bench.page_data import (  # noqa: E402
     COORDINATOR_EMAIL,
     ORGANISATION_EMAIL,
@@ -51,10 +52,11 @@ from bench.page_data import (  # noqa: E402
     PageData,
     seed_pages,
 )
-from bench.seeding import database  # noqa: E402
 from volunteers import create_app  # noqa: E402
 from volunteers.clock import today  # noqa: E402
 from volunteers.extensions import db  # noqa: E402
+from volunteers.models import SupportRequest  # noqa: E402
+from volunteers.services import candidates  # noqa: E402
 
 BENCH = Path(__file__).resolve().parent
 WRK_MISSING = (
@@ -112,28 +114,7 @@ def log(message: str) -> None:
 
 
 # ---------------------------------------------------------------------------------------------
-# Processes: a throwaway PostgreSQL cluster and the two gunicorn servers
-
-
-@contextlib.contextmanager
-def throwaway_postgres() -> Iterator[str]:
-    """scripts/lib/postgres.sh's cluster, as scripts/test.sh uses it; stopped again at the end."""
-    script = (
-        "source scripts/lib/postgres.sh && start_throwaway_postgres >&2"
-        ' && printf "%s\\n" "$TEST_DATABASE_URL" "$PG_TMP" "$PG_BINDIR"'
-    )
-    started = subprocess.run(["bash", "-c", script], cwd=ROOT, capture_output=True, text=True, check=False)
-    lines = started.stdout.split()
-    if started.returncode != 0 or len(lines) != 3:
-        raise SystemExit(f"Could not start a throwaway PostgreSQL (scripts/lib/postgres.sh):\n{started.stderr}")
-    url, pg_tmp, pg_bindir = lines
-    log(f"  {started.stderr.strip()}")
-    try:
-        yield url
-    finally:
-        stop = "source scripts/lib/postgres.sh && stop_throwaway_postgres"
-        environment = {**os.environ, "PG_TMP": pg_tmp, "PG_BINDIR": pg_bindir}
-        subprocess.run(["bash", "-c", stop], cwd=ROOT, env=environment, check=False)
+# Processes: the two gunicorn servers
 
 
 def free_port() -> int:
@@ -361,6 +342,8 @@ def run(args, url: str, workdir: Path) -> tuple[list[Result], str]:
             rng = random.Random(args.seed + args.volunteers)
             data = seed_pages(args.volunteers, args.requests, rng, log)
             log(f"  seeded in {data.seconds:.1f} s: " + ", ".join(f"{k} {v:,}" for k, v in data.rows.items()))
+            ranking = candidates.rank(db.session.get(SupportRequest, data.request_id))
+            ranked = len(ranking.result.ranked)
         finally:
             db.session.remove()
             db.engine.dispose()
@@ -390,7 +373,7 @@ def run(args, url: str, workdir: Path) -> tuple[list[Result], str]:
             f"Worker memory (RSS) after the run: app {', '.join(f'{mb:.0f}' for mb in app_server.worker_rss_mb())} MB;"
             f" bare {', '.join(f'{mb:.0f}' for mb in bare_server.worker_rss_mb())} MB"
         )
-    return results, memory
+    return results, f"{memory}\nThe request page ranks {ranked} candidates (request {data.request_id})."
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,14 +1,12 @@
 """The generator of the benchmarks' test data (bench/matching.py, bench/pages.py): a migrated
 database filled in bulk with SQLAlchemy Core from a fixed random seed, and the throwaway
-databases it goes into. See bench/README.md for what it holds."""
+databases are bench/databases.py. See bench/README.md for what it holds."""
 
 from __future__ import annotations
 
-import contextlib
 import random
 import sys
 import time
-import uuid
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -131,33 +129,6 @@ def weighted(rng: random.Random, weights: dict) -> object:
 def chunks(rows: Sequence[dict], size: int = CHUNK) -> Iterator[Sequence[dict]]:
     for start in range(0, len(rows), size):
         yield rows[start : start + size]
-
-
-# ---------------------------------------------------------------------------------------------
-# Databases
-
-
-@contextlib.contextmanager
-def database(kind: str, url: str | None, size: int, workdir: Path) -> Iterator[str]:
-    """A fresh, empty database for one size: a SQLite file, or a PostgreSQL database that is
-    dropped again at the end."""
-    if kind == "sqlite":
-        path = workdir / f"bench_{size}.sqlite3"
-        yield f"sqlite:///{path}"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    assert url is not None
-    name = f"volunteers_bench_{size}_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield sa.make_url(url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -77,8 +77,9 @@ class Page:
 class Result:
     page: str
     rps: float
-    p50_ms: float
-    p95_ms: float
+    #: None when no request finished within the run.
+    p50_ms: float | None
+    p95_ms: float | None
     errors: int
     bare_rps: float
     share: float
@@ -194,14 +195,27 @@ def login_cookie(base: str, email: str) -> str:
     return "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
 
 
-def check_page(base: str, page: Page, cookie: str) -> None:
+def check_page(base: str, page: Page, cookie: str) -> float:
+    """Loads the page once with the session; a 200 or the benchmark stops. Returns the ms it took."""
     request = urllib.request.Request(base + page.path, headers={"Cookie": cookie})
     opener = urllib.request.build_opener(NoRedirects())
+    started = time.perf_counter()
     try:
-        with opener.open(request) as response:
+        with opener.open(request, timeout=300) as response:
             response.read()
     except urllib.error.HTTPError as error:
         raise SystemExit(f"{page.name} ({page.path}) answered {error.code}: see the app's log") from error
+    return (time.perf_counter() - started) * 1000
+
+
+def drain(server: Server) -> float:
+    """Waits until the server has answered what wrk left queued when it stopped (a sync worker
+    still works through every request sent to it), so that the next run starts on an idle
+    server; returns the seconds that took."""
+    started = time.perf_counter()
+    with urllib.request.urlopen(server.base + "/login", timeout=600) as response:
+        response.read()
+    return time.perf_counter() - started
 
 
 class NoRedirects(urllib.request.HTTPRedirectHandler):
@@ -278,19 +292,21 @@ def wrk(url: str, args, cookie: str | None = None) -> Load:
 def measure(app: Server, bare: Server, page_list: list[Page], statements: dict[str, int], args) -> list[Result]:
     cookies = {email: login_cookie(app.base, email) for email in dict.fromkeys(page.role for page in page_list)}
     for page in page_list:
-        check_page(app.base, page, cookies[page.role])
+        log(f"  {page.name}: {check_page(app.base, page, cookies[page.role]):.0f} ms alone")
     wrk(bare.base + "/", args)  # warm-up: both servers' workers, the page cache of the database
     results = []
     for page in page_list:
         load = wrk(app.base + page.path, args, cookies[page.role])
+        if (waited := drain(app)) > 1:
+            log(f"    {waited:.1f} s until the app had answered the requests left queued")
         yardstick = wrk(bare.base + "/", args)
         share = load.rps / yardstick.rps if yardstick.rps else 0.0
         results.append(
             Result(
                 page.name,
                 round(load.rps, 1),
-                round(load.p50_ms, 1),
-                round(load.p95_ms, 1),
+                round(load.p50_ms, 1) if load.rps else None,
+                round(load.p95_ms, 1) if load.rps else None,
                 load.errors,
                 round(yardstick.rps, 1),
                 round(share, 4),
@@ -298,8 +314,14 @@ def measure(app: Server, bare: Server, page_list: list[Page], statements: dict[s
             )
         )
         log(f"  {page.name}: {load.rps:.1f}/s, p95 {load.p95_ms:.0f} ms, {load.errors} errors")
+        if not load.rps:
+            log(f"    no answer within {args.duration} s: a longer --duration measures this page")
         log(f"    bare endpoint: {yardstick.rps:.0f}/s")
     return results
+
+
+def milliseconds(value: float | None) -> str:
+    return f"{'-':>9}" if value is None else f"{value:>9.1f}"
 
 
 def table(results: list[Result]) -> str:
@@ -307,7 +329,7 @@ def table(results: list[Result]) -> str:
     lines = [f"{'page':<26}{columns}"]
     for r in results:
         lines.append(
-            f"{r.page:<26}{r.rps:>9.1f}{r.p50_ms:>9.1f}{r.p95_ms:>9.1f}{r.errors:>8}{r.bare_rps:>12.1f}"
+            f"{r.page:<26}{r.rps:>9.1f}{milliseconds(r.p50_ms)}{milliseconds(r.p95_ms)}{r.errors:>8}{r.bare_rps:>12.1f}"
             f"{r.share:>8.1%}{r.statements:>12}"
         )
     return "\n".join(lines)

@@ -52,7 +52,7 @@ def test_the_best_twenty_are_listed_and_the_next_ones_on_request(ctx, client, lo
 
 
 def test_a_shortlist_that_comes_back_lists_every_ticked_candidate(ctx, client, login):
-    record, people = _request_with(22)
+    record, _people = _request_with(22)
     login(client, factories.coordinator(locale="en"))
     page = f"/coordinator/requests/{record.id}"
     everyone = CHECKBOX.findall(client.get(f"{page}?shown=40").get_data(as_text=True))

@@ -61,6 +61,8 @@ def test_a_volunteer_sets_it_up_and_then_the_password_alone_does_not_log_in(ctx,
     page = client.get(started.headers["Location"]).get_data(as_text=True)
     wrong = submit(client, "/account/second-factor/setup", {"code": "000000"})
     assert wrong.status_code == 400 and 'id="code-error"' in wrong.get_data(as_text=True)
+    empty = submit(client, "/account/second-factor/setup", {"code": ""})
+    assert empty.status_code == 400 and 'id="code-error"' in empty.get_data(as_text=True)
     secret = re.search(r'<code id="totp-secret">([A-Z2-7 ]+)</code>', page).group(1).replace(" ", "")
     done = submit(client, "/account/second-factor/setup", {"code": pyotp.TOTP(secret).now()})
     assert len(CODES.findall(done.get_data(as_text=True))) == 10

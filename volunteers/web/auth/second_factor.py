@@ -19,7 +19,7 @@ from ...permissions import home_endpoint
 from ...services import auth, second_factor, throttle
 from ...services.auth import LoginResult
 from ...services.rate_limits import Action
-from ..edge.service_errors import attempt
+from ..edge.service_errors import attempt, form_status
 from ..security import sessions
 from ..security.links import client_address, safe_next
 from ..security.rate_limit import over_limit, wait_message
@@ -150,7 +150,7 @@ def second_factor_setup():
             return render_template("auth/recovery_codes.html", codes=confirmed.result, first=True)
         form.code.data = ""
         return _setup_page(form, PasswordConfirmForm(prefix="start"), 400)
-    return _setup_page(form, PasswordConfirmForm(prefix="start"))
+    return _setup_page(form, PasswordConfirmForm(prefix="start"), form_status(form))
 
 
 @bp.post("/account/second-factor/recovery-codes")

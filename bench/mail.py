@@ -123,9 +123,7 @@ def click_latencies(url: str, port: int, clicks: int, server: SmtpServer) -> lis
         }
     )
     flask = str(Path(sys.executable).with_name("flask"))
-    worker = subprocess.Popen(  # noqa: S603 (our own flask command)
-        [flask, "send-mail", "--loop"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL
-    )
+    worker = subprocess.Popen([flask, "send-mail", "--loop"], cwd=ROOT, env=env, stdout=subprocess.DEVNULL)
     try:
         time.sleep(3)  # started and idle
         latencies = []

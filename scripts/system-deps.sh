@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for the browser tests and PostgreSQL for the
-# second database run. Installed with apt when missing (as root, or through sudo).
-# Usage: scripts/system-deps.sh [chromium] [postgresql]   (default: both)
+# Debian packages the test suite needs: Chromium for the browser tests, PostgreSQL for the
+# second database run and wrk, the load generator of the page benchmark (bench/pages.py).
+# Installed with apt when missing (as root, or through sudo).
+# Usage: scripts/system-deps.sh [chromium] [postgresql] [wrk]   (default: all three)
 set -euo pipefail
 
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(chromium postgresql)
+[ ${#wanted[@]} -gt 0 ] || wanted=(chromium postgresql wrk)
 
 missing=()
 for package in "${wanted[@]}"; do
@@ -16,6 +17,7 @@ for package in "${wanted[@]}"; do
         missing+=(postgresql)
       fi
       ;;
+    wrk) command -v wrk >/dev/null 2>&1 || missing+=(wrk) ;;
     *) echo "unknown package $package" >&2; exit 2 ;;
   esac
 done

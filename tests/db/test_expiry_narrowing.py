@@ -86,10 +86,10 @@ def _seed(rng: random.Random, volunteers: int) -> None:
     db.session.commit()
 
 
-@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("seed", [1, 2, 3])
 def test_narrowing_loses_nobody(ctx, seed):
     rng = random.Random(seed)
-    _seed(rng, 40)
+    _seed(rng, 80)
     day = today()
     total = 0
     for days in WINDOWS:
@@ -107,6 +107,27 @@ def test_a_refresher_due_exactly_at_the_horizon_is_found(ctx):
     factories.active_volunteer(trainings=("lay-interpreter-basic",), completed_on=completed)
     assert [(e.what, e.until) for e in expiry.endings(today(), 30)] == [("refresher", horizon)]
     assert expiry.endings(today(), 29) == []
+
+
+def test_a_validity_ending_soon_is_found_and_one_that_ended_is_not(ctx):
+    health = db.session.scalar(select(QualificationType).where(QualificationType.code == "health-guide-gkv"))
+    assert health is not None and health.validity_months and health.refresher_months is None
+    ending = today() + timedelta(days=10)
+    for until in (ending, today() - timedelta(days=1)):
+        profile = factories.active_volunteer(trainings=(), certificate=False).profile
+        db.session.add(
+            Qualification(
+                profile_id=profile.id,
+                type_id=health.id,
+                provider="Test",
+                completed_on=add_months(until + timedelta(days=1), -health.validity_months),
+                valid_until=until,
+                status=QualificationStatus.VERIFIED,
+            )
+        )
+    db.session.commit()
+    assert [(e.what, e.until) for e in expiry.endings(today(), 30)] == [("qualification", ending)]
+    assert [(e.what, e.until) for e in expiry.endings(today(), 9)] == []
 
 
 def test_only_the_volunteers_concerned_are_loaded(ctx, count_queries):

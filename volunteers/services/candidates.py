@@ -352,9 +352,10 @@ def rules_broken(request: SupportRequest, profile_id: int) -> list[HardRule]:
     return broken_rules(candidates[0], facts, buffer)
 
 
-def rank(request: SupportRequest) -> Ranking:
+def rank(request: SupportRequest, named: int | None = None) -> Ranking:
     """The ranked candidates. The funnel (how many remained after each rule) is counted only
-    when nobody passes, which is when the page shows it."""
+    when nobody passes, which is when the page shows it. `named`: how many of the best the
+    page lists (their names and places are loaded); all of them when None."""
     facts = request_facts(request)
     buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
     result = match(facts, quick_candidates(request, facts, buffer), buffer)
@@ -375,7 +376,8 @@ def rank(request: SupportRequest) -> Ranking:
     already_asked = len(result.ranked) - len(ranked)
     if already_asked:
         result = MatchResult(ranked, result.funnel, result.with_alternative, result.remotely)
-    return Ranking(result, people([r.candidate.profile_id for r in result.ranked]), already_asked, loaded)
+    listed = result.ranked if named is None else result.ranked[:named]
+    return Ranking(result, people([r.candidate.profile_id for r in listed]), already_asked, loaded)
 
 
 #: At most this many volunteers are weighed as near misses (the closest of them are shown).

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Row, Select, and_, case, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, Row, Select, and_, case, exists, func, or_, select, update
 from sqlalchemy.orm import aliased, selectinload
 
 from ..db_types import utcnow
@@ -23,9 +23,10 @@ from ..models import (
     VolunteerProfile,
 )
 from ..models.enums import QualificationStatus, VolunteerStatus
+from ..models.qualification import type_refreshers
 from ..notifications.events import notify_expired, notify_expiry_reminder
 from ..texts import Texts
-from .validity import in_good_standing_until, inclusion_closure
+from .validity import add_months, in_good_standing_until, inclusion_closure
 
 REMINDER_DAYS = (60, 14)
 
@@ -41,8 +42,10 @@ class Ending:
     until: date
 
 
-#: Every month has at least this many days, so `add_months(day, m)` is never before day + 28·m.
-_SHORTEST_MONTH_DAYS = 28
+#: `add_months(day, m) <= h` only for days at most this many after `add_months(h, -m)` (the
+#: clamping to a month's end: 31 May minus 3 months is 28 February; checked for every day of four
+#: years and month counts from 1 to 60).
+_CLAMPING_DAYS = 3
 
 _VERIFIED = (Qualification.status == QualificationStatus.VERIFIED, Qualification.type_id.is_not(None))
 _NOT_RETIRED = VolunteerProfile.status != VolunteerStatus.RETIRED
@@ -79,38 +82,84 @@ def _verified_rows(profile_ids: Select | None = None) -> Sequence[Row]:
     return db.session.execute(query.order_by(Qualification.id)).all()
 
 
-def _pairs_that_may_end_by(horizon: date, types: dict[int, QualificationType]) -> Select:
-    """(volunteer, type) pairs of volunteers not retired of which every verified training may
-    end by `horizon`: its validity does, or its refresher rule could (completed at least the
-    rule's months, counted as 28 days each, before). A pair ends when its longest-counting
-    training ends, so only these pairs can; the exact dates are worked out in Python for them
-    alone (`tests/db/test_expiry_narrowing.py` checks that this loses nobody)."""
-    may_end = [Qualification.valid_until <= horizon]
+def _pairs_that_may_end_by(today: date, horizon: date, types: dict[int, QualificationType]) -> Select:
+    """(volunteer, type) pairs of volunteers not retired whose standing may end between today
+    and `horizon`; the exact dates are worked out in Python for these pairs alone
+    (`tests/db/test_expiry_narrowing.py` checks that this loses nobody).
+
+    A pair stops counting when its longest-counting training does: at the end of its validity or
+    of its refresher standing, whichever comes first; the standing runs `refresher_months` from
+    the latest of the training and the volunteer's refreshers for it. So a pair may end by the
+    horizon only if each of its trainings may (its validity ends by then, or the training and
+    every refresher were completed early enough), and may end from today on only if one of them
+    still counts today (valid, and the training or a refresher recent enough)."""
+    refresher = aliased(Qualification)
+    refreshed = (
+        select(
+            refresher.profile_id,
+            type_refreshers.c.type_id,
+            func.max(refresher.completed_on).label("latest"),
+        )
+        .join(type_refreshers, type_refreshers.c.refresher_type_id == refresher.type_id)
+        .where(refresher.status == QualificationStatus.VERIFIED)
+        .group_by(refresher.profile_id, type_refreshers.c.type_id)
+        .subquery()
+    )
+    may_end: list[ColumnElement[bool]] = [Qualification.valid_until <= horizon]
+    recent_enough: list[ColumnElement[bool]] = [
+        Qualification.type_id.not_in([t.id for t in types.values() if t.refresher_months is not None])
+    ]
     for kind in types.values():
-        if kind.refresher_months is not None:
-            latest_start = horizon + timedelta(days=1 - _SHORTEST_MONTH_DAYS * kind.refresher_months)
-            may_end.append(and_(Qualification.type_id == kind.id, Qualification.completed_on <= latest_start))
+        if kind.refresher_months is None:
+            continue
+        # add_months(day, m) <= h only for days up to _CLAMPING_DAYS after add_months(h, -m), and
+        # add_months(day, m) >= h only for days from add_months(h, -m) on.
+        latest_start = add_months(horizon + timedelta(days=1), -kind.refresher_months) + timedelta(days=_CLAMPING_DAYS)
+        earliest_start = add_months(today + timedelta(days=1), -kind.refresher_months)
+        may_end.append(
+            and_(
+                Qualification.type_id == kind.id,
+                Qualification.completed_on <= latest_start,
+                or_(refreshed.c.latest.is_(None), refreshed.c.latest <= latest_start),
+            )
+        )
+        recent_enough.append(
+            and_(
+                Qualification.type_id == kind.id,
+                or_(Qualification.completed_on >= earliest_start, refreshed.c.latest >= earliest_start),
+            )
+        )
+    still_counts = and_(
+        or_(Qualification.valid_until.is_(None), Qualification.valid_until >= today), or_(*recent_enough)
+    )
     return (
         select(Qualification.profile_id, Qualification.type_id)
         .join(VolunteerProfile, VolunteerProfile.id == Qualification.profile_id)
+        .outerjoin(
+            refreshed,
+            and_(refreshed.c.profile_id == Qualification.profile_id, refreshed.c.type_id == Qualification.type_id),
+        )
         .where(*_VERIFIED, _NOT_RETIRED)
         .group_by(Qualification.profile_id, Qualification.type_id)
-        .having(func.sum(case((or_(*may_end), 0), else_=1)) == 0)
+        .having(
+            func.sum(case((or_(*may_end), 0), else_=1)) == 0,
+            func.sum(case((still_counts, 1), else_=0)) > 0,
+        )
     )
 
 
 def _qualification_endings(
-    profiles: dict[int, VolunteerProfile] | None = None, horizon: date | None = None
+    profiles: dict[int, VolunteerProfile] | None = None, window: tuple[date, date] | None = None
 ) -> list[Ending]:
     """For each volunteer and type, the verified training that counts longest, and when it
-    stops counting. With a horizon, only pairs that may end by then are looked at, and
-    `profiles` is loaded for them."""
+    stops counting. With a window (today, horizon), only pairs that may end in it are looked
+    at, and `profiles` is loaded for them."""
     types = _types()
     pairs: set[tuple[int, int]] | None = None
-    if horizon is None:
+    if window is None:
         rows = _verified_rows()
     else:
-        candidates = _pairs_that_may_end_by(horizon, types).subquery()
+        candidates = _pairs_that_may_end_by(*window, types).subquery()
         pairs = {(row.profile_id, row.type_id) for row in db.session.execute(select(candidates))}
         if not pairs:
             return []
@@ -211,7 +260,7 @@ def endings(today: date, days: int) -> list[Ending]:
     """Everything that runs out between today and `days` days from now, soonest first. Only
     what may run out in that time is loaded (the work queue counts it on every visit)."""
     horizon = today + timedelta(days=days)
-    found = [e for e in _qualification_endings(horizon=horizon) if today <= e.until <= horizon]
+    found = [e for e in _qualification_endings(window=(today, horizon)) if today <= e.until <= horizon]
     found += _certificate_endings(today, horizon)
     found += _declaration_endings(today, horizon)
     return sorted(found, key=lambda e: (e.until, e.profile.user.family_name, e.what))

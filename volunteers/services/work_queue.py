@@ -7,7 +7,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, CompoundSelect, ScalarSelect, and_, case, exists, func, select, union
 
 from ..extensions import Model, db
 from ..models import (
@@ -70,22 +70,22 @@ def _offered(now: datetime, within: timedelta | None = None) -> ColumnElement[bo
 
 def _someone_speaks() -> ColumnElement[bool]:
     """An active volunteer speaks the request's language, or a variety of it
-    (matching.accepted_languages)."""
-    return exists(
-        select(VolunteerLanguage.id)
+    (matching.accepted_languages). The languages spoken are one set, worked out once per query
+    (not once per request): the codes active volunteers speak, and the languages those are
+    varieties of."""
+    speakers = (
+        select(VolunteerLanguage.language_code)
         .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
         .join(User, VolunteerProfile.user_id == User.id)
-        .join(Language, Language.code == VolunteerLanguage.language_code)
-        .where(
-            VolunteerProfile.status == VolunteerStatus.ACTIVE,
-            User.active.is_(True),
-            or_(
-                VolunteerLanguage.language_code == SupportRequest.language_code,
-                Language.parent_code == SupportRequest.language_code,
-            ),
-        )
-        .correlate(SupportRequest)
+        .where(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
     )
+    spoken: CompoundSelect = union(
+        speakers,
+        select(Language.parent_code).where(
+            Language.parent_code.is_not(None), Language.code.in_(speakers.scalar_subquery())
+        ),
+    )
+    return SupportRequest.language_code.in_(select(spoken.subquery().c[0]))
 
 
 def request_condition(task: Task, now: datetime) -> ColumnElement[bool]:

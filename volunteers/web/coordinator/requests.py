@@ -3,6 +3,7 @@ answers (also given by phone), requests taken by phone, and exclusions."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
@@ -21,7 +22,7 @@ from ...models.enums import RequestState
 from ...services import board as board_service
 from ...services import exclusions, offers
 from ...services import requests as request_service
-from ...services.candidates import near_misses, rank
+from ...services.candidates import near_misses, people, rank
 from ...services.rate_limits import Action
 from ...services.work_queue import request_condition
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, render_confirmation
@@ -68,9 +69,28 @@ def board():
     )
 
 
+#: Candidates listed at first, and how many more each "show more" adds: the ranking is made in
+#: full, but a page of 250 names helps nobody and costs the most to render.
+CANDIDATES_SHOWN = 20
+
+
+def shown_candidates(chosen: set[int] | frozenset[int], ranked_ids: list[int]) -> int:
+    """How many candidates the page lists: as asked (?shown=), in steps of CANDIDATES_SHOWN,
+    and at least down to the last one ticked in a shortlist that came back."""
+    asked = request.args.get("shown", type=int) or CANDIDATES_SHOWN
+    steps = max(1, -(-asked // CANDIDATES_SHOWN))
+    last_ticked = max((ranked_ids.index(i) + 1 for i in chosen if i in ranked_ids), default=0)
+    return max(steps * CANDIDATES_SHOWN, last_ticked)
+
+
 def render_request(record: SupportRequest, status: int = 200, note_form=None, chosen=frozenset(), offer_form=None):
     """The request page; `chosen`: the candidates ticked in a shortlist that came back."""
-    ranking = rank(record) if record.state.takes_offers else None
+    ranking = rank(record, named=0) if record.state.takes_offers else None
+    shown = 0
+    if ranking is not None:
+        ranked_ids = [item.candidate.profile_id for item in ranking.result.ranked]
+        shown = shown_candidates(chosen, ranked_ids)
+        ranking = replace(ranking, people=people(ranked_ids[:shown]))
     history = describe(history_of(record), record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
     return render_template(
@@ -84,6 +104,8 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
         chosen=chosen,
+        shown=shown,
+        step=CANDIDATES_SHOWN,
         **notes_section(record, note_form),
     ), status
 

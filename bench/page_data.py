@@ -274,7 +274,9 @@ class _History:
                 "state": state,
                 "offered_at": offered_at,
                 "offered_by_id": self.coordinator_id,
-                "expires_at": max(offered_at, now) + timedelta(days=2),
+                # An offer still waiting runs two days from now; the others ran out two days after
+                # they were made, as they did in the app.
+                "expires_at": (max(offered_at, now) if state is OfferState.OFFERED else offered_at) + timedelta(days=2),
                 "responded_at": responded if answered else None,
                 "response_channel": ResponseChannel.LINK if answered else None,
                 "calendar_sequence": 0,

@@ -112,7 +112,7 @@ def test_a_refresher_due_exactly_at_the_horizon_is_found(ctx):
 def test_a_validity_ending_soon_is_found_and_one_that_ended_is_not(ctx):
     health = db.session.scalar(select(QualificationType).where(QualificationType.code == "health-guide-gkv"))
     assert health is not None and health.validity_months and health.refresher_months is None
-    ending = today() + timedelta(days=10)
+    ending = today() + timedelta(days=1)
     for until in (ending, today() - timedelta(days=1)):
         profile = factories.active_volunteer(trainings=(), certificate=False).profile
         db.session.add(
@@ -127,7 +127,8 @@ def test_a_validity_ending_soon_is_found_and_one_that_ended_is_not(ctx):
         )
     db.session.commit()
     assert [(e.what, e.until) for e in expiry.endings(today(), 30)] == [("qualification", ending)]
-    assert [(e.what, e.until) for e in expiry.endings(today(), 9)] == []
+    assert [(e.what, e.until) for e in expiry.endings(today(), 1)] == [("qualification", ending)]
+    assert [(e.what, e.until) for e in expiry.endings(today(), 0)] == []
 
 
 def test_only_the_volunteers_concerned_are_loaded(ctx, count_queries):

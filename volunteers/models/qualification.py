@@ -8,6 +8,7 @@ from sqlalchemy import (
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
@@ -127,6 +128,8 @@ class Qualification(Model):
 
     __tablename__ = "qualifications"
     __retention__ = Retention.ACCOUNT
+    # What runs out finds trainings completed in a window of days, per type.
+    __table_args__ = (Index("ix_qualifications_type_completed", "type_id", "completed_on"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     profile_id: Mapped[int] = mapped_column(ForeignKey("volunteer_profiles.id", ondelete="CASCADE"), index=True)

@@ -126,6 +126,8 @@ class Offer(Model):
     __retention__ = Retention.REQUEST
     __table_args__ = (
         Index("ix_offers_profile_state", "profile_id", "state"),
+        # The overview counts the offers waiting for an answer (state, then expiry).
+        Index("ix_offers_state_expires", "state", "expires_at"),
         # One live offer per volunteer and request (a declined one may be followed by another).
         Index(
             "uq_offers_live_per_volunteer",

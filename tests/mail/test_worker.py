@@ -213,22 +213,24 @@ def test_no_transaction_is_open_while_a_message_is_sent(ctx, app, deliver, monke
 
 
 def test_a_worker_slower_than_its_lease_does_not_send_a_message_twice(ctx, app, deliver, monkeypatch, smtp_server):
-    """The lease is renewed per message: a worker that fell behind skips what another took."""
+    """The lease is renewed when little of it is left (here before every message, what was sent
+    recorded first): a worker that fell behind skips what another took."""
     from volunteers.notifications import worker
 
     _queue(2, prefix="slow")
     monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 1)
-    real_finish = worker._finish
+    real_record = worker._record_sent
     second = {}
 
-    def finish_then_stall(message_id, claim_token, **values):
-        real_finish(message_id, claim_token, **values)
-        if not second:
+    def record_then_stall(message_ids, claim_token):
+        recorded = bool(message_ids)
+        real_record(message_ids, claim_token)
+        if recorded and not second:
             second["report"] = None
             time.sleep(1.5)  # the first worker stalls; the lease on its second message runs out
             second["report"] = deliver()  # and a second worker takes that message
 
-    monkeypatch.setattr(worker, "_finish", finish_then_stall)
+    monkeypatch.setattr(worker, "_record_sent", record_then_stall)
     first = deliver()
     assert len(first.sent) == 1
     assert len(second["report"].sent) == 1
@@ -303,7 +305,7 @@ def test_a_refused_recipient_does_not_hold_up_the_others(ctx, app, deliver, smtp
     assert {str(m["To"]) for m in smtp_server.messages} == {"fine0@example.org", "fine1@example.org"}
 
 
-def test_a_batch_renews_its_lease_and_skips_a_row_taken_by_another_worker(ctx, app, smtp_server):
+def test_a_batch_renews_its_lease_and_skips_a_row_taken_by_another_worker(ctx, app, monkeypatch, smtp_server):
     """A long batch keeps its rows by renewing the lease for the rest of it; a row that another
     worker took meanwhile (the lease had run out) is not sent by this one."""
     from sqlalchemy import update
@@ -313,7 +315,7 @@ def test_a_batch_renews_its_lease_and_skips_a_row_taken_by_another_worker(ctx, a
     _queue(3, prefix="lease")
     now = utcnow()
     first, second, third = claim_due(now, 10, "this-worker")
-    app.config["MAIL_LEASE_SECONDS"] = 1  # less than two send timeouts: the batch renews before sending
+    monkeypatch.setitem(app.config, "MAIL_LEASE_SECONDS", 1)  # under two send timeouts: renewed before sending
     batch = _Batch([first, second, third], "this-worker", now)
     db.session.execute(update(OutboxMessage).where(OutboxMessage.id == second).values(claim_token="other-worker"))
     db.session.commit()
@@ -322,3 +324,27 @@ def test_a_batch_renews_its_lease_and_skips_a_row_taken_by_another_worker(ctx, a
     rows = {row.id: row for row in _rows()}
     assert rows[first].claimed_until > now + timedelta(seconds=0.5)
     assert rows[second].claim_token == "other-worker"
+
+
+def test_a_worker_that_dies_before_recording_what_it_sent_loses_nothing(ctx, app, deliver, monkeypatch, smtp_server):
+    """Sent messages are recorded a few at a time: if the worker dies first, they are sent again
+    once the lease ends, with the same Message-ID (at least once, never lost)."""
+    from volunteers.notifications import worker
+
+    _queue(3, prefix="dies")
+
+    def dies(message_ids, claim_token):
+        raise RuntimeError("the worker's process was killed")
+
+    monkeypatch.setattr(worker, "_record_sent", dies)
+    now = utcnow()
+    with pytest.raises(RuntimeError):
+        deliver(now=now)
+    assert len(smtp_server.messages) == 3
+    assert all(row.status is OutboxStatus.PENDING for row in _rows())
+    monkeypatch.undo()
+    lease = timedelta(seconds=app.config["MAIL_LEASE_SECONDS"])
+    assert len(deliver(now=now + lease + timedelta(seconds=1)).sent) == 3
+    assert all(row.status is OutboxStatus.SENT for row in _rows())
+    first, again = smtp_server.messages[:3], smtp_server.messages[3:]
+    assert sorted(m["Message-ID"] for m in first) == sorted(m["Message-ID"] for m in again)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -109,10 +110,12 @@ class _Batch:
     def _ours(self) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
         return OutboxMessage.claim_token == self.claim_token, OutboxMessage.status == OutboxStatus.PENDING
 
-    def held(self, position: int) -> bool:
-        """Whether this worker still holds the envelope at `position` (renewing if due)."""
+    def held(self, position: int, before_renewal: Callable[[], None] = lambda: None) -> bool:
+        """Whether this worker still holds the envelope at `position` (renewing if due; what
+        `before_renewal` records goes first, so nothing sent outlives its lease unrecorded)."""
         if utcnow() + self.margin < self.held_until:
             return True
+        before_renewal()
         rest = [envelope.id for envelope in self.envelopes[position:]]
         until = utcnow() + self.lease
         db.session.execute(
@@ -159,6 +162,32 @@ def _defer(message_ids: list[int], claim_token: str, until: datetime) -> None:
     db.session.commit()
 
 
+#: Sent messages are recorded as sent this many at a time (one UPDATE and one commit), and
+#: before anything else is written: a crash in between sends at most these again, with the
+#: same Message-ID, once the lease ends (delivery is at least once, never lost).
+RECORD_SENT_EVERY = 10
+
+
+def _record_sent(message_ids: list[int], claim_token: str) -> None:
+    if message_ids:
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(message_ids), OutboxMessage.claim_token == claim_token)
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=utcnow(),
+                body_text="",
+                body_html="",
+                calendar=None,
+                claimed_until=None,
+                claim_token=None,
+            )
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        message_ids.clear()
+
+
 def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}"[:1000]
 
@@ -173,11 +202,12 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
         return report
     max_attempts = current_app.config["MAIL_MAX_ATTEMPTS"]
     transport = make_transport()
+    unrecorded: list[int] = []
     try:
         batch = _Batch(claimed, claim_token, now)
         position = 0
         while position < len(batch.envelopes):
-            if not batch.held(position):
+            if not batch.held(position, before_renewal=lambda: _record_sent(unrecorded, claim_token)):
                 break  # the rest went with the lease
             envelope = batch.envelopes[position]
             message_id = envelope.id
@@ -186,6 +216,7 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
             try:
                 transport.send(envelope)
             except Exception as error:  # any failure of one message must not stop the rest
+                _record_sent(unrecorded, claim_token)
                 log.warning("Mail %s failed (attempt %s): %s", message_id, attempts, type(error).__name__)
                 if attempts >= max_attempts:
                     _finish(
@@ -210,19 +241,16 @@ def deliver_due(now: datetime | None = None, limit: int = 50) -> DeliveryReport:
                         log.warning("Mail server unavailable: %s further messages wait for the next try", len(rest))
                     break
             else:
-                _finish(
-                    message_id,
-                    claim_token,
-                    status=OutboxStatus.SENT,
-                    sent_at=utcnow(),
-                    body_text="",
-                    body_html="",
-                    calendar=None,
-                )
+                unrecorded.append(message_id)
                 report.sent.append(message_id)
+                if len(unrecorded) >= RECORD_SENT_EVERY:
+                    _record_sent(unrecorded, claim_token)
     finally:
-        transport.close()
-        db.session.rollback()
+        try:
+            _record_sent(unrecorded, claim_token)
+        finally:
+            transport.close()
+            db.session.rollback()
     return report
 
 

@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, and_, case, exists, func, or_, select
+from sqlalchemy.orm import aliased
 
 from ..extensions import Model, db
 from ..models import (
@@ -68,16 +70,16 @@ def _offered(now: datetime, within: timedelta | None = None) -> ColumnElement[bo
     return exists().where(*conditions)
 
 
-def _someone_speaks() -> ColumnElement[bool]:
-    """An active volunteer speaks the request's language, or a variety of it
-    (matching.accepted_languages). Asked per open request through the index on the spoken
-    language: the language and its varieties as a list of codes (an OR over two columns, as
-    before, no index serves, and the query took a minute with 50,000 requests); the first
-    active speaker found answers it, so it does not grow with the number of speakers."""
+def _speaker_of(code: SQLColumnExpression[str], outer: Any) -> ColumnElement[bool]:
+    """An active volunteer speaks the language `code`, or a variety of it
+    (matching.accepted_languages). Through the index on the spoken language: the language and
+    its varieties as a list of codes (an OR over two columns, as before, no index serves, and
+    the overview took a minute with 50,000 requests); the first active speaker answers it."""
+    variety = aliased(Language)
     language_or_variety = (
-        select(Language.code)
-        .where(or_(Language.code == SupportRequest.language_code, Language.parent_code == SupportRequest.language_code))
-        .correlate(SupportRequest)
+        select(variety.code)
+        .where(or_(variety.code == code, variety.parent_code == code))
+        .correlate(outer)
         .scalar_subquery()
     )
     return exists(
@@ -89,8 +91,13 @@ def _someone_speaks() -> ColumnElement[bool]:
             VolunteerProfile.status == VolunteerStatus.ACTIVE,
             User.active.is_(True),
         )
-        .correlate(SupportRequest)
+        .correlate(outer)
     )
+
+
+def _someone_speaks() -> ColumnElement[bool]:
+    """Someone can be asked for the request's language (the board's filter, per request)."""
+    return _speaker_of(SupportRequest.language_code, SupportRequest)
 
 
 def request_condition(task: Task, now: datetime) -> ColumnElement[bool]:
@@ -113,11 +120,24 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def _request_counts(now: datetime) -> dict[Task, int]:
     still_open = and_(SupportRequest.state.in_(RequestState.to_fill()), SupportRequest.starts_at > now)
-    tasks = (Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.UNASKED)
+    tasks = (Task.URGENT, Task.SOON, Task.UNASKED)
     row = db.session.execute(
         select(*(_count_if(request_condition(task, now)) for task in tasks)).where(still_open)
     ).one()
-    return {task: int(value) for task, value in zip(tasks, row, strict=True)}
+    counts = {task: int(value) for task, value in zip(tasks, row, strict=True)}
+    # Nobody to ask: asked once per language of the open requests, not once per request.
+    per_language = dict(
+        db.session.execute(
+            select(SupportRequest.language_code, func.count()).where(still_open).group_by(SupportRequest.language_code)
+        ).all()
+    )
+    spoken = set(
+        db.session.scalars(
+            select(Language.code).where(Language.code.in_(per_language), _speaker_of(Language.code, Language))
+        )
+    )
+    counts[Task.NO_SPEAKER] = sum(number for code, number in per_language.items() if code not in spoken)
+    return counts
 
 
 def _offer_counts(now: datetime) -> dict[Task, int]:

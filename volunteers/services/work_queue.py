@@ -5,6 +5,7 @@ is; the request filters are the same the board applies when a count's link is fo
 from __future__ import annotations
 
 import enum
+from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -95,6 +96,19 @@ def _speaker_of(code: SQLColumnExpression[str], outer: Any) -> ColumnElement[boo
     )
 
 
+def _speaks_any(codes: list[str]) -> ColumnElement[bool]:
+    return exists(
+        select(VolunteerLanguage.id)
+        .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
+        .join(User, VolunteerProfile.user_id == User.id)
+        .where(
+            VolunteerLanguage.language_code.in_(codes),
+            VolunteerProfile.status == VolunteerStatus.ACTIVE,
+            User.active.is_(True),
+        )
+    )
+
+
 def _someone_speaks() -> ColumnElement[bool]:
     """Someone can be asked for the request's language (the board's filter, per request)."""
     return _speaker_of(SupportRequest.language_code, SupportRequest)
@@ -126,16 +140,21 @@ def _request_counts(now: datetime) -> dict[Task, int]:
     ).one()
     counts = {task: int(value) for task, value in zip(tasks, row, strict=True)}
     # Nobody to ask: asked once per language of the open requests, not once per request.
-    per_language = dict(
-        db.session.execute(
-            select(SupportRequest.language_code, func.count()).where(still_open).group_by(SupportRequest.language_code)
-        ).all()
-    )
-    spoken = set(
-        db.session.scalars(
-            select(Language.code).where(Language.code.in_(per_language), _speaker_of(Language.code, Language))
-        )
-    )
+    # Counted here from the open requests' codes (read through the index on state and date):
+    # grouped in SQL, SQLite walks the language index over every request ever made instead.
+    per_language = Counter(db.session.scalars(select(SupportRequest.language_code).where(still_open)))
+    varieties: dict[str, set[str]] = {code: {code} for code in per_language}
+    for code, parent in db.session.execute(
+        select(Language.code, Language.parent_code).where(Language.parent_code.in_(per_language))
+    ):
+        if parent is not None:  # always: the query asked for it
+            varieties[parent].add(code)
+    # One statement, one EXISTS per language with its codes spelt out, so that each is an index
+    # lookup that stops at the first active speaker.
+    spoken = set()
+    if varieties:
+        answers = db.session.execute(select(*(_speaks_any(sorted(codes)) for codes in varieties.values()))).one()
+        spoken = {code for code, answer in zip(varieties, answers, strict=True) if answer}
     counts[Task.NO_SPEAKER] = sum(number for code, number in per_language.items() if code not in spoken)
     return counts
 

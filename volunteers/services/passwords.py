@@ -13,7 +13,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from zxcvbn import zxcvbn
 
 from . import ServiceError
 
@@ -106,6 +105,10 @@ def ensure_strong(password: str, *, user_inputs: Iterable[str | None] = ()) -> N
         rest = re.sub(re.escape(word), "", rest, flags=re.IGNORECASE)
     result: Mapping[str, Any] = {"score": 0, "feedback": {}}  # nothing but the person's own words
     if rest.strip():
+        # Loaded on the first password set in this process, not at start: its word lists take
+        # about 12 MB in every web worker, and most requests never set a password.
+        from zxcvbn import zxcvbn
+
         with _strength_lock:
             result = zxcvbn(rest[:_STRENGTH_PREFIX], user_inputs=[*personal, *_SITE_WORDS])
     if result["score"] >= MIN_STRENGTH:

@@ -35,6 +35,7 @@ from ..models.enums import (
     QualificationRule,
     VolunteerStatus,
 )
+from . import candidate_narrowing as narrowing
 from . import eligibility
 from .candidate_facts import Absences, Details, Weekly, load_availability, load_details
 from .id_lists import among
@@ -180,9 +181,11 @@ def quick_candidates(request: SupportRequest, facts: RequestFacts, buffer: timed
     counted way finds, but without the funnel's counts: the page needs them only when nobody
     passes (and then `load_candidates` runs)."""
     rulebook = eligibility.load_rulebook(request.area, request.kind)
-    rows = _pool(request, facts, rulebook)
     day = facts.slot.local_start.date()
     check = SlotCheck.of(facts, facts.slot, buffer=buffer)
+    rows = _pool(request, facts, rulebook)
+    kept = narrowing.keep([row.id for row in rows], request, check)
+    rows = [row for row in rows if row.id in kept]
     weekly, absences = load_availability([row.id for row in rows], [day])
 
     def passing(
@@ -358,6 +361,7 @@ def rank(request: SupportRequest, named: int | None = None) -> Ranking:
     page lists (their names and places are loaded); all of them when None."""
     facts = request_facts(request)
     buffer = timedelta(minutes=current_app.config["TRAVEL_BUFFER_MINUTES"])
+    narrowing.without_jit()
     result = match(facts, quick_candidates(request, facts, buffer), buffer)
     loaded: tuple[Candidate, ...] = ()
     if result.ranked:

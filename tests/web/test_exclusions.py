@@ -83,3 +83,22 @@ def test_excluding_someone_asked_for_that_client_says_so_first_and_leaves_the_of
     db.session.expire_all()
     assert db.session.scalar(select(Exclusion).where(Exclusion.client_reference == "k-1")) is not None
     assert db.session.get(Offer, offer_id).state is OfferState.OFFERED
+
+
+def test_an_exclusion_recorded_already_is_refused_at_its_field(ctx, client, login):
+    _staff, organisation = factories.organisation_user(locale="en")
+    pid = factories.available_volunteer().profile.id
+    login(client, factories.coordinator(locale="en"))
+
+    assert _exclude(client, pid, organisation.id, "K-2026-077").status_code == 302
+    again = _exclude(client, pid, organisation.id, " k-2026-077 ")
+    assert again.status_code == 400
+    html = again.get_data(as_text=True)
+    assert re.search(
+        r'id="exclusion-client_reference-error"[^>]*>.*already excluded for this client reference', html, re.S
+    )
+    assert _exclude(client, pid, organisation.id, "").status_code == 302  # the whole organisation: broader
+    covered = _exclude(client, pid, organisation.id, "K-2026-078")
+    assert covered.status_code == 400
+    assert "already excluded from this organisation as a whole" in covered.get_data(as_text=True)
+    assert len(db.session.scalars(select(Exclusion)).all()) == 2

@@ -54,12 +54,29 @@ def live_offers(profile: VolunteerProfile, organisation: Organisation, client_re
     return list(db.session.scalars(query))
 
 
+def _refuse_a_second(profile: VolunteerProfile, organisation: Organisation, client_reference: str | None) -> None:
+    """An exclusion that an existing one already covers is refused, not recorded twice."""
+    reference = (client_reference or "").strip()
+    for existing in db.session.scalars(
+        select(Exclusion).where(Exclusion.profile_id == profile.id, Exclusion.organisation_id == organisation.id)
+    ):
+        if existing.client_reference is None:
+            raise ServiceError(
+                _l("This volunteer is already excluded from this organisation as a whole."), field="organisation_id"
+            )
+        if reference and client_key(existing.client_reference) == client_key(reference):
+            raise ServiceError(
+                _l("This volunteer is already excluded for this client reference."), field="client_reference"
+            )
+
+
 def add(
     actor: User, profile: VolunteerProfile, organisation: Organisation | None, client_reference: str | None, reason: str
 ) -> Exclusion:
     _coordinator(actor)
     if organisation is None:
         raise ServiceError(_l("Choose an organisation."), field="organisation_id")
+    _refuse_a_second(profile, organisation, client_reference)
     exclusion = Exclusion(
         profile_id=profile.id,
         organisation=organisation,

@@ -193,3 +193,15 @@ def test_a_deactivated_inviters_invitations_can_no_longer_be_accepted(ctx, app, 
     login(boss, factories.coordinator())
     submit(boss, f"/coordinator/accounts/{inviter.id}/deactivate", page="/coordinator/accounts")
     assert app.test_client().get(link).status_code == 410
+
+
+def test_a_second_invitation_to_an_address_still_invited_is_refused_at_the_field(ctx, client, login):
+    admin, organisation = factories.organisation_user(locale="en")
+    login(client, admin)
+    url = f"/organisation/{organisation.id}/invite"
+    assert _invite(client, url, email="colleague@example.org").status_code == 302
+    again = _invite(client, url, email="Colleague@Example.org")
+    html = again.get_data(as_text=True)
+    assert again.status_code == 400 and 'id="email-error"' in html
+    assert "An invitation to this address is still open" in html
+    assert len(db.session.scalars(select(Invitation)).all()) == 1

@@ -78,6 +78,15 @@ def invite(
             raise ServiceError(_l("Only an administrator of this organisation invites colleagues."))
         if existing is not None and membership(existing, organisation) is not None:
             raise ServiceError(_l("This person is already a member of the organisation."), field="email")
+    already_open = open_invitations(role=role, organisation=organisation, now=now).where(Invitation.email == email)
+    if db.session.scalar(select(already_open.exists())):
+        raise ServiceError(
+            _l(
+                "An invitation to this address is still open. "
+                "Revoke it in the list of open invitations to send a new one."
+            ),
+            field="email",
+        )
     _check_daily_limit(inviter, now)
 
     invitation = Invitation(

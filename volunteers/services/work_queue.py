@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, ScalarSelect, SQLColumnExpression, and_, case, exists, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, SQLColumnExpression, and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased
 
 from ..extensions import Model, db
@@ -83,29 +83,20 @@ def _speaker_of(code: SQLColumnExpression[str], outer: Any) -> ColumnElement[boo
         .correlate(outer)
         .scalar_subquery()
     )
-    return exists(
-        select(VolunteerLanguage.id)
-        .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
-        .join(User, VolunteerProfile.user_id == User.id)
-        .where(
-            VolunteerLanguage.language_code.in_(language_or_variety),
-            VolunteerProfile.status == VolunteerStatus.ACTIVE,
-            User.active.is_(True),
-        )
-        .correlate(outer)
-    )
+    return exists(_active_speakers().where(VolunteerLanguage.language_code.in_(language_or_variety)).correlate(outer))
 
 
 def _speaks_any(codes: list[str]) -> ColumnElement[bool]:
-    return exists(
+    return exists(_active_speakers().where(VolunteerLanguage.language_code.in_(codes)))
+
+
+def _active_speakers() -> Select:
+    """Languages spoken by active volunteers with active accounts (a language condition added)."""
+    return (
         select(VolunteerLanguage.id)
         .join(VolunteerProfile, VolunteerLanguage.profile_id == VolunteerProfile.id)
         .join(User, VolunteerProfile.user_id == User.id)
-        .where(
-            VolunteerLanguage.language_code.in_(codes),
-            VolunteerProfile.status == VolunteerStatus.ACTIVE,
-            User.active.is_(True),
-        )
+        .where(VolunteerProfile.status == VolunteerStatus.ACTIVE, User.active.is_(True))
     )
 
 

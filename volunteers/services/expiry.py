@@ -109,6 +109,11 @@ def _pairs_that_may_end_by(today: date, horizon: date, types: dict[int, Qualific
     recent_enough: list[ColumnElement[bool]] = [
         Qualification.type_id.not_in([t.id for t in types.values() if t.refresher_months is not None])
     ]
+    # A pair's end is its validity, in the window, or its standing, which then ran from a training
+    # or refresher completed between `earliest_start` and `latest_start`: only the volunteers with
+    # such a training are grouped (an index range per type, not every row).
+    in_band = aliased(Qualification)
+    band: list[ColumnElement[bool]] = [in_band.valid_until.between(today, horizon)]
     for kind in types.values():
         if kind.refresher_months is None:
             continue
@@ -129,24 +134,11 @@ def _pairs_that_may_end_by(today: date, horizon: date, types: dict[int, Qualific
                 or_(Qualification.completed_on >= earliest_start, refreshed.c.latest >= earliest_start),
             )
         )
+        for counted in (kind, *kind.refreshers):
+            band.append(and_(in_band.type_id == counted.id, in_band.completed_on.between(earliest_start, latest_start)))
     still_counts = and_(
         or_(Qualification.valid_until.is_(None), Qualification.valid_until >= today), or_(*recent_enough)
     )
-    # Such a pair's end is its validity, in the window, or its standing, which then ran from a
-    # training or refresher completed between `earliest_start` and `latest_start`: only the
-    # volunteers with such a training are grouped (an index range per type, not every row).
-    in_band = aliased(Qualification)
-    band: list[ColumnElement[bool]] = [in_band.valid_until.between(today, horizon)]
-    for kind in types.values():
-        if kind.refresher_months is not None:
-            latest_start = add_months(horizon + timedelta(days=1), -kind.refresher_months) + timedelta(
-                days=_CLAMPING_DAYS
-            )
-            earliest_start = add_months(today + timedelta(days=1), -kind.refresher_months)
-            for counted in (kind, *kind.refreshers):
-                band.append(
-                    and_(in_band.type_id == counted.id, in_band.completed_on.between(earliest_start, latest_start))
-                )
     concerned = select(in_band.profile_id).where(in_band.status == QualificationStatus.VERIFIED, or_(*band))
     return (
         select(Qualification.profile_id, Qualification.type_id)

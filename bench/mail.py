@@ -35,11 +35,11 @@ if str(ROOT) not in sys.path:
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import select  # noqa: E402
 
+from tests.factories import queued_mail  # noqa: E402
 from tests.smtp import SmtpServer  # noqa: E402
 from volunteers import create_app  # noqa: E402
 from volunteers.extensions import db  # noqa: E402
 from volunteers.models import OutboxMessage, OutboxStatus  # noqa: E402
-from volunteers.notifications.outbox import queue_mail  # noqa: E402
 from volunteers.notifications.transport import Envelope, build_message  # noqa: E402
 from volunteers.notifications.worker import deliver_due  # noqa: E402
 
@@ -48,18 +48,9 @@ from matching import database  # noqa: E402
 
 
 def queue(count: int, prefix: str) -> None:
+    """Mails as any event queues them (the "account exists" mail), committed one by one."""
     for number in range(count):
-        queue_mail(
-            event="account_exists",
-            key=f"{prefix}:{number}",
-            recipient=f"{prefix}{number}@example.org",
-            locale="de",
-            subject="Ihr Konto",
-            given_name="Test",
-            login_link="http://127.0.0.1/login",
-            reset_link="http://127.0.0.1/password/forgot",
-        )
-    db.session.commit()
+        queued_mail(f"{prefix}:{number}", f"{prefix}{number}@example.org", subject="Ihr Konto", locale="de")
 
 
 def envelopes() -> list[Envelope]:
@@ -130,17 +121,7 @@ def click_latencies(url: str, port: int, clicks: int, server: SmtpServer) -> lis
         latencies = []
         for number in range(clicks):
             recipient = f"click{number}@example.org"
-            queue_mail(
-                event="account_exists",
-                key=f"click:{number}",
-                recipient=recipient,
-                locale="de",
-                subject="Ihr Konto",
-                given_name="Test",
-                login_link="http://127.0.0.1/login",
-                reset_link="http://127.0.0.1/password/forgot",
-            )
-            db.session.commit()
+            queued_mail(f"click:{number}", recipient, subject="Ihr Konto", locale="de")  # committed, as a click
             clicked = time.perf_counter()
             while not server.to(recipient):
                 if time.perf_counter() - clicked > 30:

@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask, session
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.orm import selectinload
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -91,7 +92,9 @@ def _init_login(app: Flask) -> None:
         # also refuses Flask-Login's remember-me cookie, which carries no login time.
         if AUTHENTICATED_AT not in session:
             return None
-        user = db.session.get(User, user_id)
+        # The memberships with the account: the navigation asks for the roles on every page, and
+        # a page that lists accounts would otherwise load them only when it lists this one.
+        user = db.session.get(User, user_id, options=[selectinload(User.memberships)])
         if user is None or user.session_version != version or not user.active:
             return None
         return user

@@ -34,12 +34,15 @@ def test_the_best_twenty_are_listed_and_the_next_ones_on_request(ctx, client, lo
     listed = CHECKBOX.findall(first)
     assert len(listed) == 20
     assert "The best 20 of 23 candidates are listed." in first
-    assert f'href="{page}?shown=40#candidates"' in first and "Show the next 3" in first
+    assert f'href="{page}?shown=40#rank-21"' in first and "Show the next 3" in first
 
     everyone = client.get(f"{page}?shown=40").get_data(as_text=True)
     assert len(CHECKBOX.findall(everyone)) == 23
     assert "Show the next" not in everyone
     assert CHECKBOX.findall(everyone)[:20] == listed  # the same order: more is appended
+    # The link leads to the first row not listed before, so that reading and the keyboard
+    # go on from there instead of from the top of the list.
+    assert '<tr id="rank-21">' in everyone and everyone.index('id="rank-21"') > everyone.index(listed[-1])
 
     # Rubbish in the parameter is the first page, not an error.
     assert len(CHECKBOX.findall(client.get(f"{page}?shown=-5").get_data(as_text=True))) == 20

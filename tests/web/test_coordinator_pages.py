@@ -53,8 +53,30 @@ def test_accounts_are_paginated(ctx, client, login):
     first = client.get("/coordinator/accounts").get_data(as_text=True)
     assert "?page=2" in first
     assert client.get("/coordinator/accounts?page=2").status_code == 200
-    assert client.get("/coordinator/accounts?page=999").status_code == 200
     assert client.get("/coordinator/accounts?page=abc").status_code == 200
+
+
+def test_a_page_past_the_last_goes_to_the_last_page_with_the_filters_kept(ctx, client, login):
+    """A bookmark or a link from before rows went away lands on the last page, not on an empty
+    page that says nothing matches."""
+    login(client, factories.coordinator())
+    for _ in range(30):
+        factories.volunteer()
+    response = client.get("/coordinator/volunteers?page=999&area=&language=")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/coordinator/volunteers?page=2&area=&language="
+    last = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Page 2 of 2" in last or "Seite 2 von 2" in last
+    # A list with nothing in it stays where it is: there is no last page to go to.
+    assert client.get("/coordinator/outbox?page=5&status=failed").status_code == 200
+    # A section's own page parameter: back to its last page, the other arguments kept.
+    admin, organisation = factories.organisation_user()
+    record = f"/organisation/{organisation.id}"
+    member = client.application.test_client()
+    login(member, admin)
+    assert member.get(f"{record}?members_page=50&invitations_page=1").headers["Location"] == (
+        f"{record}?members_page=1&invitations_page=1"
+    )
 
 
 def test_the_account_search_keeps_names_out_of_the_url(ctx, client, login):

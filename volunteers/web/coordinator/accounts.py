@@ -16,7 +16,7 @@ from ..edge.confirm import Confirmation, confirm_then
 from ..edge.service_errors import attempt
 from ..pages import search as search_terms
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import PER_PAGE, page_number
+from ..pages.pagination import paginate
 from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 
@@ -42,7 +42,7 @@ def accounts_list():
                 User.email.like(pattern),
             )
         )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     return render_template("coordinator/accounts.html", page=page, search=search, form=ConfirmForm())
 
 

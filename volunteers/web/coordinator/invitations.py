@@ -15,7 +15,7 @@ from ..edge.once import create_once
 from ..edge.service_errors import form_status
 from ..organisation.forms import InviteForm
 from ..organisation.members import revoke_confirmed
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 
@@ -23,11 +23,10 @@ INVITATIONS_PER_PAGE = 20
 
 
 def _open_invitations():
-    return db.paginate(
+    return paginate(
         invitations.open_invitations(role=InvitationRole.COORDINATOR),
-        page=page_number("invitations_page"),
         per_page=INVITATIONS_PER_PAGE,
-        error_out=False,
+        name="invitations_page",
     )
 
 

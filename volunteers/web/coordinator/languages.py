@@ -18,7 +18,7 @@ from ...services import languages
 from ...texts import as_fields, from_fields, in_sql
 from ..edge.service_errors import attempt, form_status
 from ..pages.forms import ConfirmForm, Form
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from .blueprint import bp
 
 LANGUAGES_PER_PAGE = 50
@@ -95,11 +95,9 @@ class NewLanguageForm(LanguageForm):
 @bp.route("/languages")
 def languages_list():
     name = _name_column()
-    page = db.paginate(
+    page = paginate(
         select(Language).where(Language.parent_code.is_(None)).order_by(name, Language.code),
-        page=page_number(),
         per_page=LANGUAGES_PER_PAGE,
-        error_out=False,
     )
     parents = [language.code for language in page.items]
     varieties: dict[str, list[Language]] = {code: [] for code in parents}

@@ -17,7 +17,7 @@ from ...models import NOTE_MODELS, NoteKind
 from ...services import notes
 from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm, PrefixedForm
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from .blueprint import bp
 
 NOTES_PER_PAGE = 10
@@ -54,9 +54,7 @@ def notes_section(subject: notes.Subject, form: NoteForm | None = None) -> dict:
     """What a record's page needs to show its notes (a page of them) and the form to add one."""
     kind = notes.kind_of(subject)
     endpoint, argument = RECORD_PAGES[kind]
-    page = db.paginate(
-        notes.notes_of(subject), page=page_number("notes_page"), per_page=NOTES_PER_PAGE, error_out=False
-    )
+    page = paginate(notes.notes_of(subject), per_page=NOTES_PER_PAGE, name="notes_page")
     return {
         "notes": page,
         "note_form": form or NoteForm(formdata=None),

@@ -14,7 +14,7 @@ from ...models import Organisation
 from ...services import organisation_details
 from ..edge.service_errors import form_status
 from ..organisation.details import DetailsForm, save_details
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from .blueprint import bp
 
 CHANGES_PER_PAGE = 10
@@ -34,11 +34,8 @@ class CentreDetailsForm(DetailsForm):
 def history_section(organisation: Organisation) -> dict:
     """A page of the history of the organisation's details, the newest first."""
     return {
-        "changes": db.paginate(
-            organisation_details.changes_of(organisation),
-            page=page_number("changes_page"),
-            per_page=CHANGES_PER_PAGE,
-            error_out=False,
+        "changes": paginate(
+            organisation_details.changes_of(organisation), per_page=CHANGES_PER_PAGE, name="changes_page"
         ),
         "detail_labels": organisation_details.DETAILS,
     }

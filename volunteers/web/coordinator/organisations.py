@@ -15,7 +15,7 @@ from ...services.rate_limits import Action
 from ..edge.service_errors import attempt
 from ..organisation.routes import invitations_of, members_of
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import PER_PAGE, page_number
+from ..pages.pagination import paginate
 from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import RejectForm
@@ -46,7 +46,7 @@ def organisations_list():
             Organisation.created_at.desc() if status is not OrganisationStatus.PENDING else Organisation.created_at
         )
     )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     return render_template(
         "coordinator/organisations.html", page=page, status=status, statuses=list(OrganisationStatus)
     )

@@ -14,7 +14,7 @@ from ...services import audit
 from ...services.rate_limits import Action
 from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import PER_PAGE, page_number
+from ..pages.pagination import paginate
 from ..security.rate_limit import over_limit, too_many_flashed
 from .blueprint import bp
 
@@ -27,7 +27,7 @@ def outbox():
     query = select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
     if status is not None:
         query = query.where(OutboxMessage.status == status)
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     return render_template(
         "coordinator/outbox.html",
         page=page,

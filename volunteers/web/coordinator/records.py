@@ -20,7 +20,7 @@ from ..edge.once import create_once
 from ..edge.service_errors import attempt, form_status
 from ..files.downloads import audited_download, send_proof
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import PER_PAGE, ListPage, page_number
+from ..pages.pagination import ListPage, page_number, paginate, within_pages
 from ..security.rate_limit import over_limit, too_many_flashed
 from ..volunteer.forms import TrainingForm
 from ..volunteer.trainings import read_training_form
@@ -195,7 +195,7 @@ def pending_trainings():
         )
         .order_by(Qualification.submitted_at, Qualification.id)
     )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     return render_template(
         "coordinator/trainings.html", page=page, form=ConfirmForm(), reject_form=RejectTrainingForm()
     )
@@ -212,5 +212,5 @@ def expiring():
     days = days if days in EXPIRING_WINDOWS else 90
     # Refresher rules and declaration versions are applied in Python over every volunteer
     # (as `flask remind` does): the page shows a part of that list.
-    page = ListPage.of(expiry.endings(day, days), page_number())
+    page = within_pages(ListPage.of(expiry.endings(day, days), page_number()))
     return render_template("coordinator/expiring.html", page=page, today=day, days=days, windows=EXPIRING_WINDOWS)

@@ -30,7 +30,7 @@ from ..edge.kept_forms import kept_values
 from ..edge.once import create_once
 from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import PER_PAGE, page_number, two_part_page
+from ..pages.pagination import PER_PAGE, page_number, paginate, two_part_page, within_pages
 from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
 from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, last_moves, request_or_404
 from ..security.rate_limit import over_limit, too_many, wait_message
@@ -53,9 +53,9 @@ def board():
     if queue is not None:
         query = query.where(request_condition(queue, utcnow()))
     if board_service.splits_at_now(tab, sort):
-        page = two_part_page(*board_service.upcoming_then_past(query, utcnow()), page_number(), PER_PAGE)
+        page = within_pages(two_part_page(*board_service.upcoming_then_past(query, utcnow()), page_number(), PER_PAGE))
     else:
-        page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+        page = paginate(query)
     return render_template(
         "coordinator/requests/board.html",
         page=page,

@@ -12,7 +12,7 @@ from ...extensions import db
 from ...jobs import job_states
 from ...models import AuditEvent, Organisation, OrganisationStatus, VolunteerProfile
 from ...notifications.worker import outbox_health
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from .blueprint import bp
 from .organisations import pending_query
 from .work_queue import queue_items
@@ -51,5 +51,5 @@ def audit_log():
         )
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )
-    page = db.paginate(query, page=page_number(), per_page=50, error_out=False)
+    page = paginate(query, per_page=50)
     return render_template("coordinator/audit.html", page=page)

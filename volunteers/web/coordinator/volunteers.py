@@ -23,7 +23,7 @@ from ..edge.once import create_once
 from ..edge.service_errors import attempt, form_status
 from ..files.downloads import audited_download, spreadsheet_download
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import PER_PAGE, page_number
+from ..pages.pagination import paginate
 from ..pages.places import get_place
 from ..pages.search import current as current_search
 from ..pages.search import remember as remember_search
@@ -85,7 +85,7 @@ def volunteers_list():
     form = _filter_form()
     criteria = _criteria(form)
     day = today()
-    page = db.paginate(volunteer_search.listing(criteria, day), page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(volunteer_search.listing(criteria, day))
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
         "coordinator/volunteers/list.html",
@@ -176,7 +176,7 @@ def assignments_of(profile: VolunteerProfile):
         )
         .order_by(SupportRequest.starts_at.desc(), Offer.id.desc())
     )
-    return db.paginate(query, page=page_number("assignments_page"), per_page=ASSIGNMENTS_PER_PAGE, error_out=False)
+    return paginate(query, per_page=ASSIGNMENTS_PER_PAGE, name="assignments_page")
 
 
 #: Entries of the history of changes per page of the volunteer's record.
@@ -191,7 +191,7 @@ def history_of(profile: VolunteerProfile):
         .options(selectinload(AuditEvent.actor))
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )
-    return db.paginate(query, page=page_number("history_page"), per_page=HISTORY_PER_PAGE, error_out=False)
+    return paginate(query, per_page=HISTORY_PER_PAGE, name="history_page")
 
 
 def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):

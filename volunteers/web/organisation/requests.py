@@ -8,7 +8,6 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
-from ...extensions import db
 from ...models import CreatedRecord, Offer, SupportRequest
 from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests
@@ -17,7 +16,7 @@ from ...services.rate_limits import Action
 from ..edge.confirm import confirm_then, no_longer_possible
 from ..edge.once import create_once
 from ..edge.service_errors import attempt, form_status, submitted_version
-from ..pages.pagination import PER_PAGE, page_number
+from ..pages.pagination import paginate
 from ..requests.forms import CancelRequestForm, RequestForm
 from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, request_or_404
 from ..security.rate_limit import over_limit, too_many
@@ -32,7 +31,7 @@ def list_requests():
         .options(selectinload(SupportRequest.language), selectinload(SupportRequest.organisation))
         .order_by(SupportRequest.starts_at.desc(), SupportRequest.id.desc())
     )
-    page = db.paginate(query, page=page_number(), per_page=PER_PAGE, error_out=False)
+    page = paginate(query)
     may_submit = [m.organisation for m in current_user.memberships if can_submit_requests(current_user, m.organisation)]
     return render_template("organisation/requests.html", page=page, may_submit=may_submit)
 

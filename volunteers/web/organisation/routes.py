@@ -14,7 +14,7 @@ from ...permissions import can_manage_members, can_submit_requests
 from ...services import invitations, memberships
 from ...services.rate_limits import Action
 from ..edge.once import create_once
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from ..security.rate_limit import over_limit, wait_message
 from .blueprint import bp
 from .forms import MemberInviteForm
@@ -54,13 +54,13 @@ def members_of(organisation: Organisation):
         .options(selectinload(Membership.user))
         .order_by(Membership.created_at, Membership.id)
     )
-    return db.paginate(query, page=page_number("members_page"), per_page=MEMBERS_PER_PAGE, error_out=False)
+    return paginate(query, per_page=MEMBERS_PER_PAGE, name="members_page")
 
 
 def invitations_of(organisation: Organisation):
     """A page of the organisation's invitations whose link still works."""
     query = invitations.open_invitations(role=InvitationRole.ORGANISATION, organisation=organisation)
-    return db.paginate(query, page=page_number("invitations_page"), per_page=INVITATIONS_PER_PAGE, error_out=False)
+    return paginate(query, per_page=INVITATIONS_PER_PAGE, name="invitations_page")
 
 
 def _render_detail(organisation: Organisation, form: MemberInviteForm | None = None, status: int = 200):

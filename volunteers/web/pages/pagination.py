@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
-from flask import request
+from flask import abort, redirect, request, url_for
 from sqlalchemy import Select, func, select
 
 from ...extensions import db
@@ -19,6 +19,31 @@ MAX_PAGE = 100_000
 def page_number(name: str = "page") -> int:
     """The page asked for; `name` tells apart the lists of a page with several."""
     return min(max(request.args.get(name, 1, type=int) or 1, 1), MAX_PAGE)
+
+
+class Paged(Protocol):
+    page: int
+
+    @property
+    def pages(self) -> int: ...
+
+
+P = TypeVar("P", bound=Paged)
+
+
+def within_pages(page: P, name: str = "page") -> P:
+    """`page`, unless it is past the last page of a list that has some: then a redirect to the
+    last page (a bookmark or a link from before rows went away), with the other arguments kept,
+    instead of an empty page that says nothing matches."""
+    if request.method == "GET" and page.pages and page.page > page.pages:
+        arguments = request.args.to_dict(flat=False) | {name: [str(page.pages)]}
+        abort(redirect(url_for(request.endpoint or "", **(request.view_args or {}), **arguments)))
+    return page
+
+
+def paginate(query: Select, per_page: int = PER_PAGE, name: str = "page") -> Any:
+    """The page of `query` the query string asks for (`name`), counted and cut in the database."""
+    return within_pages(db.paginate(query, page=page_number(name), per_page=per_page, error_out=False), name)
 
 
 @dataclass

@@ -19,7 +19,7 @@ from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
-from ..pages.pagination import page_number
+from ..pages.pagination import paginate
 from ..pages.what_to_do import what_to_do
 from ..security.rate_limit import over_limit, too_many_flashed
 from .blueprint import bp
@@ -61,7 +61,7 @@ def assignments():
         upcoming=db.session.scalars(
             _own_offers(profile.id, accepted, SupportRequest.starts_at > now).order_by(SupportRequest.starts_at)
         ).all(),
-        past=db.paginate(past, page=page_number("past_page"), per_page=PAST_PER_PAGE, error_out=False),
+        past=paginate(past, per_page=PAST_PER_PAGE, name="past_page"),
         form=ConfirmForm(),
     )
 

@@ -67,6 +67,9 @@ def test_a_page_past_the_last_goes_to_the_last_page_with_the_filters_kept(ctx, c
     assert response.headers["Location"] == "/coordinator/volunteers?page=2&area=&language="
     last = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Page 2 of 2" in last or "Seite 2 von 2" in last
+    # Arguments that url_for would take for itself are passed on as they came, not a 500.
+    odd = client.get("/coordinator/volunteers?page=999&endpoint=x&_anchor=z&profile_id=5")
+    assert odd.headers["Location"] == "/coordinator/volunteers?page=2&endpoint=x&_anchor=z&profile_id=5"
     # A list with nothing in it stays where it is: there is no last page to go to.
     assert client.get("/coordinator/outbox?page=5&status=failed").status_code == 200
     # A section's own page parameter: back to its last page, the other arguments kept.

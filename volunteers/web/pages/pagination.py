@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
+from urllib.parse import urlencode
 
-from flask import abort, redirect, request, url_for
+from flask import abort, redirect, request
 from sqlalchemy import Select, func, select
 
 from ...extensions import db
@@ -36,8 +37,10 @@ def within_pages(page: P, name: str = "page") -> P:
     last page (a bookmark or a link from before rows went away), with the other arguments kept,
     instead of an empty page that says nothing matches."""
     if request.method == "GET" and page.pages and page.page > page.pages:
-        arguments = request.args.to_dict(flat=False) | {name: [str(page.pages)]}
-        abort(redirect(url_for(request.endpoint or "", **(request.view_args or {}), **arguments)))
+        # The query string as it came, with the page number changed: not through url_for, which
+        # takes some argument names (endpoint, _anchor, the route's own ids) for itself.
+        arguments = [(key, value) for key, value in request.args.items(multi=True) if key != name]
+        abort(redirect(f"{request.path}?{urlencode([(name, str(page.pages)), *arguments])}"))
     return page
 
 

@@ -27,3 +27,6 @@ def test_the_work_queue_counts_what_the_expiring_list_shows(app, ctx, client, lo
     assert shown, listed
     assert int(shown.group(1)) >= 2  # the demo has a refresher due and a certificate ending in 30 days
     assert counted.group(1) == shown.group(1)
+    # Each training is named in the reader's language, not left empty after its kind.
+    assert re.search(r"Refresher due: \S", listed), listed
+    assert not re.search(r"(Qualification|Refresher due):\s*(\d|$)", listed, re.MULTILINE), listed

@@ -4,6 +4,7 @@ number of queries."""
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import timedelta
 
@@ -161,6 +162,9 @@ def test_each_task_is_a_count_with_a_link_to_its_list_the_most_pressing_first(ct
     assert _references(client, links["2 offers waiting for an answer"]) == {"Q-EXPIRING", "Q-WAITING"}
     filtered = client.get(links["1 urgent request still to fill"]).get_data(as_text=True)
     assert "Showing only urgent requests still to fill." in filtered
+    # Another order keeps the task's filter.
+    (by_organisation,) = re.findall(r'href="([^"]*sort=organisation[^"]*)"', filtered)
+    assert _references(client, html.unescape(by_organisation)) == {"Q-URGENT"}
     assert links["1 message could not be delivered."] == "/coordinator/outbox?status=failed"
     assert links["1 organisation awaiting approval"] == "/coordinator/organisations?status=pending"
     assert links["1 training to check"] == "/coordinator/trainings"

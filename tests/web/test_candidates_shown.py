@@ -80,3 +80,17 @@ def test_the_page_runs_the_same_statements_for_few_and_many_candidates(ctx, clie
         counts.append((len(statements), len(CHECKBOX.findall(html))))
     assert counts[0][1] == 3 and counts[1][1] == 20
     assert counts[0][0] == counts[1][0], counts
+
+
+def test_the_answer_to_offering_opens_at_the_candidates_with_as_many_listed(ctx, client, login):
+    """A refusal shows next to the candidates, where the answer opens, not in a flash at the top
+    of a page that opens scrolled past it; a list shown longer stays as long."""
+    record, _people = _request_with(23)
+    login(client, factories.coordinator(locale="en"))
+    page = f"/coordinator/requests/{record.id}"
+    longer = client.get(f"{page}?shown=40").get_data(as_text=True)
+    assert f'action="{page}/offers?shown=40#candidates"' in longer
+    assert f'action="{page}/offers#candidates"' in client.get(page).get_data(as_text=True)
+    nobody = submit(client, f"{page}/offers?shown=40", {}, page=f"{page}?shown=40")
+    assert nobody.status_code == 400
+    assert len(CHECKBOX.findall(nobody.get_data(as_text=True))) == 23

@@ -149,9 +149,7 @@ def make_offers(request_id: int):
         return record.id
 
     created = create_once(form, CreatedRecord.OFFERS, offer)
-    if created is None:
-        for message in form.form_errors:
-            flash(str(message), "error")
+    if created is None:  # the refusal shows above the candidates, where the answer opens
         return render_request(request_or_404(request_id), 409, offer_form=form, chosen=set(chosen))
     if not created.again:
         flash(

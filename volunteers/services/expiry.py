@@ -157,15 +157,17 @@ def _pairs_that_may_end_by(today: date, horizon: date, types: dict[int, Qualific
 
 
 def _qualification_endings(
-    profiles: dict[int, VolunteerProfile] | None = None, window: tuple[date, date] | None = None
+    profiles: dict[int, VolunteerProfile] | None = None,
+    window: tuple[date, date] | None = None,
+    rows: Sequence[Row] | None = None,
 ) -> list[Ending]:
     """For each volunteer and type, the verified training that counts longest, and when it
     stops counting. With a window (today, horizon), only pairs that may end in it are looked
-    at, and `profiles` is loaded for them."""
+    at, and `profiles` is loaded for them; `rows`: the verified trainings to look at (all)."""
     types = _types()
     pairs: set[tuple[int, int]] | None = None
     if window is None:
-        rows = _verified_rows()
+        rows = _verified_rows() if rows is None else rows
     else:
         candidates = _pairs_that_may_end_by(*window, types).subquery()
         pairs = {(row.profile_id, row.type_id) for row in db.session.execute(select(candidates))}
@@ -203,9 +205,9 @@ def _qualification_endings(
 _POLICE_CERTIFICATE: Texts = {"de": "Führungszeugnis", "en": "Police certificate"}
 
 
-def _certificate_endings(today: date, horizon: date) -> list[Ending]:
+def _certificate_endings(today: date, horizon: date, profile_id: int | None = None) -> list[Ending]:
     """Each volunteer's latest police certificate (by the day it was shown) whose last day
-    falls between today and the horizon."""
+    falls between today and the horizon (of one volunteer, with `profile_id`)."""
     later = aliased(PoliceCertificate)
     newer_exists = exists().where(
         later.profile_id == PoliceCertificate.profile_id,
@@ -222,6 +224,7 @@ def _certificate_endings(today: date, horizon: date) -> list[Ending]:
             PoliceCertificate.next_due_on > today,
             PoliceCertificate.next_due_on <= horizon + timedelta(days=1),
             ~newer_exists,
+            *([PoliceCertificate.profile_id == profile_id] if profile_id is not None else []),
         )
     ).all()
     profiles = _profiles(c.profile_id for c in certificates)
@@ -234,9 +237,9 @@ def _certificate_endings(today: date, horizon: date) -> list[Ending]:
     ]
 
 
-def _declaration_endings(today: date, horizon: date) -> list[Ending]:
-    """Volunteers not retired who have not signed a declaration's text taking effect by the
-    horizon (or a newer one)."""
+def _declaration_endings(today: date, horizon: date, profile_id: int | None = None) -> list[Ending]:
+    """Volunteers not retired (or the one with `profile_id`) who have not signed a declaration's
+    text taking effect by the horizon (or a newer one)."""
     upcoming = db.session.scalars(
         select(DeclarationVersion)
         .where(DeclarationVersion.effective_from > today, DeclarationVersion.effective_from <= horizon)
@@ -254,7 +257,11 @@ def _declaration_endings(today: date, horizon: date) -> list[Ending]:
         )
         unsigned = db.session.scalars(
             select(VolunteerProfile)
-            .where(_NOT_RETIRED, VolunteerProfile.id.not_in(signed))
+            .where(
+                _NOT_RETIRED,
+                VolunteerProfile.id.not_in(signed),
+                *([VolunteerProfile.id == profile_id] if profile_id is not None else []),
+            )
             .options(selectinload(VolunteerProfile.user))
         )
         found += [
@@ -272,6 +279,24 @@ def endings(today: date, days: int) -> list[Ending]:
     found += _certificate_endings(today, horizon)
     found += _declaration_endings(today, horizon)
     return sorted(found, key=lambda e: (e.until, e.profile.user.family_name, e.what))
+
+
+#: What a volunteer's page warns of: what runs out within this many days (the first reminder).
+SOON_DAYS = max(REMINDER_DAYS)
+
+
+def endings_of(profile: VolunteerProfile, today: date, days: int = SOON_DAYS) -> list[Ending]:
+    """What runs out for one volunteer between today and `days` from now, soonest first: what
+    the reminder mails say, for the volunteer's page and the coordinators' record of them."""
+    if profile.status is VolunteerStatus.RETIRED:
+        return []
+    horizon = today + timedelta(days=days)
+    own = select(VolunteerProfile.id).where(VolunteerProfile.id == profile.id)
+    qualifications = _qualification_endings({profile.id: profile}, rows=_verified_rows(own))
+    found = [e for e in qualifications if today <= e.until <= horizon]
+    found += _certificate_endings(today, horizon, profile.id)
+    found += _declaration_endings(today, horizon, profile.id)
+    return sorted(found, key=lambda e: (e.until, e.what))
 
 
 @dataclass

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...labels import label
 from ...models import AuditEvent, CreatedRecord, Exclusion, Offer, SupportRequest, VolunteerLanguage, VolunteerProfile
 from ...models.enums import VolunteerStatus
-from ...services import eligibility, invitations, offers, volunteer_search, volunteers
+from ...services import eligibility, expiry, invitations, offers, volunteer_search, volunteers
 from ...services.onboarding import certificates_of, declaration_states
 from ...services.rate_limits import Action
 from ..edge.confirm import Confirmation, render_confirmation
@@ -205,6 +205,7 @@ def render_volunteer(profile: VolunteerProfile, status: int = 200, **forms):
         trainings=trainings_of(profile),
         declarations=declaration_states(profile, day),
         certificates=certificates_of(profile),
+        soon=expiry.endings_of(profile, day),
         status_history=volunteers.status_history(profile),
         history=history_of(profile),
         status_form=status_form.offer(transitions),

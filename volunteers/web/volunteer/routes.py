@@ -12,7 +12,7 @@ from ...db_types import utcnow
 from ...extensions import db
 from ...models import Consent, Offer, Qualification, VolunteerProfile
 from ...models.enums import OfferState
-from ...services import eligibility
+from ...services import eligibility, expiry
 from ...services.onboarding import certificates_of, declaration_states
 from .blueprint import bp
 
@@ -59,5 +59,6 @@ def home():
         trainings=trainings_of(profile),
         declarations=declaration_states(profile, day),
         certificates=certificates_of(profile),
+        soon=expiry.endings_of(profile, day),
         today=day,
     )

@@ -8,15 +8,17 @@ from flask_login import current_user
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
+from ...db_types import utcnow
 from ...models import CreatedRecord, Offer, SupportRequest
 from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests
+from ...services import board
 from ...services import requests as request_service
 from ...services.rate_limits import Action
 from ..edge.confirm import confirm_then, no_longer_possible
 from ..edge.once import create_once
 from ..edge.service_errors import attempt, form_status, submitted_version
-from ..pages.pagination import paginate
+from ..pages.pagination import page_number, two_part_page, within_pages
 from ..requests.forms import CancelRequestForm, RequestForm
 from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, request_or_404
 from ..security.rate_limit import over_limit, too_many
@@ -26,12 +28,14 @@ from .routes import own_organisation
 
 @bp.route("/requests", endpoint="requests")
 def list_requests():
+    # What is still ahead first, soonest first; then the past, latest first: tomorrow's request
+    # is never behind years of old ones.
     query = (
         request_service.visible_to(current_user)
         .options(selectinload(SupportRequest.language), selectinload(SupportRequest.organisation))
-        .order_by(SupportRequest.starts_at.desc(), SupportRequest.id.desc())
+        .order_by(SupportRequest.starts_at, SupportRequest.id)
     )
-    page = paginate(query)
+    page = within_pages(two_part_page(*board.upcoming_then_past(query, utcnow()), page_number()))
     may_submit = [m.organisation for m in current_user.memberships if can_submit_requests(current_user, m.organisation)]
     return render_template("organisation/requests.html", page=page, may_submit=may_submit)
 

@@ -46,7 +46,11 @@ export FLASK_APP=wsgi
 flask=.venv/bin/flask
 
 step "Migrating the database under instance/"
-"$flask" db upgrade 2>&1 | { grep -v "^INFO " || true; }
+# Alembic's progress (one message per migration, some over several lines) only if it fails.
+if ! migrated=$("$flask" db upgrade 2>&1); then
+  printf '%s\n' "$migrated" >&2
+  exit 1
+fi
 step "Loading the demo data (nothing is added twice)"
 "$flask" seed-demo
 

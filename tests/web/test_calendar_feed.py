@@ -267,7 +267,7 @@ def test_turning_on_twice_says_how_to_get_an_address(ctx, app, client, login):
     again = submit(client, "/volunteer/calendar/on", page="/volunteer/calendar")
     assert again.status_code == 302
     page = client.get(again.headers["Location"]).get_data(as_text=True)
-    assert "Your calendar feed is on already." in page and "renew it" in page
+    assert "Your calendar feed is on already." in page and "give the feed a new address" in page
     assert app.test_client().get(path).status_code == 200  # the first address still works
     assert len(db.session.scalars(select(CalendarFeed)).all()) == 1
 

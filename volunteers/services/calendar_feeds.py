@@ -38,7 +38,7 @@ UNTIL = timedelta(days=365)
 
 ALREADY_ON = _l(
     "Your calendar feed is on already. Its address is shown only once, when it is made: if you "
-    "no longer have it, renew it."
+    "no longer have it, give the feed a new address."
 )
 NOT_ON = _l("Your calendar feed is off. Turn it on to get an address.")
 

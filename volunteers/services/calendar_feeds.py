@@ -10,8 +10,9 @@ the volunteer deletes it too (reactivation does not bring an old address back).
 What the feed holds: the accepted assignments from 30 days back to a year ahead. A cancelled or
 withdrawn assignment leaves the feed rather than staying as STATUS:CANCELLED: a subscribed
 calendar is replaced by what the feed holds at each refresh, so every app removes it, while
-some (Google Calendar among them) show a cancelled entry of a subscription as if it still took
-place. The volunteer is told of the cancellation by mail anyway, with a calendar cancellation.
+apps differ in what they do with a cancelled entry of a subscription (struck through, hidden,
+or shown as if it still took place). The volunteer is told of the cancellation by mail anyway,
+with a calendar cancellation.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import logging
 import re
 from datetime import timedelta
 
+import pytest
 from flask import current_app
 from flask_babel import force_locale
 from icalendar import Calendar
@@ -27,7 +28,7 @@ from volunteers.extensions import db
 from volunteers.labels import label
 from volunteers.models import AuditEvent, CalendarFeed, Offer
 from volunteers.models.enums import Mode, TopicCategory, VolunteerStatus
-from volunteers.services import accounts, offers, rate_limits, volunteers
+from volunteers.services import ServiceError, accounts, calendar_feeds, offers, rate_limits, volunteers
 from volunteers.services.rate_limits import Action, Limit
 
 REFERENCE = "K-2026-017"
@@ -294,6 +295,10 @@ def test_each_token_shows_only_its_own_volunteer_and_unknown_ones_are_404(ctx, a
     assert revoked.status_code == 404
     assert revoked.get_data(as_text=True).replace(my_path, never) == unknown.get_data(as_text=True)
     assert calendar_app.get("/calendar/" + "x" * 200 + ".ics").status_code == 404
+    # The pages act on the signed-in volunteer's own feed only; the service holds to it too.
+    for change in (calendar_feeds.renew, calendar_feeds.turn_off, calendar_feeds.turn_on):
+        with pytest.raises(ServiceError):
+            change(other, person.profile)
 
 
 def test_a_retired_or_deactivated_volunteers_feed_stops(ctx, app, client, other_client, login):

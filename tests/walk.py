@@ -63,6 +63,7 @@ NOT_PAGES = {
     "coordinator.import_template": "a download: an empty import file",
     "coordinator.training_proof": "a download: the proof of a training",
     "volunteer.proof": "a download: the proof of one's own training",
+    "public.calendar_feed": "a calendar (text/calendar) that calendar apps fetch from its secret address",
 }
 
 
@@ -102,7 +103,17 @@ def sent_forms(role: str, world: World, locale: str) -> list[Sent]:
             ),
         ]
     if role == "volunteer":
-        return [Sent("/volunteer/profile", "/volunteer/profile", {"languages-0-code": "", "languages-0-level": ""})]
+        # The calendar feed's address, shown once: turned on in the German pass, so the English
+        # one walks the feed that is on and gives it a new address.
+        feed = (
+            Sent("/volunteer/calendar", "/volunteer/calendar/on")
+            if locale == "de"
+            else Sent("/volunteer/calendar/renew", "/volunteer/calendar/renew")
+        )
+        return [
+            Sent("/volunteer/profile", "/volunteer/profile", {"languages-0-code": "", "languages-0-level": ""}),
+            feed,
+        ]
     if role == "organisation admin":
         return [
             Sent(

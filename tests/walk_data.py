@@ -41,6 +41,7 @@ from volunteers.notifications.events import notify_expired
 from volunteers.services import (
     accounts,
     auth,
+    calendar_feeds,
     exclusions,
     invitations,
     languages,
@@ -176,7 +177,7 @@ def _volunteer(world: World, coordinator: User) -> None:
 
 def _accounts(world: World, locale: str) -> None:
     """Links by mail (confirmation, reset, unlock, change of address and its stop link), two-step
-    login on for Selam and half set up for Farid, a password changed."""
+    login on for Selam and half set up for Farid, a password changed, a calendar feed on."""
     accounts.register_volunteer(
         email="new.volunteer@example.org",
         given_name="Nadia",
@@ -202,6 +203,9 @@ def _accounts(world: World, locale: str) -> None:
     secret = second_factor.start_setup(selam)
     world.recovery_codes = second_factor.confirm_setup(selam, pyotp.TOTP(secret).now())
     second_factor.start_setup(person("farid.sultani"))  # the QR code waits for a code
+    # Samir's calendar feed is on (Amina turns hers on in the walk): its confirmation pages.
+    samir = person("samir.nasser")
+    calendar_feeds.turn_on(samir, samir.profile)
     db.session.commit()
 
 

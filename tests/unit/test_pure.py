@@ -33,6 +33,9 @@ def test_tokens_are_redacted_from_log_lines():
     reset = '"POST /password/reset/abcdefghijklmnop HTTP/1.1"'
     assert "abcdefghijklmnop" not in redact_tokens(reset)
     assert redact_tokens('"GET /coordinator/outbox HTTP/1.1"') == '"GET /coordinator/outbox HTTP/1.1"'
+    feed = '"GET /calendar/Xy-9_abcdefghijklmnopqrstuvwxyz0123456789ABCD.ics HTTP/1.1" 200'
+    assert redact_tokens(feed) == '"GET /calendar/[redacted].ics HTTP/1.1" 200'
+    assert redact_tokens('"GET /volunteer/calendar/renew HTTP/1.1"') == '"GET /volunteer/calendar/renew HTTP/1.1"'
 
 
 @given(st.text(alphabet=st.characters(categories=("L", "N", "Zs")), min_size=1))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from icalendar import Calendar
 from sqlalchemy import select
 
+from tests.conftest import submit
 from volunteers.demo import DEMO_PASSWORD, seed_demo
 from volunteers.extensions import db
-from volunteers.models import Organisation, OrganisationStatus, SupportRequest, User
-from volunteers.models.enums import RequestState
+from volunteers.models import CalendarFeed, Offer, Organisation, OrganisationStatus, SupportRequest, User
+from volunteers.models.enums import OfferState, RequestState
 
 
 def _user(email: str) -> User:
@@ -94,3 +96,24 @@ def test_every_demo_login_finds_something_on_the_pages_it_reaches(app, ctx, clie
     founder = rejected.contact
     page = walk(founder.email, f"/organisation/{rejected.id}")[f"/organisation/{rejected.id}"]
     assert rejected.rejection_reason in page
+
+
+def test_amina_turns_her_calendar_feed_on_and_sees_her_assignments_in_it(app, ctx, client, login):
+    seed_demo()
+    db.session.commit()
+    amina = _user("amina.haddad@wir-vielfalt.example")
+    olena = _user("olena.kovalenko@wir-vielfalt.example")
+    assert db.session.scalar(select(CalendarFeed.profile_id)) == olena.profile.id  # hers is on
+    login(client, amina, DEMO_PASSWORD)
+    assert "Kalender-Abo einschalten" in client.get("/volunteer/calendar").get_data(as_text=True)
+    page = submit(client, "/volunteer/calendar/on", page="/volunteer/calendar").get_data(as_text=True)
+    address = page.split('<textarea id="feed-address"', 1)[1].split(">", 1)[1].split("<", 1)[0].strip()
+    feed = app.test_client().get(address.removeprefix(app.config["BASE_URL"]))
+    assert feed.status_code == 200
+    uids = {str(event["uid"]) for event in Calendar.from_ical(feed.get_data()).walk("VEVENT")}
+    accepted = db.session.scalars(
+        select(Offer).where(Offer.profile_id == amina.profile.id, Offer.state == OfferState.ACCEPTED)
+    )
+    assert uids == {f"offer-{offer.id}@127.0.0.1" for offer in accepted}
+    assert len(uids) == 2  # the one ahead and the one done 20 days ago
+    assert "DEMO-SY" not in feed.get_data(as_text=True)

@@ -16,7 +16,7 @@ from .desk import (
     seed_rejected_organisation,
     seed_work_queue,
 )
-from .history import backdate_partners, seed_past_assignments
+from .history import backdate_partners, seed_calendar_feed, seed_past_assignments
 from .requests import seed_requests
 from .volunteers import seed_volunteers
 
@@ -120,6 +120,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     db.session.flush()
     seed_requests()
     seed_past_assignments()
+    seed_calendar_feed()
     seed_notes()
     seed_organisation_details()
     seed_work_queue()

@@ -36,6 +36,7 @@ from ..models.enums import (
     VolunteerStatus,
     WorkKind,
 )
+from ..services import calendar_feeds
 from .requests import AUTOMATIC, ERITREAN, SYRIAN, _at, _move, _offer, _request
 
 #: Why the centre changed a demo volunteer's status (the reason is shown to the volunteer too).
@@ -265,3 +266,22 @@ def seed_past_assignments() -> int:
         made += 1
     db.session.flush()
     return made
+
+
+def seed_calendar_feed() -> bool:
+    """Olena turned her calendar feed on ten days ago, and her phone fetched it this morning: the
+    page shows a feed that is on (its address she would have to renew to see). Amina's is off,
+    to be turned on."""
+    olena = db.session.scalar(select(User).where(User.email == "olena.kovalenko@wir-vielfalt.example"))
+    if olena is None or olena.profile is None or calendar_feeds.feed_of(olena.profile) is not None:
+        return False
+    turned_on = utcnow() - timedelta(days=10)
+    calendar_feeds.turn_on(olena, olena.profile, now=turned_on)
+    db.session.flush()
+    feed = calendar_feeds.feed_of(olena.profile)
+    assert feed is not None
+    feed.last_used_at = utcnow() - timedelta(hours=2)
+    entry = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "calendar_feed.turned_on"))
+    if entry is not None:
+        entry.created_at = turned_on
+    return True

@@ -1,6 +1,7 @@
 """All models, imported here so that Alembic and the app see every table."""
 
 from .audit import AuditEvent
+from .calendar_feed import CalendarFeed
 from .consent import Consent
 from .enums import (
     Actor,
@@ -53,6 +54,7 @@ __all__ = [
     "Area",
     "AuditEvent",
     "AvailabilitySlot",
+    "CalendarFeed",
     "CertificateKind",
     "CertificateResult",
     "Channel",

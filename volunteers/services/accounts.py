@@ -17,7 +17,7 @@ from ..notifications.events import (
     notify_email_change_requested,
     notify_email_changed,
 )
-from . import ServiceError, audit, organisations, tokens
+from . import ServiceError, audit, calendar_feeds, organisations, tokens
 from .invitations import withdraw_open_invitations
 from .offers import withdraw_open_offers
 from .passwords import ensure_strong, hash_password, verify_password
@@ -214,4 +214,5 @@ def set_active(actor: User, user: User, active: bool) -> None:
         withdraw_open_invitations(user)
         if user.profile is not None:
             withdraw_open_offers(user.profile, actor)
+            calendar_feeds.stop(user.profile)
     audit.record("account.reactivated" if active else "account.deactivated", actor=actor, subject=user)

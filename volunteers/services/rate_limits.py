@@ -59,6 +59,9 @@ class Action(enum.Enum):
     #: two-step login reset; an account deactivated (its open offers withdrawn); a failed
     #: mail sent again.
     DECISION = "decision"
+    #: A calendar app fetching a volunteer's feed (no mail, no password, but a public address
+    #: that reads the database): per client, per feed (the account that owns it) and overall.
+    CALENDAR_FEED = "calendar_feed"
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,10 @@ LIMITS: dict[Action, Limit] = {
     Action.OFFER: Limit(per_client=300, per_account=60, overall=600, window=HOUR),
     Action.ANSWER: Limit(per_client=200, per_account=20, overall=400, window=HOUR),
     Action.DECISION: Limit(per_client=400, per_account=150, overall=800, window=HOUR),
+    # Calendar apps fetch every 5 minutes to every day (Thunderbird can be set to every minute);
+    # Google and Microsoft fetch every subscriber's feed from a few shared addresses, so the
+    # client's allowance holds a whole pool of several hundred volunteers.
+    Action.CALENDAR_FEED: Limit(per_client=1200, per_account=60, overall=6000, window=HOUR),
 }
 
 #: How long a spent form token is remembered; older tokens are refused as expired.

@@ -34,7 +34,7 @@ from ..models.enums import (
     WorkKind,
 )
 from ..notifications.events import notify_volunteer_status_changed
-from . import ServiceError, audit
+from . import ServiceError, audit, calendar_feeds
 from .offers import withdraw_open_offers
 from .users import find_by_email, normalise_email
 
@@ -342,6 +342,8 @@ def change_status(
     db.session.add(change)
     profile.status = to_status
     profile.updated_at = utcnow()
+    if to_status is VolunteerStatus.RETIRED:
+        calendar_feeds.stop(profile)
     audit.record("volunteer.status_changed", actor=actor, subject=profile.user, status=to_status.value)
     if by_coordinator:
         db.session.flush()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
+from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
@@ -18,8 +18,7 @@ from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
 from ..pages.what_to_do import what_to_do
 from ..security.links import safe_next
-
-bp = Blueprint("public", __name__)
+from .blueprint import bp
 
 
 @bp.route("/")

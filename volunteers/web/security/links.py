@@ -1,4 +1,5 @@
-"""Helpers for links: safe `next` targets, the client address, and token redaction in logs."""
+"""Helpers for links: safe `next` targets, the client address, and token redaction in logs (the
+secrets of mail links and of calendar feeds)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from urllib.parse import urlsplit
 from flask import request
 
 _TOKEN_PATH = re.compile(
-    r"((?:/|%2F)(?:confirm|email(?:/|%2F)(?:confirm|stop)|password(?:/|%2F)reset|invitation|offer|login(?:/|%2F)unlock)(?:/|%2F))[A-Za-z0-9_\-]{8,}",
+    r"((?:/|%2F)(?:confirm|email(?:/|%2F)(?:confirm|stop)|password(?:/|%2F)reset|invitation|offer|login(?:/|%2F)unlock"
+    r"|calendar)(?:/|%2F))[A-Za-z0-9_\-]{8,}",
     re.IGNORECASE,
 )
 

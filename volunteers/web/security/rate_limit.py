@@ -15,19 +15,22 @@ from itsdangerous import BadData, URLSafeTimedSerializer
 
 from ...db_types import utcnow
 from ...formatting import format_time
+from ...models import User
 from ...services import rate_limits
 from ...services.rate_limits import Action
 from ..edge.transaction import commit_apart
 from .links import client_address
 
 
-def over_limit(action: Action) -> int:
+def over_limit(action: Action, account: User | None = None) -> int:
     """Counts this submission; returns the seconds to wait if it is over a limit, else 0.
+    The account counted is the signed-in one, or `account` for a request that carries its
+    own credential (a calendar feed's token).
 
     The count is committed on its own, before the action: it must stand when the action is
     then refused and rolled back (a weak password, a name already taken), or a script could
     make the app hash and check forever without being counted."""
-    user = current_user._get_current_object() if current_user.is_authenticated else None
+    user = account or (current_user._get_current_object() if current_user.is_authenticated else None)
     wait = rate_limits.hit(action, client=client_address(), user=user)
     commit_apart()
     return wait

@@ -113,7 +113,7 @@ def _init_web(app: Flask) -> None:
     from .web.files.uploads import UploadRequest
     from .web.organisation import bp as organisation_bp
     from .web.pages import templating
-    from .web.public.routes import bp as public_bp
+    from .web.public import bp as public_bp
     from .web.security.access import enforce_access
     from .web.security.csrf import handle_csrf_error
     from .web.security.headers import add_hsts, refuse_nul_bytes, set_security_headers, warn_about_unconfigured_proxy

@@ -1,10 +1,12 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from .assignment import Assignment
 from .audit import AuditEvent
 from .consent import Consent
 from .enums import (
     Actor,
     Area,
+    AssignmentState,
     CertificateKind,
     CertificateResult,
     Channel,
@@ -51,6 +53,8 @@ __all__ = [
     "ActionToken",
     "Actor",
     "Area",
+    "Assignment",
+    "AssignmentState",
     "AuditEvent",
     "AvailabilitySlot",
     "CertificateKind",

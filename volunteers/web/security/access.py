@@ -37,6 +37,8 @@ PUBLIC_ENDPOINTS = frozenset(
         "auth.unlock_login",
         "auth.invitation",
         "public.offer_response",
+        "public.assignment_report",
+        "public.assignment_answer",
     }
 )
 

@@ -1,0 +1,51 @@
+"""The volunteer reports an appointment in the portal (the same form as behind the mail link)."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from ...db_types import utcnow
+from ...extensions import db
+from ...models import Assignment, Offer
+from ...models.enums import AssignmentState, OfferState
+from ...notifications.requests import appointment
+from ...services import assignments
+from ..edge.service_errors import attempt, form_status
+from ..reports.forms import ReportForm
+from .blueprint import bp
+from .routes import own_profile
+
+
+def assignments_of(offers: list[Offer]) -> dict[int, Assignment]:
+    """The assignments the offers on a page became (one query)."""
+    if not offers:
+        return {}
+    found = db.session.scalars(select(Assignment).where(Assignment.offer_id.in_([o.id for o in offers])))
+    return {assignment.offer_id: assignment for assignment in found}
+
+
+@bp.route("/offers/<int:offer_id>/report", methods=["GET", "POST"])
+def report_assignment(offer_id: int):
+    profile = own_profile()
+    offer = db.one_or_404(
+        select(Offer).where(Offer.id == offer_id, Offer.profile_id == profile.id, Offer.state == OfferState.ACCEPTED)
+    )
+    assignment = assignments.for_offer(offer, utcnow())
+    if assignment is None:
+        flash(_("You can report an assignment once its appointment is over."), "error")
+        return redirect(url_for("volunteer.assignments"))
+    if assignment.state is not AssignmentState.AWAITING_REPORT:
+        flash(_("This appointment has been reported already. Thank you!"), "info")
+        return redirect(url_for("volunteer.assignments", _anchor="past"))
+    form = ReportForm().offer(assignment)
+    if form.validate_on_submit():
+        by = assignments.acting_as_volunteer(current_user, assignment)
+        done = _("Thank you for your report. The organisation is asked to confirm it.")
+        if attempt(lambda: assignments.report(by, assignment, form.report()), form, done=done):
+            return redirect(url_for("volunteer.assignments", _anchor="past"))
+    return render_template(
+        "volunteer/report.html", assignment=assignment, form=form, appointment=appointment(offer.request)
+    ), form_status(form)

@@ -104,7 +104,7 @@ LABELS: dict[enum.Enum, object] = {
     EventSubject.ASSIGNMENT: _l("Assignment"),
     AssignmentState.AWAITING_REPORT: _l("Waiting for the report"),
     AssignmentState.REPORTED: _l("Reported, waiting for the organisation"),
-    AssignmentState.CONFIRMED: _l("Confirmed"),
+    AssignmentState.CONFIRMED: _lp("assignment state", "Confirmed"),
     AssignmentState.DISPUTED: _l("Disputed"),
     AssignmentState.SETTLED: _l("Settled"),
     Outcome.TOOK_PLACE: _l("Took place"),

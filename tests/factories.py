@@ -319,17 +319,35 @@ def request_input(record: SupportRequest, **changes) -> RequestInput:
     return RequestInput(**{**values, **changes})
 
 
-def ended_assignment(days_ago: int = 1, volunteer_place: str = "Hofgeismar", **request_values):
+def ended_assignment(
+    days_ago: int = 1,
+    volunteer_place: str = "Hofgeismar",
+    *,
+    staff_locale: str = "de",
+    coordinator_locale: str = "de",
+    volunteer_locale: str = "de",
+    volunteer_name: tuple[str, str] = ("Test", ""),
+    organisation: Organisation | None = None,
+    **request_values,
+):
     """An appointment (Kassel, 90 minutes) that ended `days_ago` days ago, accepted by an
-    available volunteer from `volunteer_place`: the assignment waiting for the report. Returns
-    (organisation member, coordinator, volunteer, assignment)."""
+    available volunteer from `volunteer_place`: the assignment waiting for the report. Each
+    person reads in the locale given; with `organisation`, the request is that organisation's
+    (its contact person is the staff member returned). Returns (organisation member,
+    coordinator, volunteer, assignment)."""
     from sqlalchemy import update as sql_update
 
     from volunteers.services import assignments, offers
 
-    staff, organisation = organisation_user()
-    centre = coordinator()
-    person = available_volunteer(place_name=volunteer_place)
+    if organisation is None:
+        staff, organisation = organisation_user(locale=staff_locale)
+    else:
+        staff = organisation.contact
+    centre = coordinator(locale=coordinator_locale)
+    given_name, family_name = volunteer_name
+    person = available_volunteer(
+        place_name=volunteer_place, locale=volunteer_locale, given_name=given_name, family_name=family_name or None
+    )
     record = support_request(organisation, created_by_id=staff.id, **request_values)
     (offer,) = offers.make_offers(centre, record, [person.profile.id])
     offers.answer_in_portal(person, offer, accept=True)

@@ -188,6 +188,16 @@ def _checked(report: Report, assignment: Assignment, now: datetime) -> dict[str,
     return values
 
 
+def problems(assignment: Assignment, given: Report, now: datetime | None = None) -> list[ServiceError]:
+    """Every problem of a report, each at its field; none when it can be sent. (A form whose
+    own checks failed shows these beside its own, so fixing one does not uncover the next.)"""
+    try:
+        _checked(given, assignment, now or utcnow())
+    except ServiceErrors as refused:
+        return list(refused.errors)
+    return []
+
+
 def report(by: By, assignment: Assignment, given: Report, now: datetime | None = None) -> None:
     """The volunteer says what happened; the organisation is asked to confirm."""
     now = now or utcnow()
@@ -224,10 +234,10 @@ def confirm(by: By, assignment: Assignment, now: datetime | None = None) -> None
     )
 
 
-def _reason(reason: str | None, field: str = "reason") -> str:
+def _reason(reason: str | None, field: str = "reason", missing: str | None = None) -> str:
     text = (reason or "").strip()
     if not text:
-        raise ServiceError(_l("Say why, in a sentence."), field)
+        raise ServiceError(missing or _l("Say why, in a sentence."), field)
     if len(text) > REASON_MAX_LENGTH:
         raise ServiceError(_l("Keep it under %(max)d characters.", max=REASON_MAX_LENGTH), field)
     return text
@@ -235,7 +245,7 @@ def _reason(reason: str | None, field: str = "reason") -> str:
 
 def dispute(by: By, assignment: Assignment, reason: str | None, now: datetime | None = None) -> None:
     """The organisation says the report is not right; the coordinators resolve it."""
-    text = _reason(reason)
+    text = _reason(reason, missing=_l("Say what was different, in a sentence."))
     transitions.move(
         assignment,
         AssignmentState.DISPUTED,
@@ -447,6 +457,7 @@ __all__ = [
     "dispute",
     "for_offer",
     "overdue",
+    "problems",
     "reflection_talk_held",
     "remind",
     "report",

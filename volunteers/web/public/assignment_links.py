@@ -38,7 +38,7 @@ def assignment_report(token: str):
     if assignment.state is not AssignmentState.AWAITING_REPORT:
         return _gone(message=_("This appointment has been reported already. Thank you!"))
     form = ReportForm().offer(assignment)
-    if form.validate_on_submit():
+    if form.validate_report(assignment):
         user = assignment.profile.user
 
         def report() -> None:

@@ -78,6 +78,21 @@ class ReportForm(Form):
             del self.long_detour_confirmed
         return self
 
+    def validate_report(self, assignment: Assignment) -> bool:
+        """The form's own checks; when they fail but the form says what happened, the report's
+        rules too, each at its field, so that every error shows at once."""
+        if not self.is_submitted():
+            return False
+        if self.validate():
+            return True
+        if self.outcome.data is not None and not self.outcome.errors:
+            for problem in assignments.problems(assignment, self.report()):
+                field = self._fields.get(problem.field or "")
+                if field is None or field.errors or (field is self.start_time and self.start_day.errors):
+                    continue  # already said at the field (an unreadable day leaves no start to check)
+                field.errors = [*field.errors, problem.message]
+        return False
+
     def report(self) -> Report:
         started_at = None
         if self.start_day.data and self.start_time.data:

@@ -41,7 +41,7 @@ def report_assignment(offer_id: int):
         flash(_("This appointment has been reported already. Thank you!"), "info")
         return redirect(url_for("volunteer.assignments", _anchor="past"))
     form = ReportForm().offer(assignment)
-    if form.validate_on_submit():
+    if form.validate_report(assignment):
         by = assignments.acting_as_volunteer(current_user, assignment)
         done = _("Thank you for your report. The organisation is asked to confirm it.")
         if attempt(lambda: assignments.report(by, assignment, form.report()), form, done=done):

@@ -3,7 +3,7 @@ it does not answer within CONFIRMATION_DAYS counts as confirmed."""
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import Select, select
@@ -74,6 +74,9 @@ def confirm_assignment(assignment_id: int):
 @bp.route("/assignments/<int:assignment_id>/dispute", methods=["GET", "POST"])
 def dispute_assignment(assignment_id: int):
     assignment = _own_or_404(assignment_id)
+    if assignment.state is not AssignmentState.REPORTED:
+        flash(_("This appointment has been answered already. Thank you!"), "info")
+        return redirect(url_for("organisation.to_confirm"))
     form = DisputeForm()
     if form.validate_on_submit():
         by = By(Actor.ORGANISATION, current_user)

@@ -14,11 +14,13 @@ from ...models import Assignment, SupportRequest
 from ...models.enums import Actor, AssignmentState
 from ...notifications.requests import appointment
 from ...services import assignments
+from ...services.rate_limits import Action
 from ...services.transitions import By
 from ..edge.service_errors import attempt, form_status
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import paginate
 from ..reports.forms import DisputeForm
+from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 
 #: Reports per page of the list to confirm.
@@ -78,11 +80,13 @@ def dispute_assignment(assignment_id: int):
         flash(_("This appointment has been answered already. Thank you!"), "info")
         return redirect(url_for("organisation.to_confirm"))
     form = DisputeForm()
+    what = appointment(assignment.request)
     if form.validate_on_submit():
+        if wait := over_limit(Action.REQUEST):  # every coordinator is mailed
+            return too_many(form, "organisation/dispute.html", wait, assignment=assignment, appointment=what)
         by = By(Actor.ORGANISATION, current_user)
         done = _("The centre has your objection and will get back to you.")
         if attempt(lambda: assignments.dispute(by, assignment, form.reason.data), form, done=done):
             return redirect(url_for("organisation.to_confirm"))
-    return render_template(
-        "organisation/dispute.html", assignment=assignment, form=form, appointment=appointment(assignment.request)
-    ), form_status(form)
+    page = render_template("organisation/dispute.html", assignment=assignment, form=form, appointment=what)
+    return page, form_status(form)

@@ -13,8 +13,10 @@ from ...models import Assignment, Offer
 from ...models.enums import AssignmentState, OfferState
 from ...notifications.requests import appointment
 from ...services import assignments
+from ...services.rate_limits import Action
 from ..edge.service_errors import attempt, form_status
 from ..reports.forms import ReportForm
+from ..security.rate_limit import over_limit, too_many
 from .blueprint import bp
 from .routes import own_profile
 
@@ -41,11 +43,13 @@ def report_assignment(offer_id: int):
         flash(_("This appointment has been reported already. Thank you!"), "info")
         return redirect(url_for("volunteer.assignments", _anchor="past"))
     form = ReportForm().offer(assignment)
+    what = appointment(offer.request)
     if form.validate_report(assignment):
+        if wait := over_limit(Action.ANSWER):  # the organisation is asked by mail to confirm
+            return too_many(form, "volunteer/report.html", wait, assignment=assignment, appointment=what)
         by = assignments.acting_as_volunteer(current_user, assignment)
         done = _("Thank you for your report. The organisation is asked to confirm it.")
         if attempt(lambda: assignments.report(by, assignment, form.report()), form, done=done):
             return redirect(url_for("volunteer.assignments", _anchor="past"))
-    return render_template(
-        "volunteer/report.html", assignment=assignment, form=form, appointment=appointment(offer.request)
-    ), form_status(form)
+    page = render_template("volunteer/report.html", assignment=assignment, form=form, appointment=what)
+    return page, form_status(form)

@@ -69,7 +69,7 @@ def _report_by_link(app, path: str) -> None:
 
 
 def _reported(app, deliver, smtp_server, scene) -> Assignment:
-    staff, _, person, assignment = scene
+    _, _, person, assignment = scene
     tick()
     deliver()
     _report_by_link(app, path_of_link(_arrived(smtp_server, "assignment_report_asked", person), "/assignment/"))

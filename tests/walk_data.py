@@ -102,11 +102,14 @@ class World:
     #: Likewise the links a volunteer reports by, and an organisation confirms by.
     report_links: dict[str, str] = field(default_factory=dict)
     confirm_links: dict[str, str] = field(default_factory=dict)
+    #: Links that the answers above leave with nothing to ask (a colleague's for the same report).
+    answered_links: set[str] = field(default_factory=set)
 
     @property
     def used_links(self) -> set[str]:
         """The mail links the walk's sent forms use up."""
-        return {*self.answer_links.values(), *self.report_links.values(), *self.confirm_links.values()}
+        sent = {*self.answer_links.values(), *self.report_links.values(), *self.confirm_links.values()}
+        return sent | self.answered_links
 
 
 def person(local: str) -> User:
@@ -567,6 +570,9 @@ def _reports_and_answers(world: World, miriam: User, records: list[SupportReques
         locale: _keyed_link(f"assignment-confirm:{assignment.id}:{lina.id}:first", "/assignment/answer/")
         for locale, assignment in (("de", answered_de), ("en", answered_en))
     }
+    for assignment in (answered_de, answered_en):  # Samir, the contact person, was asked too
+        keys = select(OutboxMessage.key).where(OutboxMessage.key.like(f"assignment-confirm:{assignment.id}:%"))
+        world.answered_links |= {_keyed_link(key, "/assignment/answer/") for key in db.session.scalars(keys)}
 
 
 def _figures(assignment: Assignment) -> dict:

@@ -53,3 +53,8 @@ def report_assignment(offer_id: int):
             return redirect(url_for("volunteer.assignments", _anchor="past"))
     page = render_template("volunteer/report.html", assignment=assignment, form=form, appointment=what)
     return page, form_status(form)
+
+
+# Opening the page makes the assignment when the job has not come round yet: on SQLite that GET
+# takes the write lock from the start, as an audited download does (db_types.py).
+report_assignment.writes_on_get = True  # type: ignore[attr-defined]

@@ -121,6 +121,9 @@ class Config:
     LEAD_TIME_WORKING_DAYS = _env_int("LEAD_TIME_WORKING_DAYS", 3)
     TRAVEL_BUFFER_MINUTES = _env_int("TRAVEL_BUFFER_MINUTES", 30)
     OFFER_RESPONSE_HOURS = _env_int("OFFER_RESPONSE_HOURS", 48)
+    # After the appointment: days the organisation has to confirm a report before it counts
+    # as confirmed without an answer.
+    CONFIRMATION_DAYS = _env_int("CONFIRMATION_DAYS", 14)
 
     # Argon2id cost (RFC 9106 second recommended option).
     ARGON2_TIME_COST = 3

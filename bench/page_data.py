@@ -1,7 +1,9 @@
 """The page benchmark's database (bench/pages.py): the matching benchmark's volunteers
 (bench/seeding.py), then years of support requests in every state with their offers in every
-state, the history of both, the mail outbox, and three people with known passwords whose
-pages have real content: a coordinator, an active volunteer and an organisation's admin.
+state, the assignments the accepted ones became after their appointments (the last two weeks'
+reported, waiting for the organisation), the history of both, the mail outbox, and three
+people with known passwords whose pages have real content: a coordinator, an active volunteer
+and an organisation's admin.
 
 Everything is inserted in bulk with SQLAlchemy Core, from a fixed random seed."""
 
@@ -18,6 +20,7 @@ from bench.seeding import LANGUAGE_WEIGHTS, finish_database, insert, seed_organi
 from volunteers.clock import BERLIN, today
 from volunteers.extensions import db
 from volunteers.models import (
+    Assignment,
     Membership,
     Offer,
     OutboxMessage,
@@ -31,11 +34,14 @@ from volunteers.models import (
 from volunteers.models.enums import (
     Actor,
     Area,
+    AssignmentState,
+    CancelledBy,
     Channel,
     EventSubject,
     GenderPreference,
     Mode,
     OfferState,
+    Outcome,
     QualificationStatus,
     RequestState,
     ResponseChannel,
@@ -107,6 +113,7 @@ def seed_pages(size: int, request_count: int, rng: random.Random, log) -> PageDa
         (Offer.__table__, history.offers),
         (RequestEvent.__table__, history.events),
         (OutboxMessage.__table__, _outbox(history, rng, now)),
+        (Assignment.__table__, _assignments(history, rng, now)),
     ):
         t0 = time.perf_counter()
         insert(table, rows, counts)
@@ -337,6 +344,68 @@ def _outbox(history: _History, rng: random.Random, now: datetime) -> list[dict]:
                 "created_at": at,
                 "sent_at": at + timedelta(seconds=5) if status is OutboxStatus.SENT else None,
                 "failed_at": at + timedelta(hours=2) if status is OutboxStatus.FAILED else None,
+            }
+        )
+    return rows
+
+
+#: What happened, mostly that it took place.
+OUTCOMES = ([Outcome.TOOK_PLACE, Outcome.CLIENT_ABSENT, Outcome.CANCELLED_SHORT_NOTICE], [90, 6, 4])
+
+
+def _assignments(history: _History, rng: random.Random, now: datetime) -> list[dict]:
+    """An assignment for every accepted offer whose appointment has ended: the last four days'
+    partly waiting for the report, the last fortnight's reported and waiting for the
+    organisation (a few disputed), older ones confirmed (a fifth without an answer)."""
+    requests = {row["id"]: row for row in history.requests}
+    rows = []
+    for offer in history.offers:
+        record = requests[offer["request_id"]]
+        ends = record["starts_at"] + timedelta(minutes=record["duration_minutes"])
+        if offer["state"] is not OfferState.ACCEPTED or ends > now:
+            continue
+        age = now - ends
+        if age < timedelta(days=4) and rng.random() < 0.5:
+            state = AssignmentState.AWAITING_REPORT
+        elif age < timedelta(days=14):
+            state = AssignmentState.DISPUTED if rng.random() < 0.05 else AssignmentState.REPORTED
+        else:
+            state = AssignmentState.CONFIRMED
+        reported = state is not AssignmentState.AWAITING_REPORT
+        outcome = rng.choices(*OUTCOMES)[0] if reported else None
+        went = outcome is not None and outcome.volunteer_went
+        reported_at = ends + timedelta(hours=rng.randint(2, 40)) if reported else None
+        answered = state in (AssignmentState.CONFIRMED, AssignmentState.DISPUTED)
+        automatic = answered and state is AssignmentState.CONFIRMED and rng.random() < 0.2
+        rows.append(
+            {
+                "id": len(rows) + 1,
+                "offer_id": offer["id"],
+                "profile_id": offer["profile_id"],
+                "request_id": record["id"],
+                "appointment_at": record["starts_at"],
+                "state": state,
+                "outcome": outcome,
+                "cancelled_by": CancelledBy.CLIENT if outcome is Outcome.CANCELLED_SHORT_NOTICE else None,
+                "started_at": record["starts_at"] if went else None,
+                "duration_minutes": record["duration_minutes"] + rng.choice([-15, 0, 0, 15]) if went else None,
+                "travel_km": (0 if record["mode"] is not Mode.ON_SITE else rng.randint(2, 60)) if went else None,
+                "straight_km": None,
+                "feedback": None,
+                "wants_reflection_talk": False,
+                "reflection_done_at": None,
+                "reported_at": min(reported_at, now) if reported_at else None,
+                "reported_by_id": None,
+                "report_channel": None,
+                "answered_at": min(reported_at + timedelta(days=2), now) if answered and reported_at else None,
+                "answered_by_id": None,
+                "confirmed_automatically": automatic,
+                "dispute_reason": "Es hat kürzer gedauert." if state is AssignmentState.DISPUTED else None,
+                "settled_month": None,
+                "volunteer_reminders": 1 if state is AssignmentState.AWAITING_REPORT and age > timedelta(days=1) else 0,
+                "organisation_reminded_at": None,
+                "created_at": ends,
+                "version": 1,
             }
         )
     return rows

@@ -107,6 +107,7 @@ def pages(data: PageData) -> list[Page]:
         Page("outbox", COORDINATOR_EMAIL, "/coordinator/outbox"),
         Page("volunteer home", VOLUNTEER_EMAIL, "/volunteer/"),
         Page("organisation home", ORGANISATION_EMAIL, "/organisation/"),
+        Page("appointments to confirm", ORGANISATION_EMAIL, "/organisation/to-confirm"),
     ]
 
 

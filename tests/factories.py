@@ -317,3 +317,45 @@ def request_input(record: SupportRequest, **changes) -> RequestInput:
         "not_excluded_confirmed": True,
     }
     return RequestInput(**{**values, **changes})
+
+
+def ended_assignment(
+    days_ago: int = 1,
+    volunteer_place: str = "Hofgeismar",
+    *,
+    staff_locale: str = "de",
+    coordinator_locale: str = "de",
+    volunteer_locale: str = "de",
+    volunteer_name: tuple[str, str] = ("Test", ""),
+    organisation: Organisation | None = None,
+    **request_values,
+):
+    """An appointment (Kassel, 90 minutes) that ended `days_ago` days ago, accepted by an
+    available volunteer from `volunteer_place`: the assignment waiting for the report. Each
+    person reads in the locale given; with `organisation`, the request is that organisation's
+    (its contact person is the staff member returned). Returns (organisation member,
+    coordinator, volunteer, assignment)."""
+    from sqlalchemy import update as sql_update
+
+    from volunteers.services import assignments, offers
+
+    if organisation is None:
+        staff, organisation = organisation_user(locale=staff_locale)
+    else:
+        staff = organisation.contact
+    centre = coordinator(locale=coordinator_locale)
+    given_name, family_name = volunteer_name
+    person = available_volunteer(
+        place_name=volunteer_place, locale=volunteer_locale, given_name=given_name, family_name=family_name or None
+    )
+    record = support_request(organisation, created_by_id=staff.id, **request_values)
+    (offer,) = offers.make_offers(centre, record, [person.profile.id])
+    offers.answer_in_portal(person, offer, accept=True)
+    db.session.commit()
+    starts_at = utcnow() - timedelta(days=days_ago, hours=2)
+    db.session.execute(sql_update(SupportRequest).where(SupportRequest.id == record.id).values(starts_at=starts_at))
+    db.session.commit()
+    db.session.refresh(record)
+    assignment = assignments.for_offer(offer)
+    db.session.commit()
+    return staff, centre, person, assignment

@@ -94,6 +94,8 @@ def sent_forms(role: str, world: World, locale: str) -> list[Sent]:
             Sent("/login/unlock", "/login/unlock", {"email": f"lina.mahmoud@{DOMAIN}"}),
             Sent(offered, offered, button=("answer", "decline")),  # asks first
             Sent(answered, answered, {"confirmed": "yes"}, button=("answer", answer)),
+            Sent(world.report_links[locale], world.report_links[locale], {"outcome": "took_place"}),
+            Sent(world.confirm_links[locale], world.confirm_links[locale], button=("answer", "confirm")),
             Sent(
                 "/login",
                 "/login",
@@ -177,6 +179,7 @@ def real_values(world: World) -> dict[str, list]:
     from volunteers.models import (
         NOTE_MODELS,
         Absence,
+        Assignment,
         Declaration,
         Exclusion,
         Invitation,
@@ -206,6 +209,7 @@ def real_values(world: World) -> dict[str, list]:
         "absence_id": _ids(Absence),
         "import_id": _ids(VolunteerImport),
         "invitation_id": _ids(Invitation),
+        "assignment_id": _ids(Assignment),
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 
@@ -223,7 +227,7 @@ def _mail_tokens(app: Flask, world: World) -> dict[str, list[str]]:
     adapter = app.url_map.bind("localhost")
     found: dict[str, list[str]] = {}
     for path in mail_links():
-        if path in world.answer_links.values():
+        if path in world.used_links:
             continue
         try:
             endpoint, arguments = adapter.match(path, method="GET")

@@ -3,8 +3,10 @@ lacks for some pages: a pending change of address with its stop link and a confi
 unlock link, a reset link, two-step login on (Selam) and half set up (Farid), an exclusion,
 trainings rejected, verified and reopened, a paused volunteer, an import for each coordinator,
 an offer for the walk's volunteer to answer, a training of hers to check and an absence, a
-request on an ambiguous day (8/12 or 12/8?), more than a page of every paginated list, and
-every mail the app sends (the outbox), each rendered by the service that sends it.
+request on an ambiguous day (8/12 or 12/8?), appointments that took place (one of hers to
+report, others reported, disputed and resolved, with the links of their mails), more than a
+page of every paginated list, and every mail the app sends (the outbox), each rendered by the
+service that sends it.
 
 Everything goes through the services the pages use, and is committed."""
 
@@ -20,10 +22,12 @@ from sqlalchemy import delete, select, update
 from tests import factories
 from volunteers import jobs
 from volunteers.clock import BERLIN, today
+from volunteers.db_types import utcnow
 from volunteers.demo import DEMO_PASSWORD, seed_demo
-from volunteers.demo.requests import _offer
+from volunteers.demo.requests import AUTOMATIC, SYRIAN, _move, _offer
 from volunteers.extensions import db
 from volunteers.models import (
+    Assignment,
     Membership,
     Organisation,
     OutboxMessage,
@@ -34,12 +38,22 @@ from volunteers.models import (
     User,
     VolunteerProfile,
 )
-from volunteers.models.enums import Actor, Channel, LanguageLevel, OfferState, VolunteerStatus
+from volunteers.models.enums import (
+    Actor,
+    AssignmentState,
+    Channel,
+    LanguageLevel,
+    OfferState,
+    Outcome,
+    RequestState,
+    VolunteerStatus,
+)
 from volunteers.models.token import InvitationRole
 from volunteers.notifications import requests as request_mails
 from volunteers.notifications.events import notify_expired
 from volunteers.services import (
     accounts,
+    assignments,
     auth,
     calendar_feeds,
     exclusions,
@@ -56,6 +70,7 @@ from volunteers.services import (
     volunteers,
 )
 from volunteers.services import requests as request_service
+from volunteers.services.assignments import Report
 from volunteers.services.proofs import check_proof
 from volunteers.services.transitions import By
 
@@ -85,6 +100,17 @@ class World:
     filler: dict[str, set] = field(default_factory=dict)
     #: The offer link answered on the walk in each language (used up then, so no page to open).
     answer_links: dict[str, str] = field(default_factory=dict)
+    #: Likewise the links a volunteer reports by, and an organisation confirms by.
+    report_links: dict[str, str] = field(default_factory=dict)
+    confirm_links: dict[str, str] = field(default_factory=dict)
+    #: Links that the answers above leave with nothing to ask (a colleague's for the same report).
+    answered_links: set[str] = field(default_factory=set)
+
+    @property
+    def used_links(self) -> set[str]:
+        """The mail links the walk's sent forms use up."""
+        sent = {*self.answer_links.values(), *self.report_links.values(), *self.confirm_links.values()}
+        return sent | self.answered_links
 
 
 def person(local: str) -> User:
@@ -145,8 +171,10 @@ def build(mail_locale: str | None = None) -> World:
     _requests(world, miriam, locale)
     _organisations(miriam, locale)
     _fill_second_pages(world, miriam, locale)
-    jobs.run_due()
+    past = _past_appointments(world, miriam, locale)
+    jobs.run_due()  # the past appointments become assignments; their volunteers are asked to report
     db.session.commit()
+    _reports_and_answers(world, miriam, past)
     _mails_of_the_day(miriam)
     return world
 
@@ -433,3 +461,138 @@ def _mails_of_the_day(miriam: User) -> None:
         until=ambiguous_day(today() - timedelta(days=20)),
     )
     db.session.commit()
+
+
+#: Volunteers of the past appointments of the Syrian association, besides Amina.
+PAST_HELPERS = (
+    ("Nour", "Khalil"),
+    ("Rami", "Hamdan"),
+    ("Lamar", "Aziz"),
+    ("Yara", "Saleh"),
+    ("Omar", "Darwish"),
+    ("Hala", "Mansour"),
+    ("Karim", "Yousef"),
+)
+
+
+def _past_appointments(world: World, miriam: User, locale: str) -> list[SupportRequest]:
+    """Appointments of the Syrian association three days ago (Lina asked for them), one for
+    Amina and one for each of PAST_HELPERS, accepted: the tick job makes them assignments. And
+    more than a page of reports for the Eritrean community to confirm."""
+    syrian, lina = _organisation(SYRIAN), person("lina.mahmoud")
+    people = [person("amina.haddad")] + [
+        factories.available_volunteer(
+            email=f"{given.lower()}.{family.lower()}@example.org",
+            given_name=given,
+            family_name=family,
+            languages={"ara": LanguageLevel.NATIVE},
+            place_name="Kaufungen",
+            locale=locale,
+        )
+        for given, family in PAST_HELPERS
+    ]
+    day = today() - timedelta(days=3)
+    records = []
+    for number, volunteer in enumerate(people):
+        record = factories.support_request(
+            syrian,
+            created_by_id=lina.id,
+            language_code="ara",
+            place_name="Baunatal",
+            starts_at=_at(day, 8 + number),
+            client_reference=f"DEMO-SY-05{number}",
+        )
+        _offer(record, volunteer.profile, miriam, OfferState.ACCEPTED)
+        _move(record, RequestState.FILLED, AUTOMATIC)
+        records.append(record)
+    eritrean, dawit = _organisation("Eritreische Gemeinde Nordhessen e.V."), person("dawit.tesfaye")
+    filler = set()
+    for number in range(FILLER):
+        record = factories.support_request(
+            eritrean,
+            created_by_id=person("selam.gebre").id,
+            starts_at=_at(today() - timedelta(days=10 + number), 10),
+            client_reference=f"PAST-{number:02}",
+        )
+        offer = _offer(record, dawit.profile, miriam, OfferState.ACCEPTED)
+        _move(record, RequestState.FILLED, AUTOMATIC)
+        assignment = Assignment(
+            offer=offer,
+            profile_id=dawit.profile.id,
+            request=record,
+            appointment_at=record.starts_at,
+            state=AssignmentState.REPORTED,
+            outcome=Outcome.TOOK_PLACE,
+            started_at=record.starts_at,
+            duration_minutes=record.duration_minutes,
+            travel_km=12,
+            # Reported late, in the last day: not yet counted as confirmed, nobody reminded yet.
+            reported_at=utcnow() - timedelta(hours=1, minutes=number),
+            reported_by_id=dawit.id,
+            report_channel=Channel.PORTAL,
+        )
+        db.session.add(assignment)
+        db.session.flush()
+        filler.add(assignment.id)
+    world.filler["assignment_id"] = filler
+    db.session.commit()
+    return records
+
+
+def _reports_and_answers(world: World, miriam: User, records: list[SupportRequest]) -> None:
+    """Of the Syrian association's past appointments, Amina's waits for her report, as do the
+    next two (their links are answered on the walk); the others are reported: two wait for the
+    organisation (the links of the first are answered on the walk), one is disputed, one
+    disputed and resolved."""
+    found = {
+        record.id: db.session.scalar(select(Assignment).where(Assignment.request_id == record.id)) for record in records
+    }
+    _amina, *waiting, answered_de, answered_en, open_, disputed, resolved = [found[r.id] for r in records]
+    world.report_links = {
+        locale: _keyed_link(f"assignment-report:{assignment.id}:1", "/assignment/report/")
+        for locale, assignment in zip(("de", "en"), waiting, strict=True)
+    }
+    lina = person("lina.mahmoud")
+    for assignment in (answered_de, answered_en, open_, disputed, resolved):
+        volunteer = assignment.profile.user
+        report = Report(
+            outcome=Outcome.TOOK_PLACE,
+            started_at=assignment.appointment_at,
+            duration_minutes=75,
+            travel_km=assignments.straight_km(assignment),
+            feedback="Alles gut gelaufen.",
+            wants_reflection_talk=assignment is disputed,
+        )
+        assignments.report(By(Actor.VOLUNTEER, volunteer, Channel.MAIL_LINK), assignment, report)
+    for assignment in (disputed, resolved):
+        assignments.dispute(By(Actor.ORGANISATION, lina), assignment, "Der Termin dauerte nur 45 Minuten.")
+    assignments.resolve(
+        miriam, resolved, "Mit beiden gesprochen: 45 Minuten.", Report(**{**_figures(resolved), "duration_minutes": 45})
+    )
+    db.session.commit()
+    world.confirm_links = {
+        locale: _keyed_link(f"assignment-confirm:{assignment.id}:{lina.id}:first", "/assignment/answer/")
+        for locale, assignment in (("de", answered_de), ("en", answered_en))
+    }
+    for assignment in (answered_de, answered_en):  # Samir, the contact person, was asked too
+        keys = select(OutboxMessage.key).where(OutboxMessage.key.like(f"assignment-confirm:{assignment.id}:%"))
+        world.answered_links |= {_keyed_link(key, "/assignment/answer/") for key in db.session.scalars(keys)}
+
+
+def _figures(assignment: Assignment) -> dict:
+    return {
+        "outcome": assignment.outcome,
+        "started_at": assignment.started_at,
+        "duration_minutes": assignment.duration_minutes,
+        "travel_km": assignment.travel_km,
+        "cancelled_by": assignment.cancelled_by,
+    }
+
+
+def _keyed_link(key: str, prefix: str) -> str:
+    """The link starting with `prefix` in the mail queued under `key`."""
+    body = db.session.scalar(select(OutboxMessage.body_text).where(OutboxMessage.key == key))
+    assert body is not None, key
+    found = [match.group(1) for match in LINK.finditer(body) if match.group(1).startswith(prefix)]
+    assert found, (key, prefix)
+    return found[0]

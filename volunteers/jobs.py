@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, or_, select, text, update
 
@@ -17,7 +18,7 @@ from .clock import today
 from .db_types import upsert, utcnow
 from .extensions import db
 from .models import ActionToken, FormSubmission, Invitation, JobState, VolunteerImport
-from .services import kept_forms, offers, rate_limits, throttle
+from .services import assignments, kept_forms, offers, rate_limits, throttle
 from .services.expiry import remind
 
 log = logging.getLogger(__name__)
@@ -73,6 +74,19 @@ def follow_requests(now: datetime) -> str:
     return f"{expired} offers expired, {unmatched} requests unmatched, {reminded} reminders for tomorrow"
 
 
+def follow_assignments(now: datetime) -> str:
+    """Appointments that have ended become assignments waiting for the report; volunteers are
+    asked to report one and four days after, organisations to confirm three days after the
+    report; reports nobody answered within CONFIRMATION_DAYS count as confirmed."""
+    begun = assignments.begin_ended(now)
+    volunteers, organisations = assignments.remind(now)
+    confirmed = assignments.confirm_unanswered(now, current_app.config["CONFIRMATION_DAYS"])
+    return (
+        f"{begun} assignments begun, {volunteers} volunteers and {organisations} organisations reminded, "
+        f"{confirmed} confirmed without an answer"
+    )
+
+
 def planner_statistics(now: datetime) -> str:
     """SQLite's query planner has no statistics unless ANALYZE gathers them, and without them
     it may walk the wrong index (matching: all active volunteers instead of the speakers of one
@@ -88,6 +102,7 @@ JOBS: tuple[Job, ...] = (
     Job("planner-statistics", timedelta(days=1), planner_statistics, _l("Database statistics")),
     Job("remind", timedelta(hours=6), send_reminders, _l("Reminders of what runs out")),
     Job("requests", timedelta(minutes=10), follow_requests, _l("Following up requests and offers")),
+    Job("assignments", timedelta(minutes=10), follow_assignments, _l("Following up appointments that took place")),
 )
 
 

@@ -25,6 +25,7 @@ PAGES = [
     "outbox",
     "volunteer home",
     "organisation home",
+    "appointments to confirm",
 ]
 KEYS = {"page", "rps", "p50_ms", "p95_ms", "errors", "bare_rps", "share", "statements"}
 
@@ -53,5 +54,5 @@ def test_page_benchmark_loads_every_page_without_errors(tmp_path):
         assert result["rps"] > 0 and result["bare_rps"] > 0, result
         assert 0 < result["share"] == pytest.approx(result["rps"] / result["bare_rps"], abs=0.001)
         assert 0 < result["p50_ms"] <= result["p95_ms"]
-    assert "organisation home" in finished.stdout  # the table
+    assert "appointments to confirm" in finished.stdout  # the table
     assert "Worker memory (RSS) after the run: app" in finished.stdout

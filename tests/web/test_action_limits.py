@@ -15,10 +15,11 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import submit
-from volunteers.clock import today
+from volunteers.clock import BERLIN, today
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import (
+    Assignment,
     Offer,
     Organisation,
     OrganisationStatus,
@@ -28,9 +29,9 @@ from volunteers.models import (
     User,
     VolunteerProfile,
 )
-from volunteers.models.enums import OfferState, QualificationStatus
+from volunteers.models.enums import OfferState, Outcome, QualificationStatus
 from volunteers.models.outbox import OutboxStatus
-from volunteers.services import offers, rate_limits
+from volunteers.services import assignments, offers, rate_limits
 from volunteers.services.rate_limits import Action, Limit
 
 ENGLISH = {"Accept-Language": "en"}
@@ -233,6 +234,41 @@ def volunteer_pauses() -> Case:
     )
 
 
+def volunteer_reports_an_appointment() -> Case:
+    _staff, _centre, person, assignment = factories.ended_assignment(volunteer_locale="en")
+    url = f"/volunteer/offers/{assignment.offer_id}/report"
+    local = assignment.appointment_at.astimezone(BERLIN)
+    data = {
+        "outcome": "took_place",
+        "start_day": local.date().isoformat(),
+        "start_time": local.strftime("%H:%M"),
+        "duration_minutes": "75",
+        "travel_km": "40",
+        "feedback": "Went well",
+    }
+    # The organisation would be asked by mail to confirm.
+    return Case(Action.ANSWER, person, url, url, data, _reload(Assignment, assignment.id), typed="Went well")
+
+
+def organisation_objects_to_a_report() -> Case:
+    staff, _centre, person, assignment = factories.ended_assignment(staff_locale="en")
+    report = assignments.Report(
+        Outcome.TOOK_PLACE, started_at=assignment.appointment_at, duration_minutes=90, travel_km=40
+    )
+    assignments.report(assignments.acting_as_volunteer(person, assignment), assignment, report)
+    db.session.commit()
+    url = f"/organisation/assignments/{assignment.id}/dispute"
+    return Case(
+        Action.REQUEST,
+        staff,
+        url,
+        url,
+        {"reason": "It took 45 minutes"},
+        _reload(Assignment, assignment.id),
+        typed="It took 45 minutes",  # every coordinator would be mailed
+    )
+
+
 def _training(status: QualificationStatus = QualificationStatus.PENDING) -> Qualification:
     account = factories.volunteer(locale="en")
     training = Qualification(
@@ -379,6 +415,8 @@ CASES = [
     volunteer_accepts_an_offer,
     volunteer_cancels_an_assignment,
     volunteer_pauses,
+    volunteer_reports_an_appointment,
+    organisation_objects_to_a_report,
     coordinator_verifies_a_training,
     coordinator_rejects_a_training,
     coordinator_reopens_a_rejection,

@@ -1,7 +1,7 @@
 """Every page a coordinator, a volunteer and an organisation uses daily (the page benchmark's
 list, bench/pages.py) runs the same number of SQL statements with a few records and with many:
 no query per row, counts in the database. The second world adds volunteers with trainings that
-run out, requests with offers in several states, and mail."""
+run out, requests with offers in several states, reports to confirm, and mail."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from datetime import timedelta
 from tests import factories
 from volunteers.clock import today
 from volunteers.extensions import db
-from volunteers.models import SupportRequest
-from volunteers.models.enums import OfferState
+from volunteers.models import Assignment, Offer, SupportRequest
+from volunteers.models.enums import AssignmentState, OfferState, Outcome
 from volunteers.services import offers
 from volunteers.services.validity import add_months
 
@@ -34,8 +34,31 @@ def _grow(coordinator, organisation, staff, count: int, start: int) -> list[int]
             made[0].state = OfferState.DECLINED
         factories.queued_mail(f"daily:{start + number}", f"daily{start + number}@example.org")
         ids.append(record.id)
+        _reported(organisation, people[number], start + number)
     db.session.commit()
     return ids
+
+
+def _reported(organisation, person, number: int) -> None:
+    """An appointment of last week that the volunteer has reported: the organisation's to confirm."""
+    starts_at = factories.next_weekday(2, 9, weeks=0) - timedelta(days=7)
+    record = factories.support_request(organisation, client_reference=f"R-{number}", starts_at=starts_at)
+    offer = Offer(request=record, profile_id=person.profile.id, state=OfferState.ACCEPTED, expires_at=starts_at)
+    db.session.add(offer)
+    db.session.add(
+        Assignment(
+            offer=offer,
+            profile_id=person.profile.id,
+            request=record,
+            appointment_at=starts_at,
+            state=AssignmentState.REPORTED,
+            outcome=Outcome.TOOK_PLACE,
+            started_at=starts_at,
+            duration_minutes=90,
+            travel_km=20,
+            reported_at=starts_at + timedelta(days=1),
+        )
+    )
 
 
 def _statements(client, count_queries, path: str) -> int:
@@ -74,6 +97,7 @@ def test_the_daily_pages_run_the_same_statements_for_few_and_many(app, ctx, logi
         ("coordinator", "/coordinator/outbox"),
         ("volunteer", "/volunteer/"),
         ("organisation", "/organisation/"),
+        ("organisation", "/organisation/to-confirm"),
     ]
     few = {path: _statements(clients[role], count_queries, path) for role, path in pages}
     _grow(coordinator, organisation, staff, 12, 100)

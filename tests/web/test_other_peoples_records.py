@@ -15,6 +15,7 @@ from volunteers.clock import today
 from volunteers.extensions import db
 from volunteers.models import (
     Absence,
+    Assignment,
     Invitation,
     InvitationRole,
     Membership,
@@ -25,8 +26,9 @@ from volunteers.models import (
     SupportRequest,
     VolunteerImport,
 )
-from volunteers.models.enums import OfferState, RequestState
-from volunteers.services import invitations, offers
+from volunteers.models.enums import AssignmentState, OfferState, Outcome, RequestState
+from volunteers.services import assignments, invitations, offers
+from volunteers.services.assignments import Report
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -43,6 +45,8 @@ class Others:
     import_id: int
     member_id: int
     invitation_id: int
+    #: A past appointment of the organisation's, reported by its volunteer: to confirm.
+    assignment_id: int
 
 
 def _others() -> Others:
@@ -84,7 +88,21 @@ def _others() -> Others:
     upload = VolunteerImport(created_by_id=factories.coordinator().id, filename="pool.csv", content=b"x")
     db.session.add(upload)
     db.session.commit()
-    return Others(absence.id, offer.id, training.id, organisation.id, record.id, upload.id, member.id, invitation.id)
+    *_, helper, assignment = factories.ended_assignment(organisation=organisation)
+    report = Report(Outcome.TOOK_PLACE, started_at=assignment.appointment_at, duration_minutes=90, travel_km=40)
+    assignments.report(assignments.acting_as_volunteer(helper, assignment), assignment, report)
+    db.session.commit()
+    return Others(
+        absence.id,
+        offer.id,
+        training.id,
+        organisation.id,
+        record.id,
+        upload.id,
+        member.id,
+        invitation.id,
+        assignment.id,
+    )
 
 
 def _intruder(coordinator: bool = False):
@@ -108,6 +126,7 @@ def _unchanged(others: Others) -> None:
     [membership] = db.session.query(Membership).filter_by(user_id=others.member_id).all()
     assert membership.organisation_id == others.organisation_id and not membership.is_admin
     assert db.session.get(Organisation, others.organisation_id).street is None
+    assert db.session.get(Assignment, others.assignment_id).state is AssignmentState.REPORTED
 
 
 #: (endpoint, method, path, form data) for every route that takes another person's record.
@@ -130,6 +149,10 @@ def _attempts(others: Others) -> list[tuple[str, str, str, dict]]:
             for method in ("GET", "POST")
         ),
         ("volunteer.proof", "GET", f"/volunteer/trainings/{others.training_id}/proof", {}),
+        *(
+            ("volunteer.report_assignment", method, f"/volunteer/offers/{others.offer_id}/report", {})
+            for method in ("GET", "POST")
+        ),
         ("organisation.detail", "GET", f"/organisation/{others.organisation_id}", {}),
         (
             "organisation.invite",
@@ -163,6 +186,16 @@ def _attempts(others: Others) -> list[tuple[str, str, str, dict]]:
         ("organisation.edit_request", "GET", f"/organisation/requests/{others.request_id}/edit", {}),
         ("organisation.edit_request", "POST", f"/organisation/requests/{others.request_id}/edit", request_form),
         ("organisation.cancel_request", "POST", f"/organisation/requests/{others.request_id}/cancel", {"reason": "x"}),
+        ("organisation.confirm_assignment", "POST", f"/organisation/assignments/{others.assignment_id}/confirm", {}),
+        *(
+            (
+                "organisation.dispute_assignment",
+                method,
+                f"/organisation/assignments/{others.assignment_id}/dispute",
+                {"reason": "Nie passiert"},
+            )
+            for method in ("GET", "POST")
+        ),
         ("coordinator.import_preview", "GET", f"/coordinator/volunteers/import/{others.import_id}", {}),
         ("coordinator.import_confirm", "POST", f"/coordinator/volunteers/import/{others.import_id}", {}),
     ]
@@ -190,7 +223,7 @@ def test_every_route_with_another_persons_record_is_a_404_and_changes_nothing(ct
 
 def test_the_walk_covers_every_owned_record_route(ctx, app):
     """A new route in the volunteers' or organisations' areas that takes an id must be walked above."""
-    walked = {endpoint for endpoint, *_ in _attempts(Others(1, 1, 1, 1, 1, 1, 1, 1))}
+    walked = {endpoint for endpoint, *_ in _attempts(Others(1, 1, 1, 1, 1, 1, 1, 1, 1))}
     owned = {
         rule.endpoint
         for rule in app.url_map.iter_rules()

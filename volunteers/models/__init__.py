@@ -1,11 +1,13 @@
 """All models, imported here so that Alembic and the app see every table."""
 
+from .assignment import Assignment
 from .audit import AuditEvent
 from .calendar_feed import CalendarFeed
 from .consent import Consent
 from .enums import (
     Actor,
     Area,
+    AssignmentState,
     CertificateKind,
     CertificateResult,
     Channel,
@@ -52,6 +54,8 @@ __all__ = [
     "ActionToken",
     "Actor",
     "Area",
+    "Assignment",
+    "AssignmentState",
     "AuditEvent",
     "AvailabilitySlot",
     "CalendarFeed",

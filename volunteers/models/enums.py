@@ -280,10 +280,56 @@ class WithdrawalCause(enum.StrEnum):
 
 
 class EventSubject(enum.StrEnum):
-    """What a history entry (request_events) is about: the request itself, or one offer."""
+    """What a history entry (request_events) is about: the request itself, one offer, or the
+    assignment an accepted offer became after its appointment."""
 
     REQUEST = "request"
     OFFER = "offer"
+    ASSIGNMENT = "assignment"
+
+
+class AssignmentState(enum.Enum):
+    """An accepted offer after its appointment (services/assignments.py): the volunteer reports
+    what happened, the organisation confirms it or disputes it (without an answer in time it
+    counts as confirmed), a coordinator resolves a dispute, and a closed month settles it."""
+
+    AWAITING_REPORT = "awaiting_report"
+    REPORTED = "reported"
+    CONFIRMED = "confirmed"
+    DISPUTED = "disputed"
+    SETTLED = "settled"
+
+    @classmethod
+    def open_items(cls) -> tuple[AssignmentState, ...]:
+        """Not yet confirmed: what keeps a month from being closed."""
+        return (cls.AWAITING_REPORT, cls.REPORTED, cls.DISPUTED)
+
+    @property
+    def is_reported(self) -> bool:
+        return self is not AssignmentState.AWAITING_REPORT
+
+
+class Outcome(enum.Enum):
+    """How the appointment ended, as the volunteer reports it."""
+
+    TOOK_PLACE = "took_place"
+    CLIENT_ABSENT = "client_absent"
+    VOLUNTEER_ABSENT = "volunteer_absent"
+    CANCELLED_SHORT_NOTICE = "cancelled_short_notice"
+
+    @property
+    def volunteer_went(self) -> bool:
+        """The volunteer set out: the time and the travel count (also when the person did not
+        come, as in the fill rate's definition)."""
+        return self in (Outcome.TOOK_PLACE, Outcome.CLIENT_ABSENT)
+
+
+class CancelledBy(enum.Enum):
+    """Who called an appointment off at short notice (less than 24 hours before)."""
+
+    CLIENT = "client"
+    ORGANISATION = "organisation"
+    VOLUNTEER = "volunteer"
 
 
 class Channel(enum.Enum):

@@ -25,5 +25,8 @@ class Retention(enum.Enum):
     #: Support requests, offers and their history: two years after the appointment (reports
     #: to the funder need a period; the clean-up comes with a later issue).
     REQUEST = "request"
+    #: What an assignment settled: date, hours, kilometres and amounts, ten years (accounting);
+    #: its report's free texts go with the request after two years.
+    SETTLEMENT = "settlement"
     #: Police-certificate dates: at the latest six months after the volunteer's last assignment.
     POLICE_CERTIFICATE = "police_certificate"

@@ -15,6 +15,7 @@ from ..extensions import Model
 from .enums import (
     Actor,
     Area,
+    AssignmentState,
     Channel,
     EventSubject,
     GenderPreference,
@@ -196,9 +197,14 @@ class RequestEvent(Model):
     actor: Mapped[User | None] = relationship()
 
     @property
-    def target(self) -> RequestState | OfferState:
+    def target(self) -> RequestState | OfferState | AssignmentState:
         """The state moved to, as the enum of its subject."""
-        return (OfferState if self.subject is EventSubject.OFFER else RequestState)(self.to_state)
+        states: dict[EventSubject, type[RequestState] | type[OfferState] | type[AssignmentState]] = {
+            EventSubject.REQUEST: RequestState,
+            EventSubject.OFFER: OfferState,
+            EventSubject.ASSIGNMENT: AssignmentState,
+        }
+        return states[self.subject](self.to_state)
 
 
 class Exclusion(Model):

@@ -28,6 +28,10 @@ class TokenPurpose(enum.Enum):
     STOP_EMAIL_CHANGE = "stop_email_change"
     #: Lets one browser past the login throttling of a shared network (services/throttle.py).
     UNLOCK_LOGIN = "unlock_login"
+    #: The link in the mail after an appointment: the volunteer reports without logging in.
+    REPORT_ASSIGNMENT = "report_assignment"
+    #: The link to the organisation: confirm (or dispute) what the volunteer reported.
+    CONFIRM_ASSIGNMENT = "confirm_assignment"
 
 
 class ActionToken(Model):

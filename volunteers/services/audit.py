@@ -74,6 +74,8 @@ ACTIONS = {
     "note.deleted": _l("Note deleted"),
     "exclusion.added": _l("Exclusion of a volunteer recorded"),
     "exclusion.removed": _l("Exclusion of a volunteer removed"),
+    "assignment.corrected": _l("Figures of an assignment corrected"),
+    "assignment.dispute_resolved": _l("Dispute about an assignment resolved"),
 }
 
 

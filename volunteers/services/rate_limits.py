@@ -46,13 +46,15 @@ class Action(enum.Enum):
     INVITATION = "invitation"
     #: Submitting, changing or cancelling a support request (organisation staff, and
     #: coordinators for requests taken by phone): mails every coordinator, or the volunteers
-    #: asked or confirmed, and the organisation when the centre cancels.
+    #: asked or confirmed, and the organisation when the centre cancels. Also an organisation's
+    #: objection to a volunteer's report (mails every coordinator).
     REQUEST = "request"
     #: Coordinators' offers, and the answers they record or withdraw for a volunteer (by
     #: phone): mails volunteers, and the organisation once someone is confirmed.
     OFFER = "offer"
-    #: A volunteer's own answers in the portal (accepting an offer, cancelling an assignment)
-    #: and pausing: mails the organisation and the coordinators, or withdraws offers by mail.
+    #: A volunteer's own answers in the portal (accepting an offer, cancelling an assignment,
+    #: reporting an appointment) and pausing: mails the organisation and the coordinators, or
+    #: withdraws offers by mail.
     ANSWER = "answer"
     #: Coordinators' decisions that mail the person concerned: a training verified, rejected or
     #: reopened; a volunteer's status; an organisation approved or rejected; someone's

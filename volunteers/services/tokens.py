@@ -23,6 +23,10 @@ LIFETIMES = {
     # Outlives the change it stops by a week, so a confirmed change can still be undone.
     TokenPurpose.STOP_EMAIL_CHANGE: timedelta(days=14),
     TokenPurpose.UNLOCK_LOGIN: timedelta(hours=1),
+    # Until the last reminder has long passed; a used link shows the report, not a form.
+    TokenPurpose.REPORT_ASSIGNMENT: timedelta(days=14),
+    # As long as the organisation's answer counts (afterwards it is confirmed without one).
+    TokenPurpose.CONFIRM_ASSIGNMENT: timedelta(days=14),
 }
 
 #: The links that act on an account and die when its password is changed or reset: whoever

@@ -1,9 +1,6 @@
-"""The states of requests and offers: who may move them from where to where, and which mails
-follow. Every move goes through `move()`, which checks this table and writes the append-only
-history (request_events) that reports will read.
-
-Later states (after the appointment: report, confirmation) are added here and in the enums.
-"""
+"""The states of requests, offers and assignments: who may move them from where to where, and
+which mails follow. Every move goes through `move()`, which checks these tables and writes the
+append-only history (request_events) that reports read."""
 
 from __future__ import annotations
 
@@ -18,8 +15,8 @@ from ..db_types import utcnow
 from ..db_writes import rows_changed
 from ..extensions import db
 from ..labels import label
-from ..models import Offer, RequestEvent, SupportRequest, User
-from ..models.enums import Actor, Channel, EventSubject, OfferAction, OfferState, RequestState
+from ..models import Assignment, Offer, RequestEvent, SupportRequest, User
+from ..models.enums import Actor, AssignmentState, Channel, EventSubject, OfferAction, OfferState, RequestState
 from . import ServiceError
 
 
@@ -41,7 +38,8 @@ class By:
 SCHEDULED_JOB = By(Actor.SYSTEM, None, Channel.SCHEDULED_JOB)
 
 
-State = RequestState | OfferState
+State = RequestState | OfferState | AssignmentState
+Record = SupportRequest | Offer | Assignment
 
 
 @dataclass(frozen=True)
@@ -146,35 +144,64 @@ OFFER_TRANSITIONS = (
     ),
 )
 
-_TABLES = {SupportRequest: REQUEST_TRANSITIONS, Offer: OFFER_TRANSITIONS}
+#: After the appointment (services/assignments.py). Coordinators may also correct the figures
+#: of any assignment not yet settled, with a reason: an edit, not a move.
+ASSIGNMENT_TRANSITIONS = (
+    _t(None, AssignmentState.AWAITING_REPORT, {Actor.SYSTEM}, "none (the volunteer is reminded the day after)"),
+    _t(
+        AssignmentState.AWAITING_REPORT,
+        AssignmentState.REPORTED,
+        {Actor.VOLUNTEER, Actor.COORDINATOR},
+        "organisation: please confirm, with a link",
+    ),
+    _t(AssignmentState.REPORTED, AssignmentState.CONFIRMED, {Actor.ORGANISATION, Actor.COORDINATOR}, "none"),
+    _t(
+        AssignmentState.REPORTED,
+        AssignmentState.CONFIRMED,
+        {Actor.SYSTEM},
+        "none (no answer within the days set: counts as confirmed)",
+    ),
+    _t(AssignmentState.REPORTED, AssignmentState.DISPUTED, {Actor.ORGANISATION}, "coordinators: a dispute to resolve"),
+    _t(AssignmentState.DISPUTED, AssignmentState.CONFIRMED, {Actor.COORDINATOR}, "organisation: how it was resolved"),
+    _t(AssignmentState.CONFIRMED, AssignmentState.SETTLED, {Actor.COORDINATOR}, "none (the month is closed)"),
+)
+
+_TABLES: dict[type, tuple[Transition, ...]] = {
+    SupportRequest: REQUEST_TRANSITIONS,
+    Offer: OFFER_TRANSITIONS,
+    Assignment: ASSIGNMENT_TRANSITIONS,
+}
 
 
-def find(kind: type[SupportRequest] | type[Offer], source: State | None, target: State) -> Transition | None:
+def find(kind: type[Record], source: State | None, target: State) -> Transition | None:
     return next((t for t in _TABLES[kind] if t.source is source and t.target is target), None)
 
 
-def check(record: SupportRequest | Offer, target: State, role: Actor) -> None:
+def check(record: Record, target: State, role: Actor) -> None:
     """Refuses a move the table does not allow, with a clear message (never a 500)."""
-    transition = find(type(record), record.state, target)
-    if transition is None:
+    transitions = [t for t in _TABLES[type(record)] if t.source is record.state and t.target is target]
+    if not transitions:
         raise ServiceError(_stale(record))
-    if role not in transition.who:
+    if not any(role in transition.who for transition in transitions):
         raise ServiceError(_l("You may not do this."))
 
 
-def _stale(record: SupportRequest | Offer) -> str:
+def _stale(record: Record) -> str:
     return _l(
         "This is no longer possible: it is now “%(state)s”. The page shows the current state.",
         state=label(record.state),
     )
 
 
-def created(record: SupportRequest | Offer, by: By, note: str | None = None) -> None:
-    """A new request or offer: checks the table (who may create it) and starts its history."""
+def created(record: Record, by: By, note: str | None = None) -> None:
+    """A new request, offer or assignment: checks the table (who may create it) and starts its
+    history."""
     transition = find(type(record), None, record.state)
     if transition is None or by.role not in transition.who:
         raise ServiceError(_l("You may not do this."))
-    if isinstance(record, Offer):
+    if isinstance(record, Assignment):
+        history(record.request, by, None, record.state, offer=record.offer, note=note, assignment=True)
+    elif isinstance(record, Offer):
         history(record.request, by, None, record.state, offer=record, note=note)
     else:
         history(record, by, None, record.state, note=note)
@@ -189,9 +216,15 @@ def history(
     note: str | None = None,
     reason: str | None = None,
     changed: list[str] | None = None,
+    assignment: bool = False,
 ) -> None:
     """Appends one entry to the request's history: a move (`source` -> `target`), a creation
-    (`source` None), or an edit (`changed`: the fields it changed; the state stays)."""
+    (`source` None), or an edit (`changed`: the fields it changed; the state stays). With
+    `assignment`, the entry is about the assignment `offer` became after the appointment."""
+    if assignment:
+        subject = EventSubject.ASSIGNMENT
+    else:
+        subject = EventSubject.OFFER if offer is not None else EventSubject.REQUEST
     user = by.user if by.user is not None and by.user.is_authenticated else None
     db.session.add(
         RequestEvent(
@@ -201,7 +234,7 @@ def history(
             actor_id=user.id if user is not None else None,
             actor_role=by.role,
             channel=by.channel,
-            subject=EventSubject.OFFER if offer is not None else EventSubject.REQUEST,
+            subject=subject,
             from_state=source.value if source is not None else None,
             to_state=target.value,
             note=note,
@@ -212,7 +245,7 @@ def history(
 
 
 def move(
-    record: SupportRequest | Offer,
+    record: Record,
     target: State,
     by: By,
     note: str | None = None,
@@ -230,7 +263,7 @@ def move(
     model = type(record)
     db.session.flush()  # the record's other pending changes first: the UPDATE below is the move
     changes = {"state": target, **values}
-    if isinstance(record, SupportRequest):
+    if isinstance(record, SupportRequest | Assignment):
         changes["version"] = record.version + 1  # every change raises it: an older edit is refused
     moved = rows_changed(
         update(model)
@@ -247,7 +280,9 @@ def move(
             set_committed_value(record, name, value)
     if computed:
         db.session.refresh(record, computed)
-    if isinstance(record, Offer):
+    if isinstance(record, Assignment):
+        history(record.request, by, source, target, offer=record.offer, note=note, reason=reason, assignment=True)
+    elif isinstance(record, Offer):
         history(record.request, by, source, target, offer=record, note=note, reason=reason)
     else:
         history(record, by, source, target, note=note, reason=reason)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...labels import field_names, label
 from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
-from ...models.enums import Actor, Channel, EventSubject, OfferState
+from ...models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState
 from ...notifications.requests import appointment
 from ...services import requests as request_service
 from ..edge.confirm import Confirmation
@@ -94,6 +94,19 @@ def describe(
                 text = _("Request changed")
             else:
                 text = _("Request: %(state)s", state=label(event.target))
+        elif event.subject is EventSubject.ASSIGNMENT:
+            who = names.get(event.offer_id, "–") if for_centre else _("a volunteer")
+            moves = {
+                AssignmentState.AWAITING_REPORT: _("Appointment over, waiting for the report: %(who)s", who=who),
+                AssignmentState.REPORTED: _("Reported: %(who)s", who=who),
+                AssignmentState.CONFIRMED: _("Confirmed: %(who)s", who=who),
+                AssignmentState.DISPUTED: _("Disputed: %(who)s", who=who),
+                AssignmentState.SETTLED: _("Settled: %(who)s", who=who),
+            }
+            if event.changed_fields:
+                text = _("Report corrected (%(fields)s): %(who)s", fields=field_names(event.changed_fields), who=who)
+            else:
+                text = moves[AssignmentState(event.to_state)]
         else:
             who = names.get(event.offer_id, "–") if for_centre else _("a volunteer")
             texts = {

@@ -23,6 +23,7 @@ from ..pages.pagination import paginate
 from ..pages.what_to_do import what_to_do
 from ..security.rate_limit import over_limit, too_many_flashed
 from .blueprint import bp
+from .reports import assignments_of
 from .routes import own_profile
 
 #: Past assignments per page.
@@ -51,6 +52,7 @@ def assignments():
     past = _own_offers(profile.id, accepted, SupportRequest.starts_at <= now).order_by(
         SupportRequest.starts_at.desc(), Offer.id.desc()
     )
+    past_page = paginate(past, per_page=PAST_PER_PAGE, name="past_page")
     return render_template(
         "volunteer/assignments.html",
         open_offers=db.session.scalars(
@@ -61,7 +63,9 @@ def assignments():
         upcoming=db.session.scalars(
             _own_offers(profile.id, accepted, SupportRequest.starts_at > now).order_by(SupportRequest.starts_at)
         ).all(),
-        past=paginate(past, per_page=PAST_PER_PAGE, name="past_page"),
+        past=past_page,
+        reports=assignments_of(list(past_page.items)),
+        now=now,
         form=ConfirmForm(),
     )
 

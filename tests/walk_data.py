@@ -416,11 +416,15 @@ def _fill_second_pages(world: World, miriam: User, locale: str) -> None:
 
 def _mails_of_the_day(miriam: User) -> None:
     """What the scheduled jobs send on other days: the reminder the day before an assignment,
-    a request nobody could take."""
+    a request nobody could take; and the alert of a cancellation at short notice."""
     record = request_of("DEMO-SY-041")
     [offer] = [o for o in record.offers if o.state is OfferState.ACCEPTED]
     request_mails.notify_assignment_reminder(offer)
     request_mails.notify_request_unmatched(request_of("DEMO-ER-009"))
+    # The demo's cancellation at short notice (its mails dropped with the demo's when the walk
+    # reads every mail in one language).
+    [cancelled] = [o for o in request_of("DEMO-ER-017").offers if o.state is OfferState.CANCELLED_BY_VOLUNTEER]
+    request_mails.notify_volunteer_cancelled(cancelled, short_notice=True)
     notify_expired(
         person("reza.ahmadi").profile,
         key="walk:expired",

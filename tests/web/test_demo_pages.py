@@ -94,3 +94,30 @@ def test_every_demo_login_finds_something_on_the_pages_it_reaches(app, ctx, clie
     founder = rejected.contact
     page = walk(founder.email, f"/organisation/{rejected.id}")[f"/organisation/{rejected.id}"]
     assert rejected.rejection_reason in page
+
+
+def test_the_demo_week_shows_an_assignment_and_a_cancellation_at_short_notice(app, ctx, client, login):
+    from datetime import timedelta
+
+    from tests.pages import visible_text
+    from volunteers.clock import today
+
+    seed_demo()
+    db.session.commit()
+    login(client, _user("koordination@wir-vielfalt.example"), DEMO_PASSWORD)
+    tomorrow = today() + timedelta(days=1)
+    week = client.get(f"/coordinator/week?week={tomorrow.isoformat()}").get_data(as_text=True)
+    day = week[week.index(f'id="day-{tomorrow.isoformat()}"') :]
+    day = visible_text(day[: day.find('<section class="week-day"') if '<section class="week-day"' in day else None])
+    assert "DEMO-ER-017" in day and "kurzfristig abgesagt" in day
+    assert "DEMO-ER-019" in day and "Mehari Tewelde" in day
+
+    short = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-ER-017"))
+    page = client.get(f"/coordinator/requests/{short.id}").get_data(as_text=True)
+    assert "Helen Gebreyesus hat kurzfristig abgesagt" in visible_text(page)
+    candidates = page[page.index('id="candidates"') : page.index('id="offers"')]
+    assert "Senait Tesfamariam" in candidates
+    board = visible_text(client.get("/coordinator/requests").get_data(as_text=True))
+    assert "kurzfristig abgesagt" in board
+    outbox = visible_text(client.get("/coordinator/outbox").get_data(as_text=True))
+    assert "Kurzfristige Absage für den Einsatz am" in outbox

@@ -24,6 +24,7 @@ from ...services import exclusions, offers
 from ...services import requests as request_service
 from ...services.candidates import near_misses, people, rank
 from ...services.rate_limits import Action
+from ...services.short_notice import marked_short_notice, who_cancelled_at_short_notice
 from ...services.work_queue import request_condition
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, render_confirmation
 from ..edge.kept_forms import kept_values
@@ -66,6 +67,7 @@ def board():
         soon=utcnow() + timedelta(days=HIGHLIGHT_DAYS),
         queue=queue,
         queue_name=BOARD_FILTERS.get(queue),
+        short_notice=marked_short_notice([record.id for record in page.items]),
     )
 
 
@@ -93,6 +95,8 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         ranking = replace(ranking, people=people(ranked_ids[:shown]))
     history = describe(history_of(record), record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
+    # A volunteer cancelled at short notice and the place is still free: candidates first.
+    short_notice = who_cancelled_at_short_notice(record) if ranking is not None and record.starts_at > utcnow() else []
     return render_template(
         "coordinator/requests/request.html",
         record=record,
@@ -100,6 +104,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         history=history,
         last_moves=last_moves(history),
         near_misses=almost,
+        short_notice=short_notice,
         form=ConfirmForm(),
         offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),

@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...labels import field_names, label
 from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
-from ...models.enums import Actor, Channel, EventSubject, OfferState
+from ...models.enums import Actor, Channel, EventSubject, Notice, OfferState
 from ...notifications.requests import appointment
 from ...services import requests as request_service
 from ..edge.confirm import Confirmation
@@ -105,6 +105,8 @@ def describe(
                 OfferState.CANCELLED_BY_VOLUNTEER: _("Cancelled by the volunteer: %(who)s", who=who),
             }
             text = texts[event.target]
+            if event.target is OfferState.CANCELLED_BY_VOLUNTEER and event.note == Notice.SHORT:
+                text = _("Cancelled at short notice by the volunteer: %(who)s", who=who)
         described.append((event, text, by_whom(event, for_centre)))
     return described
 

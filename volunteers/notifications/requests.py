@@ -253,6 +253,29 @@ def notify_request_unmatched(request: SupportRequest) -> int:
     )
 
 
+def notify_nobody_found(request: SupportRequest, message: str | None) -> int:
+    """The centre tells the organisation before the appointment that it found nobody (for the
+    places still free), with the coordinator's message, if any, and how to reach the centre."""
+
+    def subject() -> str:
+        return _(
+            "No volunteer found for your appointment on %(when)s",
+            when=format_datetime(request.starts_at, weekday=True),
+        )
+
+    return _to_organisation(
+        request,
+        event="request_nobody_found",
+        key=f"request-nobody-found:{request.id}",
+        subject=subject,
+        message=message,
+        places_filled=request.places_filled,
+        places_needed=request.places_needed,
+        contact_email=current_app.config["CONTACT_EMAIL"],
+        contact_phone=current_app.config["CONTACT_PHONE"],
+    )
+
+
 def notify_assignment_reminder(offer: Offer) -> bool:
     return _to(
         offer.profile.user,

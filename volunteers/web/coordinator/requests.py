@@ -18,9 +18,9 @@ from ...extensions import db
 from ...formatting import format_datetime
 from ...labels import label
 from ...models import CreatedRecord, Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest
-from ...models.enums import RequestState
+from ...models.enums import OfferState, RequestState
 from ...services import board as board_service
-from ...services import exclusions, offers
+from ...services import exclusions, nobody_found, offers
 from ...services import requests as request_service
 from ...services.candidates import near_misses, people, rank
 from ...services.rate_limits import Action
@@ -33,9 +33,18 @@ from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number, paginate, two_part_page, within_pages
 from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
-from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, last_moves, request_or_404
+from ..requests.views import (
+    cancel_confirmation,
+    cancelled_message,
+    describe,
+    history_of,
+    last_moves,
+    nobody_found_confirmation,
+    request_or_404,
+)
 from ..security.rate_limit import over_limit, too_many, wait_message
 from .blueprint import bp
+from .forms import NobodyFoundForm
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
 from .notes import add_note, notes_section
 from .volunteers import render_volunteer, volunteer_or_404
@@ -108,6 +117,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         form=ConfirmForm(),
         offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
+        may_report_nobody_found=nobody_found.may_report_nobody_found(current_user, record),
         chosen=chosen,
         shown=shown,
         step=CANDIDATES_SHOWN,
@@ -230,6 +240,36 @@ def cancel_request(request_id: int):
         form,
         lambda: request_service.cancel(current_user, record, form.reason.data),
         cancelled_message(record, current_user.is_coordinator),
+        back,
+        limit=Action.REQUEST,
+    )
+
+
+@bp.route("/requests/<int:request_id>/nobody-found", methods=["GET", "POST"])
+def report_nobody_found(request_id: int):
+    """Before the appointment: the request becomes unmatched now and the organisation is told."""
+    record = request_or_404(request_id)
+    back = url_for("coordinator.request", request_id=record.id)
+    message = no_longer_possible(record, RequestState.UNMATCHED)
+    if message is None and not nobody_found.may_report_nobody_found(current_user, record):
+        message = _(
+            "The appointment has begun: the request becomes “unmatched” by itself, and the organisation is told."
+        )
+    if message is not None:
+        flash(message, "error")
+        return redirect(back)
+    form = NobodyFoundForm()
+    asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
+    return confirm_then(
+        lambda: nobody_found_confirmation(record, back),
+        form,
+        lambda: nobody_found.report_nobody_found(current_user, record, form.reason.data),
+        _("The organisation has been told that nobody was found.")
+        + (
+            " " + ngettext("The volunteer asked has been told.", "The %(num)d volunteers asked have been told.", asked)
+            if asked
+            else ""
+        ),
         back,
         limit=Action.REQUEST,
     )

@@ -124,6 +124,9 @@ class Config:
     # After the appointment: days the organisation has to confirm a report before it counts
     # as confirmed without an answer.
     CONFIRMATION_DAYS = _env_int("CONFIRMATION_DAYS", 14)
+    # A volunteer who cancels less than this many hours before the appointment cancels at
+    # short notice: coordinators are alerted, and the request's candidates come first.
+    SHORT_NOTICE_HOURS = _env_int("SHORT_NOTICE_HOURS", 48)
 
     # Argon2id cost (RFC 9106 second recommended option).
     ARGON2_TIME_COST = 3
@@ -146,6 +149,8 @@ class Config:
         ):
             if config[name] < 1:
                 raise ConfigError(f"{name} must be at least 1, not {config[name]}")
+        if config["SHORT_NOTICE_HOURS"] < 0:
+            raise ConfigError(f"SHORT_NOTICE_HOURS must be 0 or more, not {config['SHORT_NOTICE_HOURS']}")
         if config["COORDINATOR_SECOND_FACTOR"] not in ("required", "optional"):
             raise ConfigError(
                 f"COORDINATOR_SECOND_FACTOR must be required or optional, not {config['COORDINATOR_SECOND_FACTOR']!r}"

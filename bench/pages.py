@@ -99,6 +99,7 @@ def pages(data: PageData) -> list[Page]:
     return [
         Page("coordinator overview", COORDINATOR_EMAIL, "/coordinator/"),
         Page("board", COORDINATOR_EMAIL, "/coordinator/requests"),
+        Page("week", COORDINATOR_EMAIL, "/coordinator/week"),
         Page("request page (ranking)", COORDINATOR_EMAIL, f"/coordinator/requests/{data.request_id}"),
         Page("volunteer list", COORDINATOR_EMAIL, "/coordinator/volunteers"),
         Page("volunteer list, filtered", COORDINATOR_EMAIL, f"/coordinator/volunteers?{filters}"),

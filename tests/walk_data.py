@@ -60,6 +60,7 @@ from volunteers.services import (
     invitations,
     languages,
     memberships,
+    nobody_found,
     notes,
     offers,
     organisation_details,
@@ -448,11 +449,27 @@ def _fill_second_pages(world: World, miriam: User, locale: str) -> None:
 
 def _mails_of_the_day(miriam: User) -> None:
     """What the scheduled jobs send on other days: the reminder the day before an assignment,
-    a request nobody could take."""
+    a request nobody could take; and the alert of a cancellation at short notice."""
     record = request_of("DEMO-SY-041")
     [offer] = [o for o in record.offers if o.state is OfferState.ACCEPTED]
     request_mails.notify_assignment_reminder(offer)
     request_mails.notify_request_unmatched(request_of("DEMO-ER-009"))
+    # The demo's cancellation at short notice (its mails dropped with the demo's when the walk
+    # reads every mail in one language).
+    [cancelled] = [o for o in request_of("DEMO-ER-017").offers if o.state is OfferState.CANCELLED_BY_VOLUNTEER]
+    request_mails.notify_volunteer_cancelled(cancelled, short_notice=True)
+    # A request the centre gave up on before its day, with a message to the organisation.
+    samir = person("samir.nasser")
+    given_up = factories.support_request(
+        samir.memberships[0].organisation,
+        created_by_id=samir.id,
+        client_reference="DEMO-SY-044",
+        language_code="ckb",
+        starts_at=_at(ambiguous_day(today() + timedelta(days=9)), 11),
+    )
+    nobody_found.report_nobody_found(
+        miriam, given_up, "Bitte fragen Sie beim Sprachmittlerpool der Stadt Kassel (Trans-It) an."
+    )
     notify_expired(
         person("reza.ahmadi").profile,
         key="walk:expired",

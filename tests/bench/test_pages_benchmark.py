@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PAGES = [
     "coordinator overview",
     "board",
+    "week",
     "request page (ranking)",
     "volunteer list",
     "volunteer list, filtered",

@@ -81,7 +81,7 @@ def test_a_volunteer_who_cancels_reopens_the_place(ctx):
     _, _, people, record, made = _setup()
     offers.answer_in_portal(people[0], made[0], accept=True)
     db.session.commit()
-    offers.cancel_by_volunteer(people[0], made[0])
+    offers.cancel_by_volunteer(people[0], made[0], "A fever")
     db.session.commit()
     state, offer_states = _states(record)
     assert state is RequestState.OPEN and record.places_filled == 0

@@ -314,7 +314,9 @@ def _accepted(app, login, deliver, smtp_server, scene: Scene) -> Offer:
 
 def _cancel_as_volunteer(app, login, scene: Scene, offer: Offer) -> None:
     client = _signed_in(app, login, scene.volunteer)
-    response = submit(client, f"/volunteer/offers/{offer.id}/cancel", page="/volunteer/assignments")
+    response = submit(
+        client, f"/volunteer/offers/{offer.id}/cancel", {"reason": "A fever"}, page="/volunteer/assignments"
+    )
     assert response.status_code == 302
 
 

@@ -150,6 +150,20 @@ def coordinator_cancels_a_request() -> Case:
     )
 
 
+def coordinator_reports_nobody_found() -> Case:
+    coordinator, _person, record, _offer = _offered()
+    url = f"/coordinator/requests/{record.id}/nobody-found"
+    return Case(
+        Action.REQUEST,
+        coordinator,
+        url,
+        url,
+        {"reason": "Try the city's pool"},
+        _reload(SupportRequest, record.id),
+        typed="Try the city&#39;s pool",
+    )
+
+
 def coordinator_makes_offers() -> Case:
     _staff, _organisation, record = _organisation_request()
     coordinator = factories.coordinator(locale="en")
@@ -408,6 +422,7 @@ CASES = [
     coordinator_enters_a_request,
     coordinator_changes_a_request,
     coordinator_cancels_a_request,
+    coordinator_reports_nobody_found,
     coordinator_makes_offers,
     coordinator_records_an_acceptance,
     coordinator_withdraws_an_offer,

@@ -72,7 +72,7 @@ def _confirmed_assignment():
     return staff, coordinator, person, record, offer
 
 
-def test_the_volunteer_cancels_an_assignment_only_after_confirming_with_an_optional_reason(ctx, app, client, login):
+def test_the_volunteer_cancels_an_assignment_only_after_confirming_with_a_reason(ctx, app, client, login):
     staff, coordinator, person, record, offer = _confirmed_assignment()
     login(client, person)
     listing = client.get("/volunteer/assignments").get_data(as_text=True)

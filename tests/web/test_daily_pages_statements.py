@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from tests import factories
-from volunteers.clock import today
+from volunteers.clock import local, today
 from volunteers.extensions import db
 from volunteers.models import Assignment, Offer, SupportRequest
 from volunteers.models.enums import AssignmentState, OfferState, Outcome
@@ -83,9 +83,11 @@ def test_the_daily_pages_run_the_same_statements_for_few_and_many(app, ctx, logi
         clients[role] = app.test_client()
         login(clients[role], account)
     qualified_on = (today() + timedelta(days=14)).isoformat()
+    week = local(record.starts_at).date().isoformat()  # the week the requests (and more later) fall in
     pages = [
         ("coordinator", "/coordinator/"),
         ("coordinator", "/coordinator/requests"),
+        ("coordinator", f"/coordinator/week?week={week}"),
         ("coordinator", f"/coordinator/requests/{request_ids[0]}"),
         ("coordinator", "/coordinator/volunteers"),
         (

@@ -117,3 +117,30 @@ def test_amina_turns_her_calendar_feed_on_and_sees_her_assignments_in_it(app, ct
     assert uids == {f"offer-{offer.id}@127.0.0.1" for offer in accepted}
     assert len(uids) == 2  # the one ahead and the one done 20 days ago
     assert "DEMO-SY" not in feed.get_data(as_text=True)
+
+
+def test_the_demo_week_shows_an_assignment_and_a_cancellation_at_short_notice(app, ctx, client, login):
+    from datetime import timedelta
+
+    from tests.pages import visible_text
+    from volunteers.clock import today
+
+    seed_demo()
+    db.session.commit()
+    login(client, _user("koordination@wir-vielfalt.example"), DEMO_PASSWORD)
+    tomorrow = today() + timedelta(days=1)
+    week = client.get(f"/coordinator/week?week={tomorrow.isoformat()}").get_data(as_text=True)
+    day = week[week.index(f'id="day-{tomorrow.isoformat()}"') :]
+    day = visible_text(day[: day.find('<section class="week-day"') if '<section class="week-day"' in day else None])
+    assert "DEMO-ER-017" in day and "kurzfristig abgesagt" in day
+    assert "DEMO-ER-019" in day and "Mehari Tewelde" in day
+
+    short = db.session.scalar(select(SupportRequest).where(SupportRequest.client_reference == "DEMO-ER-017"))
+    page = client.get(f"/coordinator/requests/{short.id}").get_data(as_text=True)
+    assert "Helen Gebreyesus hat kurzfristig abgesagt" in visible_text(page)
+    candidates = page[page.index('id="candidates"') : page.index('id="offers"')]
+    assert "Senait Tesfamariam" in candidates
+    board = visible_text(client.get("/coordinator/requests").get_data(as_text=True))
+    assert "kurzfristig abgesagt" in board
+    outbox = visible_text(client.get("/coordinator/outbox").get_data(as_text=True))
+    assert "Kurzfristige Absage für den Einsatz am" in outbox

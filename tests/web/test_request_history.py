@@ -65,7 +65,7 @@ def test_an_answer_by_mail_link_and_a_cancellation_in_the_portal_show_who_and_ho
 
     login(other_client, person)
     cancel = f"/volunteer/offers/{offer.id}/cancel"
-    assert submit(other_client, cancel, page="/volunteer/assignments").status_code == 302
+    assert submit(other_client, cancel, {"reason": "A fever"}, page="/volunteer/assignments").status_code == 302
 
     page = client.get(f"/coordinator/requests/{record.id}", headers=ENGLISH).get_data(as_text=True)
     row = _offers_row(page, "Amina Haddad")

@@ -725,7 +725,9 @@ def test_the_volunteer_answers_in_the_portal_and_cancelling_reopens_the_request(
     smtp_server.clear()
     deliver()
     smtp_server.clear()
-    cancelled = submit(client, f"/volunteer/offers/{accepted.id}/cancel", page="/volunteer/assignments")
+    cancelled = submit(
+        client, f"/volunteer/offers/{accepted.id}/cancel", {"reason": "A fever"}, page="/volunteer/assignments"
+    )
     assert cancelled.status_code == 302
     assert _offer_state(accepted.id) is OfferState.CANCELLED_BY_VOLUNTEER
     record = db.session.get(SupportRequest, confirmed.id)

@@ -19,6 +19,7 @@ from .desk import (
 from .history import backdate_partners, seed_calendar_feed, seed_past_assignments
 from .requests import seed_requests
 from .volunteers import seed_volunteers
+from .week import seed_this_week
 
 DEMO_PASSWORD = "Demo-Passwort-2026"
 DOMAIN = "wir-vielfalt.example"
@@ -124,5 +125,6 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_notes()
     seed_organisation_details()
     seed_work_queue()
+    seed_this_week()
     seed_invitations()
     return logins

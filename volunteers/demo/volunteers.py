@@ -272,6 +272,8 @@ SPECS = [
         L.B2,
         gender=Gender.FEMALE,
         trainings=[Training("lay-interpreter-basic", 3)],
+        # Every morning: she can step in when someone cancels at short notice (DEMO-ER-017).
+        slots=(*((day, DayPart.MORNING) for day in range(7)), (2, DayPart.AFTERNOON)),
     ),
     Spec(
         f"tesfay.kidane@{DOMAIN}",

@@ -136,6 +136,11 @@ class RequestState(enum.Enum):
         """Not over: it can still be edited by the centre, cancelled, or have a place freed."""
         return _REQUEST_LIVE
 
+    @classmethod
+    def not_cancelled(cls) -> tuple[RequestState, ...]:
+        """Every state in which a volunteer may be confirmed or still be wanted (the week's)."""
+        return _REQUEST_NOT_CANCELLED
+
     @property
     def takes_offers(self) -> bool:
         return self in _REQUEST_TO_FILL
@@ -196,6 +201,7 @@ _ACTION_TARGETS = {
 }
 _REQUEST_TO_FILL = (RequestState.OPEN, RequestState.PARTLY_FILLED)
 _REQUEST_LIVE = (RequestState.OPEN, RequestState.PARTLY_FILLED, RequestState.FILLED)
+_REQUEST_NOT_CANCELLED = (*_REQUEST_LIVE, RequestState.UNMATCHED)
 _OFFER_LIVE = (OfferState.OFFERED, OfferState.ACCEPTED)
 _OFFER_ANSWERED = (OfferState.ACCEPTED, OfferState.DECLINED, OfferState.EXPIRED, OfferState.CANCELLED_BY_VOLUNTEER)
 
@@ -277,6 +283,15 @@ class WithdrawalCause(enum.StrEnum):
     CANCELLED = "cancelled"  # the request was cancelled
     COORDINATOR = "coordinator"  # a coordinator withdrew it
     UNAVAILABLE = "unavailable"  # the volunteer was paused, retired or deactivated
+    NOBODY_FOUND = "nobody_found"  # the centre told the organisation that nobody was found
+
+
+class Notice(enum.StrEnum):
+    """How soon before the appointment a volunteer cancelled, as the history's note on the
+    cancellation (request_events.note) keeps it: the board, the overview and the request page
+    read it to put the request first."""
+
+    SHORT = "short_notice"  # less than SHORT_NOTICE_HOURS (config.py) before the appointment
 
 
 class EventSubject(enum.StrEnum):

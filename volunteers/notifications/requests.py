@@ -3,7 +3,9 @@ portal link: never the topic or the client reference, which stay in the portal."
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from .. import phones
@@ -175,7 +177,9 @@ def notify_assignment_changed(offer: Offer) -> bool:
     )
 
 
-def notify_volunteer_cancelled(offer: Offer) -> int:
+def notify_volunteer_cancelled(offer: Offer, short_notice: bool = False) -> int:
+    """The volunteer cancelled (or a coordinator recorded it). At short notice the coordinators'
+    mail says so in its subject, with the appointment's time, so it stands out in the inbox."""
     request = offer.request
     user = offer.profile.user
     sent: int = _to(
@@ -187,12 +191,22 @@ def notify_volunteer_cancelled(offer: Offer) -> int:
         link=portal_url("volunteer.assignments"),
         calendar=("CANCEL", lambda: calendar.entry(offer, user.locale, cancel=True)),
     )
+
+    def at_short_notice() -> str:
+        return _(
+            "Short notice: a volunteer has cancelled for %(when)s",
+            when=format_datetime(request.starts_at, weekday=True),
+        )
+
+    subject: Subject = at_short_notice if short_notice else _l("A volunteer has cancelled: a place is free again")
     sent += _to_coordinators(
         request,
         event="volunteer_cancelled",
         key=f"volunteer-cancelled:{offer.id}",
-        subject=_l("A volunteer has cancelled: a place is free again"),
+        subject=subject,
         for_centre=True,
+        short_notice=short_notice,
+        hours=current_app.config["SHORT_NOTICE_HOURS"],
     )
     return sent + _to_organisation(
         request,
@@ -236,6 +250,29 @@ def notify_request_unmatched(request: SupportRequest) -> int:
         key=key,
         subject=_l("We could not find a volunteer for your request"),
         for_centre=False,
+    )
+
+
+def notify_nobody_found(request: SupportRequest, message: str | None) -> int:
+    """The centre tells the organisation before the appointment that it found nobody (for the
+    places still free), with the coordinator's message, if any, and how to reach the centre."""
+
+    def subject() -> str:
+        return _(
+            "No volunteer found for your appointment on %(when)s",
+            when=format_datetime(request.starts_at, weekday=True),
+        )
+
+    return _to_organisation(
+        request,
+        event="request_nobody_found",
+        key=f"request-nobody-found:{request.id}",
+        subject=subject,
+        message=message,
+        places_filled=request.places_filled,
+        places_needed=request.places_needed,
+        contact_email=current_app.config["CONTACT_EMAIL"],
+        contact_phone=current_app.config["CONTACT_PHONE"],
     )
 
 

@@ -23,9 +23,19 @@ from ..db_types import utcnow
 from ..db_writes import rows_changed
 from ..extensions import db
 from ..models import Offer, SupportRequest, TokenPurpose, User, VolunteerProfile
-from ..models.enums import Actor, Channel, HardRule, OfferState, RequestState, ResponseChannel, WithdrawalCause
+from ..models.enums import (
+    Actor,
+    Channel,
+    HardRule,
+    Notice,
+    OfferState,
+    RequestState,
+    ResponseChannel,
+    WithdrawalCause,
+)
 from . import ServiceError, tokens, transitions
 from .candidates import rank, rules_broken
+from .short_notice import is_short_notice
 from .transitions import SCHEDULED_JOB, By
 
 
@@ -326,20 +336,29 @@ def open_counts(profile: VolunteerProfile) -> tuple[int, int]:
     return rows.get(OfferState.OFFERED, 0), rows.get(OfferState.ACCEPTED, 0)
 
 
-def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None = None, now: datetime | None = None) -> None:
-    """The volunteer cannot come (illness): the place opens again, coordinators and the
-    organisation are told, and the next candidates are shown on the board. The reason, if
-    given, is for the centre only."""
+def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None, now: datetime | None = None) -> None:
+    """The volunteer cannot come (illness), in the portal or by phone to a coordinator: the
+    place opens again, coordinators and the organisation are told, and the next candidates are
+    shown on the request page. The reason is required and for the centre only. Less than
+    SHORT_NOTICE_HOURS before the appointment it is a cancellation at short notice: the
+    history says so, the coordinators' mail is marked, and the board and the request page put
+    the request and its candidates first."""
+    now = now or utcnow()
     by = acting_for(actor, offer)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Say why the assignment is cancelled: only the centre reads it."), field="reason")
     request = offer.request
     _lock(request, offer.profile_id)
     transitions.check(offer, OfferState.CANCELLED_BY_VOLUNTEER, by.role)
-    if request.starts_at <= (now or utcnow()):
+    if request.starts_at <= now:
         raise ServiceError(_l("The appointment has begun already; please call the centre."))
+    short = is_short_notice(request, now)
     transitions.move(
         offer,
         OfferState.CANCELLED_BY_VOLUNTEER,
         by,
+        note=Notice.SHORT if short else None,
         reason=reason,
         conflict=_l("This assignment has changed in the meantime. The page shows the current state."),
         calendar_sequence=Offer.calendar_sequence + 1,
@@ -352,7 +371,7 @@ def cancel_by_volunteer(actor: User, offer: Offer, reason: str | None = None, no
     )
     db.session.refresh(request)
     settle_request_state(by.following(), request)
-    _notify().notify_volunteer_cancelled(offer)
+    _notify().notify_volunteer_cancelled(offer, short_notice=short)
 
 
 def after_request_changed(actor: User, request: SupportRequest) -> None:

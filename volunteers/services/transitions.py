@@ -100,17 +100,20 @@ REQUEST_TRANSITIONS = (
         {Actor.ORGANISATION, Actor.COORDINATOR},
         "volunteers asked or confirmed",
     ),
+    # The scheduled job when its date came with places free; a coordinator before that, telling
+    # the organisation that nobody was found (services/nobody_found.py). Confirmed volunteers
+    # of a partly filled request keep their place.
     _t(
         RequestState.OPEN,
         RequestState.UNMATCHED,
-        {Actor.SYSTEM},
-        "its date came with places free: coordinators and organisation",
+        {Actor.SYSTEM, Actor.COORDINATOR},
+        "the job: coordinators and organisation; a coordinator: the organisation, and volunteers still asked",
     ),
     _t(
         RequestState.PARTLY_FILLED,
         RequestState.UNMATCHED,
-        {Actor.SYSTEM},
-        "its date came with places free: coordinators and organisation",
+        {Actor.SYSTEM, Actor.COORDINATOR},
+        "the job: coordinators and organisation; a coordinator: the organisation, and volunteers still asked",
     ),
 )
 

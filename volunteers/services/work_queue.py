@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..models.enums import OfferState, RequestState, VolunteerStatus
 from .expiry import endings
+from .short_notice import had_short_notice_cancellation
 
 #: A request still open this close to its appointment is due soon.
 SOON = timedelta(days=2)
@@ -41,6 +42,7 @@ RUNNING_OUT_DAYS = 30
 class Task(enum.Enum):
     """One kind of work, in the order of urgency the overview shows them."""
 
+    SHORT_NOTICE = "short_notice"  # a volunteer cancelled at short notice: to fill again, soon
     URGENT = "urgent"
     SOON = "soon"
     NO_SPEAKER = "no_speaker"
@@ -56,11 +58,26 @@ class Task(enum.Enum):
     @property
     def pressing(self) -> bool:
         """Whether it cannot wait until tomorrow (shown as an alert)."""
-        return self in {Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.OFFERS_EXPIRING, Task.FAILED_MAIL}
+        return self in {
+            Task.SHORT_NOTICE,
+            Task.URGENT,
+            Task.SOON,
+            Task.NO_SPEAKER,
+            Task.OFFERS_EXPIRING,
+            Task.FAILED_MAIL,
+        }
 
 
 #: The tasks the board can show as a filtered list of requests.
-REQUEST_TASKS = (Task.URGENT, Task.SOON, Task.NO_SPEAKER, Task.OFFERS_EXPIRING, Task.UNASKED, Task.OFFERS_WAITING)
+REQUEST_TASKS = (
+    Task.SHORT_NOTICE,
+    Task.URGENT,
+    Task.SOON,
+    Task.NO_SPEAKER,
+    Task.OFFERS_EXPIRING,
+    Task.UNASKED,
+    Task.OFFERS_WAITING,
+)
 
 
 def _offered(now: datetime, within: timedelta | None = None) -> ColumnElement[bool]:
@@ -109,6 +126,7 @@ def request_condition(task: Task, now: datetime) -> ColumnElement[bool]:
     """Which requests a task is about: all still to fill, with their appointment ahead."""
     still_open = and_(SupportRequest.state.in_(RequestState.to_fill()), SupportRequest.starts_at > now)
     specific = {
+        Task.SHORT_NOTICE: had_short_notice_cancellation(),
         Task.URGENT: SupportRequest.urgent.is_(True),
         Task.SOON: SupportRequest.starts_at <= now + SOON,
         Task.NO_SPEAKER: ~_someone_speaks(),
@@ -125,7 +143,7 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
 
 def _request_counts(now: datetime) -> dict[Task, int]:
     still_open = and_(SupportRequest.state.in_(RequestState.to_fill()), SupportRequest.starts_at > now)
-    tasks = (Task.URGENT, Task.SOON, Task.UNASKED)
+    tasks = (Task.SHORT_NOTICE, Task.URGENT, Task.SOON, Task.UNASKED)
     row = db.session.execute(
         select(*(_count_if(request_condition(task, now)) for task in tasks)).where(still_open)
     ).one()

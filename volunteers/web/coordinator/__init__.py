@@ -15,6 +15,7 @@ from . import (  # noqa: F401  (register the pages)
     requests,
     routes,
     volunteers,
+    week,
 )
 from .blueprint import bp
 

@@ -9,11 +9,13 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from ...db_types import utcnow
 from ...extensions import db
 from ...models import Offer, VolunteerProfile
 from ...models.enums import OfferAction, OfferState
 from ...services import offers
 from ...services.rate_limits import Action
+from ...services.short_notice import is_short_notice
 from ...services.transitions import offer_actions
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..edge.service_errors import attempt
@@ -68,13 +70,17 @@ def _confirmation(offer: Offer, action: str) -> Confirmation:
             back_url=_back(offer),
         )
     if action == "cancel":
+        short = is_short_notice(offer.request, utcnow())
         return Confirmation(
             title=_("Record that %(name)s cannot come?", name=name),
             facts=appointment_facts(offer),
-            happens=[*freed, calendar],
+            happens=[*freed, calendar]
+            + ([_("The request is marked as cancelled at short notice; its candidates come first.")] if short else []),
             told=[
                 _("%(name)s, by mail, with the calendar cancellation.", name=name),
-                _("The centre's coordinators, by mail."),
+                _("The centre's coordinators, by mail at once, marked as short notice.")
+                if short
+                else _("The centre's coordinators, by mail."),
                 _("The organisation, by mail: that the volunteer cannot come."),
             ],
             confirm_label=_("Yes, record the cancellation"),
@@ -102,9 +108,15 @@ def change_offer(offer_id: int, action: str):
         return redirect(_back(offer))
     if action == "decline":
         form = ConfirmForm()
+    elif action == "cancel":
+        form = reason_form(
+            _("What the volunteer said"),
+            _("For the history; only coordinators read it."),
+            required=True,
+            required_message=_("Write down why the volunteer cannot come: only coordinators read it."),
+        )
     else:
-        label = _("What the volunteer said") if action == "cancel" else _("Why")
-        form = reason_form(label, _("For the history; only coordinators read it."))
+        form = reason_form(_("Why"), _("For the history; only coordinators read it."))
 
     def change() -> None:
         if action == "decline":

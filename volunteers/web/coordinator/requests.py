@@ -18,12 +18,13 @@ from ...extensions import db
 from ...formatting import format_datetime
 from ...labels import label
 from ...models import CreatedRecord, Exclusion, Offer, Organisation, OrganisationStatus, SupportRequest
-from ...models.enums import RequestState
+from ...models.enums import OfferState, RequestState
 from ...services import board as board_service
-from ...services import exclusions, offers
+from ...services import exclusions, nobody_found, offers
 from ...services import requests as request_service
 from ...services.candidates import near_misses, people, rank
 from ...services.rate_limits import Action
+from ...services.short_notice import marked_short_notice, who_cancelled_at_short_notice
 from ...services.work_queue import request_condition
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, render_confirmation
 from ..edge.kept_forms import kept_values
@@ -32,9 +33,18 @@ from ..edge.service_errors import attempt, form_status, submitted_version
 from ..pages.forms import ConfirmForm
 from ..pages.pagination import PER_PAGE, page_number, paginate, two_part_page, within_pages
 from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
-from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, last_moves, request_or_404
+from ..requests.views import (
+    cancel_confirmation,
+    cancelled_message,
+    describe,
+    history_of,
+    last_moves,
+    nobody_found_confirmation,
+    request_or_404,
+)
 from ..security.rate_limit import over_limit, too_many, wait_message
 from .blueprint import bp
+from .forms import NobodyFoundForm
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
 from .notes import add_note, notes_section
 from .volunteers import render_volunteer, volunteer_or_404
@@ -66,6 +76,7 @@ def board():
         soon=utcnow() + timedelta(days=HIGHLIGHT_DAYS),
         queue=queue,
         queue_name=BOARD_FILTERS.get(queue),
+        short_notice=marked_short_notice([record.id for record in page.items]),
     )
 
 
@@ -93,6 +104,8 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         ranking = replace(ranking, people=people(ranked_ids[:shown]))
     history = describe(history_of(record), record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
+    # A volunteer cancelled at short notice and the place is still free: candidates first.
+    short_notice = who_cancelled_at_short_notice(record) if ranking is not None and record.starts_at > utcnow() else []
     return render_template(
         "coordinator/requests/request.html",
         record=record,
@@ -100,9 +113,11 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         history=history,
         last_moves=last_moves(history),
         near_misses=almost,
+        short_notice=short_notice,
         form=ConfirmForm(),
         offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),
+        may_report_nobody_found=nobody_found.may_report_nobody_found(current_user, record),
         chosen=chosen,
         shown=shown,
         step=CANDIDATES_SHOWN,
@@ -223,6 +238,36 @@ def cancel_request(request_id: int):
         form,
         lambda: request_service.cancel(current_user, record, form.reason.data),
         cancelled_message(record, current_user.is_coordinator),
+        back,
+        limit=Action.REQUEST,
+    )
+
+
+@bp.route("/requests/<int:request_id>/nobody-found", methods=["GET", "POST"])
+def report_nobody_found(request_id: int):
+    """Before the appointment: the request becomes unmatched now and the organisation is told."""
+    record = request_or_404(request_id)
+    back = url_for("coordinator.request", request_id=record.id)
+    message = no_longer_possible(record, RequestState.UNMATCHED)
+    if message is None and not nobody_found.may_report_nobody_found(current_user, record):
+        message = _(
+            "The appointment has begun: the request becomes “unmatched” by itself, and the organisation is told."
+        )
+    if message is not None:
+        flash(message, "error")
+        return redirect(back)
+    form = NobodyFoundForm()
+    asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
+    return confirm_then(
+        lambda: nobody_found_confirmation(record, back),
+        form,
+        lambda: nobody_found.report_nobody_found(current_user, record, form.reason.data),
+        _("The organisation has been told that nobody was found.")
+        + (
+            " " + ngettext("The volunteer asked has been told.", "The %(num)d volunteers asked have been told.", asked)
+            if asked
+            else ""
+        ),
         back,
         limit=Action.REQUEST,
     )

@@ -15,6 +15,7 @@ _WARNING_HOURS = int(OFFER_WARNING.total_seconds() // 3600)
 
 #: What the board shows when a task's link is followed.
 BOARD_FILTERS = {
+    Task.SHORT_NOTICE: _l("requests to fill again after a volunteer cancelled at short notice"),
     Task.URGENT: _l("urgent requests still to fill"),
     Task.SOON: _l("requests to fill within two days"),
     Task.NO_SPEAKER: _l("requests to fill for which no active volunteer speaks the language"),
@@ -32,6 +33,12 @@ def board_filter(value: str | None) -> Task | None:
 
 def _sentence(task: Task, count: int) -> str:
     match task:
+        case Task.SHORT_NOTICE:
+            return ngettext(
+                "%(num)d request to fill again: a volunteer cancelled at short notice",
+                "%(num)d requests to fill again: volunteers cancelled at short notice",
+                count,
+            )
         case Task.URGENT:
             return ngettext("%(num)d urgent request still to fill", "%(num)d urgent requests still to fill", count)
         case Task.SOON:

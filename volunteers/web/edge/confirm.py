@@ -40,7 +40,8 @@ def reason_form(label_text, hint=None, required: bool = False, required_message=
     form.reason.label.text = label_text
     form.reason.description = hint or ""
     if required and required_message:
-        form.reason.validators[0].message = required_message
+        # A list of this field's own: the class's validators are shared by every request.
+        form.reason.validators = [DataRequired(message=required_message), *form.reason.validators[1:]]
     return form
 
 

@@ -14,6 +14,7 @@ from ...models.enums import OfferState, RequestState
 from ...permissions import can_submit_requests
 from ...services import board
 from ...services import requests as request_service
+from ...services.nobody_found import message_to_organisation
 from ...services.rate_limits import Action
 from ..edge.confirm import confirm_then, no_longer_possible
 from ..edge.once import create_once
@@ -76,6 +77,7 @@ def show_request(request_id: int):
         accepted=_accepted(record),
         history=describe(history_of(record), record, for_centre=False),
         may_edit=request_service.may_edit(current_user, record),
+        centre_message=message_to_organisation(record),
     )
 
 

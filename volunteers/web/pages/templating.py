@@ -21,6 +21,7 @@ from ...models.enums import (
     QualificationRule,
     QualificationStatus,
     RankingFactor,
+    RequestState,
     VolunteerStatus,
     WithdrawalCause,
 )
@@ -86,6 +87,7 @@ def init_app(app: Flask) -> None:
         QualificationRule,
         QualificationStatus,
         RankingFactor,
+        RequestState,
         VolunteerStatus,
         WithdrawalCause,
     ):

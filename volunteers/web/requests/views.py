@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import abort
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import ngettext, pgettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...labels import field_names, label
 from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
-from ...models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState
+from ...models.enums import Actor, AssignmentState, Channel, EventSubject, Notice, OfferState
 from ...notifications.requests import appointment
 from ...services import requests as request_service
 from ..edge.confirm import Confirmation
@@ -118,6 +118,8 @@ def describe(
                 OfferState.CANCELLED_BY_VOLUNTEER: _("Cancelled by the volunteer: %(who)s", who=who),
             }
             text = texts[event.target]
+            if event.target is OfferState.CANCELLED_BY_VOLUNTEER and event.note == Notice.SHORT:
+                text = _("Cancelled at short notice by the volunteer: %(who)s", who=who)
         described.append((event, text, by_whom(event, for_centre)))
     return described
 
@@ -166,5 +168,55 @@ def cancel_confirmation(record: SupportRequest, by_centre: bool, back_url: str):
         told=told,
         confirm_label=_("Yes, cancel the request"),
         back_label=_("No, keep the request"),
+        back_url=back_url,
+    )
+
+
+def nobody_found_confirmation(record: SupportRequest, back_url: str) -> Confirmation:
+    """What telling the organisation that nobody was found does, and who hears of it."""
+    asked = sum(offer.state is OfferState.OFFERED for offer in record.offers)
+    confirmed = record.places_filled
+    what = appointment(record)
+    happens = [_("The request becomes “unmatched” now: nobody more is asked, and it cannot be opened again.")]
+    if asked:
+        happens.append(
+            ngettext(
+                "The offer still waiting for an answer is withdrawn.",
+                "The %(num)d offers still waiting for an answer are withdrawn.",
+                asked,
+            )
+        )
+    if confirmed:
+        happens.append(
+            ngettext(
+                "The volunteer already confirmed keeps the place and still comes.",
+                "The %(num)d volunteers already confirmed keep their places and still come.",
+                confirmed,
+            )
+        )
+    told = [_("The organisation, by mail, with your message and how to reach the centre.")]
+    if asked:
+        told.append(
+            ngettext(
+                "The volunteer asked, by mail: the offer is withdrawn.",
+                "The %(num)d volunteers asked, by mail: the offer is withdrawn.",
+                asked,
+            )
+        )
+    return Confirmation(
+        title=_("Tell the organisation that nobody was found for %(reference)s?", reference=record.client_reference),
+        facts=[
+            (_("What:"), what.what),
+            (_("When:"), what.when),
+            (_("Where:"), what.where),
+            (
+                pgettext("places to fill", "Places"),
+                _("%(filled)d of %(needed)d places filled", filled=confirmed, needed=record.places_needed),
+            ),
+        ],
+        happens=happens,
+        told=told,
+        confirm_label=_("Yes, tell the organisation"),
+        back_label=_("No, keep looking"),
         back_url=back_url,
     )

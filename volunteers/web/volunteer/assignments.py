@@ -3,8 +3,9 @@ and cancelling ask first)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -16,6 +17,7 @@ from ...models.enums import OfferState
 from ...notifications.requests import appointment
 from ...services import offers
 from ...services.rate_limits import Action
+from ...services.short_notice import is_short_notice
 from ..edge.confirm import Confirmation, confirm_then, no_longer_possible, reason_form
 from ..edge.service_errors import attempt
 from ..pages.forms import ConfirmForm
@@ -140,9 +142,13 @@ def cancel_assignment(offer_id: int):
     form = reason_form(
         _("Why can you not come?"),
         _("Only the centre reads this; the organisation is told that you cancelled, not why."),
+        required=True,
+        required_message=_("Say why you cannot come: only the centre reads it."),
     )
 
     def confirmation() -> Confirmation:
+        short = is_short_notice(offer.request, utcnow())
+        phone = current_app.config["CONTACT_PHONE"]
         return Confirmation(
             title=_("Cancel this assignment?"),
             facts=appointment_facts(offer),
@@ -151,7 +157,24 @@ def cancel_assignment(offer_id: int):
                 _("Your calendar entry is cancelled: you get a mail with the cancellation."),
                 _("If you cancelled by mistake, call the centre: it can ask you again while the place is free."),
             ],
-            told=[_("The centre's coordinators, by mail."), _("The organisation, by mail: that you cannot come.")],
+            told=[
+                _("The centre's coordinators, by mail at once, marked as short notice.")
+                if short
+                else _("The centre's coordinators, by mail."),
+                _("The organisation, by mail: that you cannot come."),
+            ],
+            note=(
+                ngettext(
+                    "The appointment begins in less than %(num)d hour: the centre has little time to find "
+                    "someone else.",
+                    "The appointment begins in less than %(num)d hours: the centre has little time to find "
+                    "someone else.",
+                    current_app.config["SHORT_NOTICE_HOURS"],
+                )
+                + (" " + _("If you can, please also call the centre: %(phone)s.", phone=phone) if phone else "")
+            )
+            if short
+            else None,
             confirm_label=_("Yes, cancel the assignment"),
             back_label=_("No, I will come"),
             back_url=url_for("volunteer.assignments"),

@@ -29,8 +29,10 @@ class Assignment(Model):
     __tablename__ = "assignments"
     __retention__ = Retention.SETTLEMENT
     __table_args__ = (
-        # Reminders and the overdue list: by state, oldest appointment first.
+        # Reminders and the coordinators' lists: by state, oldest appointment first.
         Index("ix_assignments_state_appointment", "state", "appointment_at"),
+        # Reflection talks wished and not held yet, oldest appointment first.
+        Index("ix_assignments_reflection_waiting", "wants_reflection_talk", "reflection_done_at", "appointment_at"),
         # A volunteer's hours in a week, a year; the settlement of a month per volunteer.
         Index("ix_assignments_profile_appointment", "profile_id", "appointment_at"),
         CheckConstraint("duration_minutes IS NULL OR duration_minutes BETWEEN 1 AND 1440", name="duration_in_range"),

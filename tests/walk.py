@@ -166,6 +166,7 @@ def real_values(world: World) -> dict[str, list]:
     from volunteers.models import (
         NOTE_MODELS,
         Absence,
+        Assignment,
         Declaration,
         Exclusion,
         Invitation,
@@ -195,6 +196,7 @@ def real_values(world: World) -> dict[str, list]:
         "absence_id": _ids(Absence),
         "import_id": _ids(VolunteerImport),
         "invitation_id": _ids(Invitation),
+        "assignment_id": _ids(Assignment),
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

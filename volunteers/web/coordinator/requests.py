@@ -34,6 +34,7 @@ from ..pages.pagination import PER_PAGE, page_number, paginate, two_part_page, w
 from ..requests.forms import CancelRequestForm, OfferForm, RequestForm
 from ..requests.views import cancel_confirmation, cancelled_message, describe, history_of, last_moves, request_or_404
 from ..security.rate_limit import over_limit, too_many, wait_message
+from .assignments import after_the_appointment
 from .blueprint import bp
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
 from .notes import add_note, notes_section
@@ -91,7 +92,8 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         ranked_ids = [item.candidate.profile_id for item in ranking.result.ranked]
         shown = shown_candidates(chosen, ranked_ids)
         ranking = replace(ranking, people=people(ranked_ids[:shown]))
-    history = describe(history_of(record), record, for_centre=True)
+    events = history_of(record)
+    history = describe(events, record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
     return render_template(
         "coordinator/requests/request.html",
@@ -100,6 +102,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         history=history,
         last_moves=last_moves(history),
         near_misses=almost,
+        after=after_the_appointment(record, events),
         form=ConfirmForm(),
         offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),

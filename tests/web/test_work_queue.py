@@ -204,5 +204,5 @@ def test_the_demo_data_shows_something_in_every_task(app, ctx, client, login):
     coordinator = db.session.scalar(select(User).where(User.email == "jonas.becker@wir-vielfalt.example"))
     login(client, coordinator, DEMO_PASSWORD)
     page = client.get("/coordinator/").get_data(as_text=True)
-    assert len(_queue(page)) == 11, [text for _, text in _queue(page)]
+    assert len(_queue(page)) == 14, [text for _, text in _queue(page)]
     assert "nothing waiting" not in page

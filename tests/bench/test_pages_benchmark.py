@@ -23,6 +23,7 @@ PAGES = [
     "volunteer record",
     "expiring",
     "outbox",
+    "reports missing",
     "volunteer home",
     "organisation home",
 ]

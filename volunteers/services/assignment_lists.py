@@ -58,7 +58,7 @@ def condition(which: AssignmentList, now: datetime) -> ColumnElement[bool]:
         case AssignmentList.DISPUTED:
             return Assignment.state == AssignmentState.DISPUTED
         case AssignmentList.REFLECTION:
-            # Equality on both leading columns of the index (IS NULL counts as one).
+            # As the partial index's condition is written (models/assignment.py).
             return and_(Assignment.wants_reflection_talk == true(), Assignment.reflection_done_at.is_(None))
         case AssignmentList.REPORTED:
             return Assignment.state == AssignmentState.REPORTED

@@ -9,10 +9,11 @@ appointments to confirm have something to show. Loading again adds nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import select
 
+from ..clock import today, utc_at
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Assignment, Offer, RequestEvent, SupportRequest, User
@@ -30,7 +31,7 @@ class Story:
     state: AssignmentState
     #: Reminders to report the volunteer has had (after one and after four days).
     reminders: int = 0
-    reported_days_ago: float | None = None
+    reported_days_ago: int | None = None
     #: How the report came: the volunteer in the portal or by the mail link, or by phone to
     #: the centre (then the demo coordinator recorded it).
     channel: Channel = Channel.PORTAL
@@ -41,7 +42,7 @@ class Story:
     reflection: bool = False
     #: The organisation's answer: who (an email's local part) and when; or none in time.
     answered_by: str | None = None
-    answered_days_ago: float | None = None
+    answered_days_ago: int | None = None
     dispute_reason: str | None = None
 
 
@@ -116,8 +117,11 @@ def seed_assignments() -> int:
     return made
 
 
-def _ago(now: datetime, days: float | None) -> datetime | None:
-    return None if days is None else now - timedelta(days=days)
+def _ago(now: datetime, days: int | None, hour: int) -> datetime | None:
+    """That many days before loading, at a daytime hour (never in the future)."""
+    if days is None:
+        return None
+    return min(utc_at(today() - timedelta(days=days), time(hour)), now - timedelta(hours=1))
 
 
 def _tell(offer: Offer, story: Story, desk: User, now: datetime) -> None:
@@ -136,7 +140,7 @@ def _tell(offer: Offer, story: Story, desk: User, now: datetime) -> None:
     db.session.flush()
     moments = [assignment.created_at]
     transitions.history(record, SCHEDULED_JOB, None, AssignmentState.AWAITING_REPORT, offer=offer, assignment=True)
-    reported_at = _ago(now, story.reported_days_ago)
+    reported_at = _ago(now, story.reported_days_ago, 18)
     if reported_at is None:
         _backdate(offer, moments)
         return
@@ -176,7 +180,7 @@ def _tell(offer: Offer, story: Story, desk: User, now: datetime) -> None:
         )
         moments.append(answered_at)
     elif story.state in (AssignmentState.CONFIRMED, AssignmentState.DISPUTED) and answerer is not None:
-        answered_at = _ago(now, story.answered_days_ago) or reported_at
+        answered_at = _ago(now, story.answered_days_ago, 11) or reported_at
         assignment.answered_at, assignment.answered_by_id = answered_at, answerer.id
         assignment.dispute_reason = story.dispute_reason
         transitions.history(

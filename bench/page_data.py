@@ -1,9 +1,8 @@
 """The page benchmark's database (bench/pages.py): the matching benchmark's volunteers
 (bench/seeding.py), then years of support requests in every state with their offers in every
-state, the assignments the accepted ones became after their appointments (the last two weeks'
-reported, waiting for the organisation), the history of both, the mail outbox, and three
-people with known passwords whose pages have real content: a coordinator, an active volunteer
-and an organisation's admin.
+state, the history of both, the assignment each accepted offer became after its appointment (in
+every state but settled), the mail outbox, and three people with known passwords whose
+pages have real content: a coordinator, an active volunteer and an organisation's admin.
 
 Everything is inserted in bulk with SQLAlchemy Core, from a fixed random seed."""
 
@@ -35,7 +34,6 @@ from volunteers.models.enums import (
     Actor,
     Area,
     AssignmentState,
-    CancelledBy,
     Channel,
     EventSubject,
     GenderPreference,
@@ -112,8 +110,8 @@ def seed_pages(size: int, request_count: int, rng: random.Random, log) -> PageDa
         (SupportRequest.__table__, history.requests),
         (Offer.__table__, history.offers),
         (RequestEvent.__table__, history.events),
+        (Assignment.__table__, history.assignments),
         (OutboxMessage.__table__, _outbox(history, rng, now)),
-        (Assignment.__table__, _assignments(history, rng, now)),
     ):
         t0 = time.perf_counter()
         insert(table, rows, counts)
@@ -188,6 +186,7 @@ class _History:
         self.requests: list[dict] = []
         self.offers: list[dict] = []
         self.events: list[dict] = []
+        self.assignments: list[dict] = []
 
     def add(self, rid, organisation_id, code, starts_at, place_id, asked, now) -> None:
         rng = self.rng
@@ -223,6 +222,8 @@ class _History:
                     [OfferState.DECLINED, OfferState.EXPIRED, OfferState.WITHDRAWN, OfferState.CANCELLED_BY_VOLUNTEER]
                 )
             self.offer(rid, pid, offer_state, offered_at, now)
+            if offer_state is OfferState.ACCEPTED and starts_at + timedelta(hours=3) <= now:
+                self.assignment(rid, pid, starts_at, now)
         if accepted:
             self.event(
                 rid, None, offered_at + timedelta(hours=6), Actor.SYSTEM, EventSubject.REQUEST, "open", state.value
@@ -294,6 +295,64 @@ class _History:
             actor = Actor.VOLUNTEER if answered and state is not OfferState.WITHDRAWN else Actor.SYSTEM
             self.event(rid, offer_id, responded, actor, EventSubject.OFFER, "offered", state.value)
 
+    def assignment(self, rid: int, pid: int, starts_at: datetime, now: datetime) -> None:
+        """What became of the offer just added: in the last three weeks still under way
+        (waiting for the report, reported, disputed), before that mostly confirmed; now and then
+        a report missing after the reminders, a dispute, a reflection talk wished."""
+        rng = self.rng
+        recent = starts_at > now - timedelta(days=21)
+        weights = [30, 35, 30, 5] if recent else [1, 0, 98, 1]
+        state = rng.choices(
+            [
+                AssignmentState.AWAITING_REPORT,
+                AssignmentState.REPORTED,
+                AssignmentState.CONFIRMED,
+                AssignmentState.DISPUTED,
+            ],
+            weights=weights,
+        )[0]
+        reported = state is not AssignmentState.AWAITING_REPORT
+        reported_at = min(now, starts_at + timedelta(days=rng.randint(1, 4))) if reported else None
+        answered = state in (AssignmentState.CONFIRMED, AssignmentState.DISPUTED)
+        answered_at = min(now, reported_at + timedelta(days=rng.randint(1, 14))) if answered and reported_at else None
+        minutes = rng.choice([45, 60, 90, 120])
+        straight = rng.randint(0, 60)
+        wants_talk = reported and rng.random() < 0.03
+        answered_by = self.member_id if answered and (state is AssignmentState.DISPUTED or rng.random() < 0.5) else None
+        self.assignments.append(
+            {
+                "id": len(self.assignments) + 1,
+                "offer_id": len(self.offers),
+                "profile_id": pid,
+                "request_id": rid,
+                "appointment_at": starts_at,
+                "state": state,
+                "outcome": Outcome.TOOK_PLACE if reported else None,
+                "cancelled_by": None,
+                "started_at": starts_at if reported else None,
+                "duration_minutes": minutes if reported else None,
+                "travel_km": straight + rng.choice([0, 0, 0, 4, 10]) if reported else None,
+                "straight_km": straight if reported else None,
+                "feedback": "Alles gut gelaufen." if reported and rng.random() < 0.2 else None,
+                "wants_reflection_talk": wants_talk,
+                "reflection_done_at": reported_at + timedelta(days=10)
+                if wants_talk and not recent and reported_at
+                else None,
+                "reported_at": reported_at,
+                "reported_by_id": None,
+                "report_channel": Channel.MAIL_LINK if reported else None,
+                "answered_at": answered_at,
+                "answered_by_id": answered_by,
+                "confirmed_automatically": answered and answered_by is None,
+                "dispute_reason": "Der Termin war kürzer." if state is AssignmentState.DISPUTED else None,
+                "settled_month": None,
+                "volunteer_reminders": 0 if reported else 2 if starts_at < now - timedelta(days=4) else 1,
+                "organisation_reminded_at": None,
+                "created_at": starts_at + timedelta(hours=3),
+                "version": 1,
+            }
+        )
+
     def event(self, rid, offer_id, at, actor, subject, from_state, to_state) -> None:
         by_coordinator = actor is Actor.COORDINATOR
         self.events.append(
@@ -344,68 +403,6 @@ def _outbox(history: _History, rng: random.Random, now: datetime) -> list[dict]:
                 "created_at": at,
                 "sent_at": at + timedelta(seconds=5) if status is OutboxStatus.SENT else None,
                 "failed_at": at + timedelta(hours=2) if status is OutboxStatus.FAILED else None,
-            }
-        )
-    return rows
-
-
-#: What happened, mostly that it took place.
-OUTCOMES = ([Outcome.TOOK_PLACE, Outcome.CLIENT_ABSENT, Outcome.CANCELLED_SHORT_NOTICE], [90, 6, 4])
-
-
-def _assignments(history: _History, rng: random.Random, now: datetime) -> list[dict]:
-    """An assignment for every accepted offer whose appointment has ended: the last four days'
-    partly waiting for the report, the last fortnight's reported and waiting for the
-    organisation (a few disputed), older ones confirmed (a fifth without an answer)."""
-    requests = {row["id"]: row for row in history.requests}
-    rows = []
-    for offer in history.offers:
-        record = requests[offer["request_id"]]
-        ends = record["starts_at"] + timedelta(minutes=record["duration_minutes"])
-        if offer["state"] is not OfferState.ACCEPTED or ends > now:
-            continue
-        age = now - ends
-        if age < timedelta(days=4) and rng.random() < 0.5:
-            state = AssignmentState.AWAITING_REPORT
-        elif age < timedelta(days=14):
-            state = AssignmentState.DISPUTED if rng.random() < 0.05 else AssignmentState.REPORTED
-        else:
-            state = AssignmentState.CONFIRMED
-        reported = state is not AssignmentState.AWAITING_REPORT
-        outcome = rng.choices(*OUTCOMES)[0] if reported else None
-        went = outcome is not None and outcome.volunteer_went
-        reported_at = ends + timedelta(hours=rng.randint(2, 40)) if reported else None
-        answered = state in (AssignmentState.CONFIRMED, AssignmentState.DISPUTED)
-        automatic = answered and state is AssignmentState.CONFIRMED and rng.random() < 0.2
-        rows.append(
-            {
-                "id": len(rows) + 1,
-                "offer_id": offer["id"],
-                "profile_id": offer["profile_id"],
-                "request_id": record["id"],
-                "appointment_at": record["starts_at"],
-                "state": state,
-                "outcome": outcome,
-                "cancelled_by": CancelledBy.CLIENT if outcome is Outcome.CANCELLED_SHORT_NOTICE else None,
-                "started_at": record["starts_at"] if went else None,
-                "duration_minutes": record["duration_minutes"] + rng.choice([-15, 0, 0, 15]) if went else None,
-                "travel_km": (0 if record["mode"] is not Mode.ON_SITE else rng.randint(2, 60)) if went else None,
-                "straight_km": None,
-                "feedback": None,
-                "wants_reflection_talk": False,
-                "reflection_done_at": None,
-                "reported_at": min(reported_at, now) if reported_at else None,
-                "reported_by_id": None,
-                "report_channel": None,
-                "answered_at": min(reported_at + timedelta(days=2), now) if answered and reported_at else None,
-                "answered_by_id": None,
-                "confirmed_automatically": automatic,
-                "dispute_reason": "Es hat kürzer gedauert." if state is AssignmentState.DISPUTED else None,
-                "settled_month": None,
-                "volunteer_reminders": 1 if state is AssignmentState.AWAITING_REPORT and age > timedelta(days=1) else 0,
-                "organisation_reminded_at": None,
-                "created_at": ends,
-                "version": 1,
             }
         )
     return rows

@@ -106,6 +106,7 @@ def pages(data: PageData) -> list[Page]:
         Page("volunteer record", COORDINATOR_EMAIL, f"/coordinator/volunteers/{data.volunteer_id}"),
         Page("expiring", COORDINATOR_EMAIL, "/coordinator/expiring"),
         Page("outbox", COORDINATOR_EMAIL, "/coordinator/outbox"),
+        Page("reports missing", COORDINATOR_EMAIL, "/coordinator/assignments?show=missing"),
         Page("volunteer home", VOLUNTEER_EMAIL, "/volunteer/"),
         Page("organisation home", ORGANISATION_EMAIL, "/organisation/"),
         Page("appointments to confirm", ORGANISATION_EMAIL, "/organisation/to-confirm"),

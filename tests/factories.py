@@ -359,3 +359,27 @@ def ended_assignment(
     assignment = assignments.for_offer(offer)
     db.session.commit()
     return staff, centre, person, assignment
+
+
+def past_assignment(organisation: Organisation, profile, days_ago: int = 5, client_reference: str = "K-PAST", **values):
+    """A filled request whose appointment (Kassel, 90 minutes) was `days_ago` days ago, its
+    offer accepted by `profile`, and the assignment it became with `values` (state, outcome ...),
+    written as rows: for lists and counts that need many. Returns the assignment."""
+    from volunteers.models import Assignment, Offer
+    from volunteers.models.enums import AssignmentState, OfferState, RequestState
+
+    starts_at = utcnow() - timedelta(days=days_ago, hours=2)
+    record = support_request(organisation, starts_at=starts_at, client_reference=client_reference)
+    record.state, record.places_filled = RequestState.FILLED, 1
+    offer = Offer(request=record, profile_id=profile.id, state=OfferState.ACCEPTED, expires_at=starts_at)
+    assignment = Assignment(
+        offer=offer,
+        profile_id=profile.id,
+        request=record,
+        appointment_at=starts_at,
+        state=values.pop("state", AssignmentState.AWAITING_REPORT),
+        **values,
+    )
+    db.session.add_all([offer, assignment])
+    db.session.commit()
+    return assignment

@@ -24,6 +24,7 @@ PAGES = [
     "volunteer record",
     "expiring",
     "outbox",
+    "reports missing",
     "volunteer home",
     "organisation home",
     "appointments to confirm",

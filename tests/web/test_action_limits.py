@@ -29,7 +29,7 @@ from volunteers.models import (
     User,
     VolunteerProfile,
 )
-from volunteers.models.enums import OfferState, Outcome, QualificationStatus
+from volunteers.models.enums import Actor, OfferState, Outcome, QualificationStatus
 from volunteers.models.outbox import OutboxStatus
 from volunteers.services import assignments, offers, rate_limits
 from volunteers.services.rate_limits import Action, Limit
@@ -212,6 +212,58 @@ def coordinator_records_a_cancellation() -> Case:
     url = f"/coordinator/offers/{offer.id}/cancel"
     return Case(
         Action.OFFER, coordinator, url, url, {"reason": "She is ill"}, _reload(Offer, offer.id), typed="She is ill"
+    )
+
+
+def coordinator_records_a_report_by_phone() -> Case:
+    from volunteers.clock import BERLIN
+
+    _staff, coordinator, _person, assignment = factories.ended_assignment()
+    coordinator.locale = "en"
+    db.session.commit()
+    url = f"/coordinator/offers/{assignment.offer_id}/report"
+    start = assignment.appointment_at.astimezone(BERLIN)
+    data = {
+        "outcome": "took_place",
+        "start_day": start.date().isoformat(),
+        "start_time": start.strftime("%H:%M"),
+        "duration_minutes": "80",
+        "travel_km": "40",
+        "feedback": "All went well, said on the phone",
+    }
+    return Case(
+        Action.OFFER,
+        coordinator,
+        url,
+        url,
+        data,
+        _reload(Assignment, assignment.id),
+        typed="All went well, said on the phone",
+    )
+
+
+def coordinator_resolves_a_dispute() -> Case:
+    from volunteers.services import assignments
+    from volunteers.services.transitions import By
+
+    staff, coordinator, person, assignment = factories.ended_assignment()
+    report = assignments.Report(
+        outcome=Outcome.TOOK_PLACE, started_at=assignment.appointment_at, duration_minutes=90, travel_km=40
+    )
+    assignments.report(assignments.acting_as_volunteer(person, assignment), assignment, report)
+    assignments.dispute(By(Actor.ORGANISATION, staff), assignment, "It took 30 minutes.")
+    coordinator.locale = "en"
+    db.session.commit()
+    url = f"/coordinator/assignments/{assignment.id}/resolve"
+    data = {"decision": "as_reported", "reason": "Both confirm 90 minutes", "version": str(assignment.version)}
+    return Case(
+        Action.DECISION,
+        coordinator,
+        url,
+        url,
+        data,
+        _reload(Assignment, assignment.id),
+        typed="Both confirm 90 minutes",
     )
 
 
@@ -427,6 +479,8 @@ CASES = [
     coordinator_records_an_acceptance,
     coordinator_withdraws_an_offer,
     coordinator_records_a_cancellation,
+    coordinator_records_a_report_by_phone,
+    coordinator_resolves_a_dispute,
     volunteer_accepts_an_offer,
     volunteer_cancels_an_assignment,
     volunteer_pauses,

@@ -1,7 +1,8 @@
 """Every page a coordinator, a volunteer and an organisation uses daily (the page benchmark's
 list, bench/pages.py) runs the same number of SQL statements with a few records and with many:
 no query per row, counts in the database. The second world adds volunteers with trainings that
-run out, requests with offers in several states, reports to confirm, and mail."""
+run out, requests with offers in several states, assignments after the appointment in several
+states (reports to confirm among them), and mail."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from datetime import timedelta
 
 from tests import factories
 from volunteers.clock import local, today
+from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import Assignment, Offer, SupportRequest
 from volunteers.models.enums import AssignmentState, OfferState, Outcome
@@ -35,6 +37,16 @@ def _grow(coordinator, organisation, staff, count: int, start: int) -> list[int]
         factories.queued_mail(f"daily:{start + number}", f"daily{start + number}@example.org")
         ids.append(record.id)
         _reported(organisation, people[number], start + number)
+        # What came of earlier appointments: a report missing, a dispute, a reflection talk wished.
+        reported = {"outcome": Outcome.TOOK_PLACE, "duration_minutes": 60, "reported_at": utcnow()}
+        for days, values in (
+            (6, {"volunteer_reminders": 2}),
+            (9, {"state": AssignmentState.DISPUTED, "dispute_reason": "Shorter", **reported}),
+            (12, {"state": AssignmentState.CONFIRMED, "wants_reflection_talk": True, **reported}),
+        ):
+            factories.past_assignment(
+                organisation, people[number].profile, days + number, f"P-{start + number}", **values
+            )
     db.session.commit()
     return ids
 
@@ -97,6 +109,9 @@ def test_the_daily_pages_run_the_same_statements_for_few_and_many(app, ctx, logi
         ("coordinator", f"/coordinator/volunteers/{volunteer.profile.id}"),
         ("coordinator", "/coordinator/expiring"),
         ("coordinator", "/coordinator/outbox"),
+        ("coordinator", "/coordinator/assignments?show=missing"),
+        ("coordinator", "/coordinator/assignments?show=disputed"),
+        ("coordinator", "/coordinator/assignments?show=reflection"),
         ("volunteer", "/volunteer/"),
         ("organisation", "/organisation/"),
         ("organisation", "/organisation/to-confirm"),

@@ -20,7 +20,9 @@ def test_the_demo_offer_jean_is_asked_to_answer_can_be_accepted(app, ctx, client
     seed_demo()
     db.session.commit()
     jean = db.session.scalar(select(User).where(User.email == "jean.mukendi@wir-vielfalt.example"))
-    [offer] = db.session.scalars(select(Offer).where(Offer.profile_id == jean.profile.id)).all()
+    [offer] = db.session.scalars(
+        select(Offer).where(Offer.profile_id == jean.profile.id, Offer.state == OfferState.OFFERED)
+    ).all()
     login(client, jean, DEMO_PASSWORD)
     response = submit(client, f"/volunteer/offers/{offer.id}/accept", page="/volunteer/assignments")
     assert response.status_code == 302

@@ -9,6 +9,7 @@ from ..models import Organisation, Place
 from ..services.organisations import create_organisation, name_key
 from ..services.provisioning import provision_user
 from ..services.users import find_by_email
+from .assignments import seed_assignments
 from .desk import (
     seed_invitations,
     seed_notes,
@@ -122,6 +123,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_requests()
     seed_past_assignments()
     seed_calendar_feed()
+    seed_assignments()
     seed_notes()
     seed_organisation_details()
     seed_work_queue()

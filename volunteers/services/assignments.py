@@ -5,14 +5,13 @@ transitions.ASSIGNMENT_TRANSITIONS) and is written to the request's history."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import datetime, timedelta
 from types import ModuleType
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, select
+from sqlalchemy import exists, select
 from sqlalchemy.orm import selectinload
 
 from ..db_types import utcnow
@@ -155,7 +154,9 @@ def _checked(report: Report, assignment: Assignment, now: datetime) -> dict[str,
             errors.append(ServiceError(_l("Enter how many minutes it took."), "duration_minutes"))
         elif not 1 <= report.duration_minutes <= LONGEST_DURATION:
             errors.append(ServiceError(_l("Enter between 1 and 1440 minutes."), "duration_minutes"))
-        values.update(started_at=report.started_at, duration_minutes=report.duration_minutes)
+        # To the minute, as the form asks for it: a correction that keeps the start changes nothing.
+        start = report.started_at.replace(second=0, microsecond=0) if report.started_at else None
+        values.update(started_at=start, duration_minutes=report.duration_minutes)
         km = 0 if assignment.request.mode is not Mode.ON_SITE else report.travel_km
         if km is not None and not 0 <= km <= MOST_KM:
             errors.append(ServiceError(_l("Enter between 0 and 2000 kilometres."), "travel_km"))
@@ -223,7 +224,25 @@ def report(by: By, assignment: Assignment, given: Report, now: datetime | None =
 # The organisation's answer, and the coordinators'
 
 
-def confirm(by: By, assignment: Assignment, now: datetime | None = None) -> None:
+#: A form sent from an older version of the assignment (two coordinators at once).
+STALE = _l(
+    "This assignment was changed in the meantime (by someone else or in another window). "
+    "Check it as it is now; what you typed is still below. Send it again to overwrite."
+)
+#: A closed month is never edited.
+SETTLED = _l("This assignment is settled: a correction goes into the next open month.")
+
+
+def _check_version(assignment: Assignment, expected_version: int | None) -> None:
+    """Refuses a change made from a page that showed an older version of the assignment."""
+    if expected_version is not None and expected_version != assignment.version:
+        raise ServiceError(STALE, "version")
+
+
+def confirm(by: By, assignment: Assignment, now: datetime | None = None, expected_version: int | None = None) -> None:
+    """The organisation confirms the report (in its portal, by the mail link, or by phone
+    through a coordinator)."""
+    _check_version(assignment, expected_version)
     transitions.move(
         assignment,
         AssignmentState.CONFIRMED,
@@ -288,25 +307,33 @@ def _apply_correction(coordinator: User, assignment: Assignment, figures: Report
     return changed
 
 
-def resolve(coordinator: User, assignment: Assignment, reason: str | None, figures: Report | None = None) -> None:
-    """A coordinator settles a dispute: the figures as they were or corrected, always with a
-    reason in the history and (for corrections) the audit log."""
+def resolve(
+    coordinator: User,
+    assignment: Assignment,
+    reason: str | None,
+    figures: Report | None = None,
+    expected_version: int | None = None,
+) -> None:
+    """A coordinator settles a dispute: the figures as they were (`figures` None) or corrected,
+    always with a reason in the history and (for corrections) the audit log."""
+    _check_version(assignment, expected_version)
     text = _reason(reason)
     by = By(Actor.COORDINATOR, coordinator)
     transitions.check(assignment, AssignmentState.CONFIRMED, by.role)
     if figures is not None:
         changed = _apply_correction(coordinator, assignment, figures, text)
-        if changed:
-            transitions.history(
-                assignment.request,
-                by,
-                assignment.state,
-                assignment.state,
-                offer=assignment.offer,
-                reason=text,
-                changed=changed,
-                assignment=True,
-            )
+        if not changed:
+            raise ServiceError(_l("No figure was changed: resolve it as reported, or change a figure."), "decision")
+        transitions.history(
+            assignment.request,
+            by,
+            assignment.state,
+            assignment.state,
+            offer=assignment.offer,
+            reason=text,
+            changed=changed,
+            assignment=True,
+        )
     transitions.move(assignment, AssignmentState.CONFIRMED, by, reason=text)
     audit.record(
         "assignment.dispute_resolved", actor=coordinator, subject=assignment.profile.user, assignment=assignment.id
@@ -314,12 +341,19 @@ def resolve(coordinator: User, assignment: Assignment, reason: str | None, figur
     _notify().tell_organisation_of_resolution(assignment)
 
 
-def correct(coordinator: User, assignment: Assignment, figures: Report, reason: str | None) -> list[str]:
+def correct(
+    coordinator: User,
+    assignment: Assignment,
+    figures: Report,
+    reason: str | None,
+    expected_version: int | None = None,
+) -> list[str]:
     """A coordinator corrects the figures of an assignment not yet settled (a closed month is
     never edited: its corrections are adjustments in the next one)."""
-    text = _reason(reason)
+    _check_version(assignment, expected_version)
     if assignment.state is AssignmentState.SETTLED:
-        raise ServiceError(_l("This assignment is settled: a correction goes into the next open month."))
+        raise ServiceError(SETTLED)
+    text = _reason(reason)
     if assignment.state is AssignmentState.AWAITING_REPORT:
         raise ServiceError(_l("Nothing is reported yet: record the report instead."))
     changed = _apply_correction(coordinator, assignment, figures, text)
@@ -339,7 +373,13 @@ def correct(coordinator: User, assignment: Assignment, figures: Report, reason: 
     return changed
 
 
-def reflection_talk_held(coordinator: User, assignment: Assignment, now: datetime | None = None) -> None:
+def reflection_talk_held(
+    coordinator: User, assignment: Assignment, now: datetime | None = None, expected_version: int | None = None
+) -> None:
+    """The centre has had the reflection talk the volunteer asked for: it leaves the list."""
+    if not coordinator.is_coordinator:
+        raise ServiceError(_l("You may not do this."))
+    _check_version(assignment, expected_version)
     if not assignment.wants_reflection_talk or assignment.reflection_done_at is not None:
         raise ServiceError(_l("No reflection talk is waiting for this assignment."))
     assignment.reflection_done_at = now or utcnow()
@@ -423,31 +463,9 @@ def _late(assignment: Assignment, now: datetime) -> bool:
     return assignment.appointment_at <= now - timedelta(days=VOLUNTEER_REMINDER_DAYS[-1])
 
 
-# ---------------------------------------------------------------------------------------------
-# Lists
-
-
-def overdue(now: datetime, limit: int = 20) -> tuple[Sequence[Assignment], Sequence[Assignment]]:
-    """What coordinators chase: reports missing after the last reminder, and disputes."""
-    late = and_(
-        Assignment.state == AssignmentState.AWAITING_REPORT,
-        Assignment.appointment_at <= now - timedelta(days=VOLUNTEER_REMINDER_DAYS[-1]),
-    )
-    options = [selectinload(Assignment.request), selectinload(Assignment.profile)]
-    missing = db.session.scalars(
-        select(Assignment).where(late).options(*options).order_by(Assignment.appointment_at).limit(limit)
-    ).all()
-    disputed = db.session.scalars(
-        select(Assignment)
-        .where(Assignment.state == AssignmentState.DISPUTED)
-        .options(*options)
-        .order_by(Assignment.answered_at)
-        .limit(limit)
-    ).all()
-    return missing, disputed
-
-
 __all__ = [
+    "SETTLED",
+    "STALE",
     "Report",
     "acting_as_volunteer",
     "begin_ended",
@@ -456,7 +474,6 @@ __all__ = [
     "correct",
     "dispute",
     "for_offer",
-    "overdue",
     "problems",
     "reflection_talk_held",
     "remind",

@@ -50,7 +50,8 @@ class Action(enum.Enum):
     #: objection to a volunteer's report (mails every coordinator).
     REQUEST = "request"
     #: Coordinators' offers, and the answers they record or withdraw for a volunteer (by
-    #: phone): mails volunteers, and the organisation once someone is confirmed.
+    #: phone): mails volunteers, and the organisation once someone is confirmed; also a
+    #: volunteer's report of an appointment taken by phone (the organisation is asked to confirm).
     OFFER = "offer"
     #: A volunteer's own answers in the portal (accepting an offer, cancelling an assignment,
     #: reporting an appointment) and pausing: mails the organisation and the coordinators, or
@@ -59,7 +60,7 @@ class Action(enum.Enum):
     #: Coordinators' decisions that mail the person concerned: a training verified, rejected or
     #: reopened; a volunteer's status; an organisation approved or rejected; someone's
     #: two-step login reset; an account deactivated (its open offers withdrawn); a failed
-    #: mail sent again.
+    #: mail sent again; an organisation's dispute about a report resolved.
     DECISION = "decision"
     #: A calendar app fetching a volunteer's feed (no mail, no password, but a public address
     #: that reads the database): per client, per feed (the account that owns it) and overall.

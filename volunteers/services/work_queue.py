@@ -28,6 +28,7 @@ from ..models import (
     VolunteerProfile,
 )
 from ..models.enums import OfferState, RequestState, VolunteerStatus
+from .assignment_lists import AssignmentList, counted
 from .expiry import endings
 from .short_notice import had_short_notice_cancellation
 
@@ -50,10 +51,13 @@ class Task(enum.Enum):
     UNASKED = "unasked"
     OFFERS_WAITING = "offers_waiting"
     FAILED_MAIL = "failed_mail"
+    DISPUTES = "disputes"
+    MISSING_REPORTS = "missing_reports"
     ORGANISATIONS = "organisations"
     TRAININGS = "trainings"
     RUNNING_OUT = "running_out"
     APPLICANTS = "applicants"
+    REFLECTION_TALKS = "reflection_talks"
 
     @property
     def pressing(self) -> bool:
@@ -78,6 +82,12 @@ REQUEST_TASKS = (
     Task.UNASKED,
     Task.OFFERS_WAITING,
 )
+#: The tasks about assignments after the appointment, and the list each links to.
+ASSIGNMENT_TASKS = {
+    Task.DISPUTES: AssignmentList.DISPUTED,
+    Task.MISSING_REPORTS: AssignmentList.MISSING,
+    Task.REFLECTION_TALKS: AssignmentList.REFLECTION,
+}
 
 
 def _offered(now: datetime, within: timedelta | None = None) -> ColumnElement[bool]:
@@ -177,19 +187,22 @@ def _offer_counts(now: datetime) -> dict[Task, int]:
     return {Task.OFFERS_WAITING: int(waiting), Task.OFFERS_EXPIRING: int(expiring)}
 
 
-def _other_counts() -> dict[Task, int]:
-    def counted(model: type[Model], *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
+def _other_counts(now: datetime) -> dict[Task, int]:
+    """The counts of one table each, all in one statement (each an index lookup)."""
+
+    def rows(model: type[Model], *conditions: ColumnElement[bool]) -> ScalarSelect[int]:
         return select(func.count()).select_from(model).where(*conditions).scalar_subquery()
 
     row = db.session.execute(
         select(
-            counted(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED),
-            counted(Organisation, Organisation.status == OrganisationStatus.PENDING),
-            counted(Qualification, Qualification.status == QualificationStatus.PENDING),
-            counted(VolunteerProfile, VolunteerProfile.status == VolunteerStatus.APPLICANT),
+            rows(OutboxMessage, OutboxMessage.status == OutboxStatus.FAILED),
+            rows(Organisation, Organisation.status == OrganisationStatus.PENDING),
+            rows(Qualification, Qualification.status == QualificationStatus.PENDING),
+            rows(VolunteerProfile, VolunteerProfile.status == VolunteerStatus.APPLICANT),
+            *(counted(which, now) for which in ASSIGNMENT_TASKS.values()),
         )
     ).one()
-    tasks = (Task.FAILED_MAIL, Task.ORGANISATIONS, Task.TRAININGS, Task.APPLICANTS)
+    tasks = (Task.FAILED_MAIL, Task.ORGANISATIONS, Task.TRAININGS, Task.APPLICANTS, *ASSIGNMENT_TASKS)
     return {task: int(value) for task, value in zip(tasks, row, strict=True)}
 
 
@@ -202,8 +215,17 @@ def _running_out(today: date) -> int:
 
 def counts(now: datetime, today: date) -> dict[Task, int]:
     """How many of each task there are, in the order of Task."""
-    found = {**_request_counts(now), **_offer_counts(now), **_other_counts(), Task.RUNNING_OUT: _running_out(today)}
+    found = {**_request_counts(now), **_offer_counts(now), **_other_counts(now), Task.RUNNING_OUT: _running_out(today)}
     return {task: found[task] for task in Task}
 
 
-__all__ = ["OFFER_WARNING", "REQUEST_TASKS", "RUNNING_OUT_DAYS", "SOON", "Task", "counts", "request_condition"]
+__all__ = [
+    "ASSIGNMENT_TASKS",
+    "OFFER_WARNING",
+    "REQUEST_TASKS",
+    "RUNNING_OUT_DAYS",
+    "SOON",
+    "Task",
+    "counts",
+    "request_condition",
+]

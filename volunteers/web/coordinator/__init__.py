@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401  (register the pages)
     accounts,
+    assignments,
     catalogue,
     imports,
     invitations,

@@ -43,6 +43,7 @@ from ..requests.views import (
     request_or_404,
 )
 from ..security.rate_limit import over_limit, too_many, wait_message
+from .assignments import after_the_appointment
 from .blueprint import bp
 from .forms import NobodyFoundForm
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
@@ -102,7 +103,8 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         ranked_ids = [item.candidate.profile_id for item in ranking.result.ranked]
         shown = shown_candidates(chosen, ranked_ids)
         ranking = replace(ranking, people=people(ranked_ids[:shown]))
-    history = describe(history_of(record), record, for_centre=True)
+    events = history_of(record)
+    history = describe(events, record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
     # A volunteer cancelled at short notice and the place is still free: candidates first.
     short_notice = who_cancelled_at_short_notice(record) if ranking is not None and record.starts_at > utcnow() else []
@@ -114,6 +116,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         last_moves=last_moves(history),
         near_misses=almost,
         short_notice=short_notice,
+        after=after_the_appointment(record, events),
         form=ConfirmForm(),
         offer_form=offer_form or OfferForm(),
         may_edit=request_service.may_edit(current_user, record),

@@ -9,7 +9,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
-from ...services.work_queue import OFFER_WARNING, REQUEST_TASKS, RUNNING_OUT_DAYS, Task, counts
+from ...services.work_queue import ASSIGNMENT_TASKS, OFFER_WARNING, REQUEST_TASKS, RUNNING_OUT_DAYS, Task, counts
 
 _WARNING_HOURS = int(OFFER_WARNING.total_seconds() // 3600)
 
@@ -70,6 +70,24 @@ def _sentence(task: Task, count: int) -> str:
             return ngettext(
                 "%(num)d message could not be delivered.", "%(num)d messages could not be delivered.", count
             )
+        case Task.DISPUTES:
+            return ngettext(
+                "%(num)d report disputed by the organisation, to resolve",
+                "%(num)d reports disputed by the organisation, to resolve",
+                count,
+            )
+        case Task.MISSING_REPORTS:
+            return ngettext(
+                "%(num)d report still missing after the last reminder",
+                "%(num)d reports still missing after the last reminder",
+                count,
+            )
+        case Task.REFLECTION_TALKS:
+            return ngettext(
+                "%(num)d reflection talk a volunteer asked for",
+                "%(num)d reflection talks volunteers asked for",
+                count,
+            )
         case Task.ORGANISATIONS:
             return ngettext("%(num)d organisation awaiting approval", "%(num)d organisations awaiting approval", count)
         case Task.TRAININGS:
@@ -93,6 +111,8 @@ def _sentence(task: Task, count: int) -> str:
 def _url(task: Task) -> str:
     if task in REQUEST_TASKS:
         return url_for("coordinator.board", queue=task.value)
+    if task in ASSIGNMENT_TASKS:
+        return url_for("coordinator.assignments", show=ASSIGNMENT_TASKS[task].value)
     return {
         Task.FAILED_MAIL: lambda: url_for("coordinator.outbox", status="failed"),
         Task.ORGANISATIONS: lambda: url_for("coordinator.organisations_list", status="pending"),

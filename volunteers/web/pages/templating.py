@@ -13,6 +13,8 @@ from ...jobs import job_label
 from ...labels import WEEKDAYS, label, language_levels, languages_spoken
 from ...models import InvitationRole, OrganisationStatus, OutboxStatus
 from ...models.enums import (
+    AssignmentState,
+    Channel,
     ContactChannel,
     DayPart,
     GenderPreference,
@@ -28,6 +30,7 @@ from ...models.enums import (
 from ...notifications.problems import delivery_problem
 from ...permissions import Role, roles_of
 from ...services import audit, requests, transitions
+from ...services.assignment_lists import AssignmentList
 from ...services.eligibility import offered_areas, offered_kinds
 from ...texts import localized
 from .places import place_label
@@ -76,6 +79,9 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["offer_actions"] = transitions.offer_actions
     # Templates compare with members, never with a state's string value (tests/unit/test_layout_vocabulary.py).
     for vocabulary in (
+        AssignmentList,
+        AssignmentState,
+        Channel,
         ContactChannel,
         DayPart,
         GenderPreference,

@@ -124,6 +124,9 @@ class Config:
     # After the appointment: days the organisation has to confirm a report before it counts
     # as confirmed without an answer.
     CONFIRMATION_DAYS = _env_int("CONFIRMATION_DAYS", 14)
+    # Funded assignments per client and organisation in a year (the Hessian subsidy rule);
+    # more need a coordinator's exception with a reason.
+    FUNDED_ASSIGNMENTS_PER_CLIENT = _env_int("FUNDED_ASSIGNMENTS_PER_CLIENT", 5)
 
     # Argon2id cost (RFC 9106 second recommended option).
     ARGON2_TIME_COST = 3

@@ -2,6 +2,7 @@
 
 from .assignment import Assignment
 from .audit import AuditEvent
+from .compensation import CompensationRule
 from .consent import Consent
 from .enums import (
     Actor,
@@ -60,6 +61,7 @@ __all__ = [
     "CertificateKind",
     "CertificateResult",
     "Channel",
+    "CompensationRule",
     "Consent",
     "ContactChannel",
     "CreatedRecord",

@@ -127,6 +127,9 @@ class Config:
     # A volunteer who cancels less than this many hours before the appointment cancels at
     # short notice: coordinators are alerted, and the request's candidates come first.
     SHORT_NOTICE_HOURS = _env_int("SHORT_NOTICE_HOURS", 48)
+    # Funded assignments per client and organisation in a year (the Hessian subsidy rule);
+    # more need a coordinator's exception with a reason.
+    FUNDED_ASSIGNMENTS_PER_CLIENT = _env_int("FUNDED_ASSIGNMENTS_PER_CLIENT", 5)
 
     # Argon2id cost (RFC 9106 second recommended option).
     ARGON2_TIME_COST = 3

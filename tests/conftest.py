@@ -42,6 +42,7 @@ RESTORED_TABLES = (
     "requirement_accepted_types",
     "declarations",
     "declaration_versions",
+    "compensation_rules",
 )
 _snapshot: dict[str, list[dict]] = {}
 

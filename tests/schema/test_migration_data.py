@@ -4,12 +4,12 @@ databases (each test migrates a database of its own)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import timedelta
 
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from sqlalchemy import select
 
+from tests.schema import old_rows
 from volunteers import create_app
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
@@ -32,49 +32,25 @@ def _on_own_database(database_url: str, tmp_path, run: Callable) -> None:
 def test_request_events_get_who_and_how(database_url, tmp_path):
     """Before, an answer by mail link had no actor and the channel sat in the note; events
     without an actor were the system's."""
-    from tests import factories
-    from volunteers.models import Offer, RequestEvent, SupportRequest
-    from volunteers.models.enums import Actor, Area, Channel, Mode, OfferState, RequestState, TopicCategory, WorkKind
+    from volunteers.models import RequestEvent
+    from volunteers.models.enums import Actor, Channel
 
     def run(app):
         with app.app_context():
             upgrade(revision="b7e3c91a4d25")  # the revision before who-and-how
-            coordinator = factories.coordinator()
-            staff, organisation = factories.organisation_user()
-            person = factories.volunteer()
-            record = SupportRequest(
-                organisation=organisation,
-                created_by_id=staff.id,
-                area=Area.LANGUAGE,
-                kind=WorkKind.INTERPRETING,
-                language_code="tir",
-                topic=TopicCategory.AUTHORITIES,
-                mode=Mode.PHONE,
-                starts_at=utcnow() + timedelta(days=9),
-                duration_minutes=60,
-                client_reference="K-1",
-                state=RequestState.FILLED,
-                places_filled=1,
-            )
-            db.session.add(record)
-            db.session.flush()
-            offer = Offer(
-                request_id=record.id,
-                profile_id=person.profile.id,
-                state=OfferState.ACCEPTED,
-                expires_at=utcnow() + timedelta(days=2),
-            )
-            db.session.add(offer)
-            db.session.commit()
+            with db.engine.begin() as connection:
+                ids = old_rows.scene(connection, "filled", places_filled=1)
+            coordinator, staff, person = ids["coordinator"], ids["staff"], ids["person"]
+            record_id, offer_id = ids["request"], ids["offer"]
             rows = [  # actor, subject, offer, from, to, note
-                (staff.id, "request", None, None, "open", None),
-                (coordinator.id, "offer", offer.id, None, "offered", None),
-                (None, "offer", offer.id, "offered", "accepted", "link"),
+                (staff, "request", None, None, "open", None),
+                (coordinator, "offer", offer_id, None, "offered", None),
+                (None, "offer", offer_id, "offered", "accepted", "link"),
                 (None, "request", None, "open", "filled", None),
-                (coordinator.id, "offer", offer.id, "offered", "declined", "phone"),
-                (person.id, "offer", offer.id, "accepted", "cancelled_by_volunteer", None),
-                (None, "offer", offer.id, "offered", "expired", None),
-                (staff.id, "request", None, "filled", "cancelled", None),
+                (coordinator, "offer", offer_id, "offered", "declined", "phone"),
+                (person, "offer", offer_id, "accepted", "cancelled_by_volunteer", None),
+                (None, "offer", offer_id, "offered", "expired", None),
+                (staff, "request", None, "filled", "cancelled", None),
             ]
             with db.engine.begin() as connection:
                 for actor, subject, offer_id, source, target, note in rows:
@@ -84,7 +60,7 @@ def test_request_events_get_who_and_how(database_url, tmp_path):
                             "to_state, note) VALUES (:request, :offer, :at, :actor, :subject, :source, :target, :note)"
                         ),
                         {
-                            "request": record.id,
+                            "request": record_id,
                             "offer": offer_id,
                             "at": utcnow().replace(tzinfo=None),
                             "actor": actor,
@@ -98,14 +74,14 @@ def test_request_events_get_who_and_how(database_url, tmp_path):
             upgrade()
             events = db.session.scalars(select(RequestEvent).order_by(RequestEvent.id)).all()
             assert [(e.actor_id, e.actor_role, e.channel, e.note) for e in events] == [
-                (staff.id, Actor.ORGANISATION, Channel.PORTAL, None),
-                (coordinator.id, Actor.COORDINATOR, Channel.PORTAL, None),
-                (person.id, Actor.VOLUNTEER, Channel.MAIL_LINK, None),
+                (staff, Actor.ORGANISATION, Channel.PORTAL, None),
+                (coordinator, Actor.COORDINATOR, Channel.PORTAL, None),
+                (person, Actor.VOLUNTEER, Channel.MAIL_LINK, None),
                 (None, Actor.SYSTEM, Channel.AUTOMATIC, None),
-                (coordinator.id, Actor.COORDINATOR, Channel.PHONE, None),
-                (person.id, Actor.VOLUNTEER, Channel.PORTAL, None),
+                (coordinator, Actor.COORDINATOR, Channel.PHONE, None),
+                (person, Actor.VOLUNTEER, Channel.PORTAL, None),
                 (None, Actor.SYSTEM, Channel.SCHEDULED_JOB, None),
-                (staff.id, Actor.ORGANISATION, Channel.PORTAL, None),
+                (staff, Actor.ORGANISATION, Channel.PORTAL, None),
             ]
             db.session.remove()
             db.engine.dispose()
@@ -118,31 +94,16 @@ def test_request_edits_in_the_history_become_a_list_of_fields(database_url, tmp_
     the fields are a list (shown by their labels) and the note is free again."""
     from flask_babel import force_locale
 
-    from tests import factories
     from volunteers.labels import field_names
-    from volunteers.models import RequestEvent, SupportRequest
-    from volunteers.models.enums import Area, EventSubject, Mode, RequestState, TopicCategory, WorkKind
+    from volunteers.models import RequestEvent
+    from volunteers.models.enums import EventSubject
 
     def run(app):
         with app.app_context():
             upgrade(revision="5c1e0f7a9b32")  # the revision before the typed history
-            staff, organisation = factories.organisation_user()
-            record = SupportRequest(
-                organisation=organisation,
-                created_by_id=staff.id,
-                area=Area.LANGUAGE,
-                kind=WorkKind.INTERPRETING,
-                language_code="tir",
-                topic=TopicCategory.AUTHORITIES,
-                mode=Mode.PHONE,
-                starts_at=utcnow() + timedelta(days=9),
-                duration_minutes=60,
-                client_reference="K-1",
-                state=RequestState.OPEN,
-                places_filled=0,
-            )
-            db.session.add(record)
-            db.session.commit()
+            with db.engine.begin() as connection:
+                ids = old_rows.scene(connection, "open", places_filled=0)
+            staff_id, record_id = ids["staff"], ids["request"]
             rows = [  # subject, from, to, note
                 ("request", None, "open", "entered by the centre"),
                 ("request", "open", "open", "changed: area, kind, gender_preference"),
@@ -157,9 +118,9 @@ def test_request_edits_in_the_history_become_a_list_of_fields(database_url, tmp_
                             ":subject, :source, :target, :note)"
                         ),
                         {
-                            "request": record.id,
+                            "request": record_id,
                             "at": utcnow().replace(tzinfo=None),
-                            "actor": staff.id,
+                            "actor": staff_id,
                             "subject": subject,
                             "source": source,
                             "target": target,

@@ -3,6 +3,7 @@
 from .assignment import Assignment
 from .audit import AuditEvent
 from .calendar_feed import CalendarFeed
+from .compensation import CompensationRule
 from .consent import Consent
 from .enums import (
     Actor,
@@ -62,6 +63,7 @@ __all__ = [
     "CertificateKind",
     "CertificateResult",
     "Channel",
+    "CompensationRule",
     "Consent",
     "ContactChannel",
     "CreatedRecord",

@@ -82,6 +82,9 @@ class Assignment(Model):
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     confirmed_automatically: Mapped[bool] = mapped_column(Boolean, default=False)
     dispute_reason: Mapped[str | None] = mapped_column(Text)
+    #: What it is paid, under the compensation rule of its day: worked out when it is reported
+    #: and again when its figures are corrected (the sums per year add it up in SQL).
+    amount_cents: Mapped[int | None] = mapped_column(Integer)
     #: The month (its first day) whose settlement holds it; None until then.
     settled_month: Mapped[date | None] = mapped_column(Date, index=True)
     #: Reminders sent to the volunteer (after one and four days) and the organisation (three).

@@ -347,6 +347,23 @@ class CancelledBy(enum.Enum):
     VOLUNTEER = "volunteer"
 
 
+class Programme(enum.Enum):
+    """How a volunteer is paid (services/compensation.py): per assignment (lay interpreting and
+    accompanying), or by the hour within weekly and yearly limits (WIR-Lotsen)."""
+
+    PER_ASSIGNMENT = "per_assignment"
+    LOTSE = "lotse"
+    COORDINATING_LOTSE = "coordinating_lotse"
+
+
+class TaxAllowance(enum.Enum):
+    """The yearly tax-free allowance the volunteer's payments count against: the
+    Ehrenamtspauschale, or the Übungsleiterpauschale where the volunteer declared it applies."""
+
+    VOLUNTEER = "volunteer"
+    INSTRUCTOR = "instructor"
+
+
 class Channel(enum.Enum):
     """How a move was made: in the portal, through the link in a mail, by phone (a coordinator
     records what was said), by a scheduled job (`flask tick`), or automatically as the

@@ -98,6 +98,10 @@ class SupportRequest(Model):
     not_excluded_confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[RequestState] = mapped_column(str_enum(RequestState, "request_state"), default=RequestState.OPEN)
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    #: A coordinator let this request pass the funded assignments per client, and why (audited).
+    cap_exception_reason: Mapped[str | None] = mapped_column(Text)
+    cap_exception_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cap_exception_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     #: Raised on every change: an edit made on an older version is refused.
@@ -106,7 +110,7 @@ class SupportRequest(Model):
     __mapper_args__ = {"version_id_col": version}
 
     organisation: Mapped[Organisation] = relationship()
-    created_by: Mapped[User | None] = relationship()
+    created_by: Mapped[User | None] = relationship(foreign_keys=[created_by_id])
     language: Mapped[Language] = relationship()
     place: Mapped[Place | None] = relationship()
     offers: Mapped[list[Offer]] = relationship(back_populates="request", order_by="Offer.id")
@@ -152,10 +156,13 @@ class Offer(Model):
     response_channel: Mapped[ResponseChannel | None] = mapped_column(str_enum(ResponseChannel, "response_channel"))
     #: The SEQUENCE of the calendar entry: raised whenever the appointment changes.
     calendar_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    #: A coordinator let this assignment cross a volunteer's hour or allowance limit, and why.
+    limit_override_reason: Mapped[str | None] = mapped_column(Text)
+    limit_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     request: Mapped[SupportRequest] = relationship(back_populates="offers")
     profile: Mapped[VolunteerProfile] = relationship()
-    offered_by: Mapped[User | None] = relationship()
+    offered_by: Mapped[User | None] = relationship(foreign_keys=[offered_by_id])
 
     @property
     def is_live(self) -> bool:

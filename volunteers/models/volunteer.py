@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db_types import UTCDateTime, str_enum, utcnow
 from ..extensions import Model
-from .enums import ContactChannel, DayPart, Gender, LanguageLevel, Mobility, VolunteerStatus
+from .enums import ContactChannel, DayPart, Gender, LanguageLevel, Mobility, Programme, TaxAllowance, VolunteerStatus
 from .language import Language
 from .place import Place
 from .retention import Retention
@@ -40,6 +40,13 @@ class VolunteerProfile(Model):
     gender: Mapped[Gender] = mapped_column(str_enum(Gender, "gender"), default=Gender.NOT_STATED)
     gender_self_description: Mapped[str | None] = mapped_column(String(100))
     max_assignments_per_month: Mapped[int] = mapped_column(Integer, default=4)
+    #: How the volunteer is paid, and the tax-free allowance the payments count against.
+    programme: Mapped[Programme] = mapped_column(
+        str_enum(Programme, "programme"), default=Programme.PER_ASSIGNMENT, server_default="per_assignment"
+    )
+    tax_allowance: Mapped[TaxAllowance] = mapped_column(
+        str_enum(TaxAllowance, "tax_allowance"), default=TaxAllowance.VOLUNTEER, server_default="volunteer"
+    )
     contact_channel: Mapped[ContactChannel] = mapped_column(
         str_enum(ContactChannel, "contact_channel"), default=ContactChannel.NONE
     )

@@ -19,7 +19,7 @@ from ..extensions import db
 from ..models import Assignment, Offer, SupportRequest, User
 from ..models.assignment import FEEDBACK_MAX_LENGTH, REASON_MAX_LENGTH
 from ..models.enums import Actor, AssignmentState, CancelledBy, Channel, Mode, OfferState, Outcome
-from . import ServiceError, ServiceErrors, audit, transitions
+from . import ServiceError, ServiceErrors, audit, compensation, transitions
 from .matching import distance_km
 from .transitions import SCHEDULED_JOB, By
 
@@ -217,6 +217,7 @@ def report(by: By, assignment: Assignment, given: Report, now: datetime | None =
         straight_km=straight_km(assignment),
         **values,
     )
+    assignment.amount_cents = compensation.amount_for(assignment)
     _notify().ask_organisation_to_confirm(assignment)
 
 
@@ -296,6 +297,7 @@ def _apply_correction(coordinator: User, assignment: Assignment, figures: Report
     changed = [shown for column, shown in _CORRECTABLE.items() if getattr(assignment, column) != values[column]]
     for column in _CORRECTABLE:
         setattr(assignment, column, values[column])
+    assignment.amount_cents = compensation.amount_for(assignment)
     if changed:
         audit.record(
             "assignment.corrected",

@@ -1,0 +1,166 @@
+"""The funding rules against the database: the compensation rules of a programme, what an
+assignment is paid, and what counts against a volunteer's limits and a client's cap when one
+more assignment is weighed (the arithmetic is in services/limits.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, func, select
+
+from ..clock import BERLIN
+from ..extensions import db
+from ..models import Assignment, CompensationRule, Offer, SupportRequest, VolunteerProfile
+from ..models.enums import Mode, OfferState, Outcome, Programme, TaxAllowance
+from .limits import Crossing, Limits, Rule, Totals, Worked, amount_cents, crossings, rule_on
+
+#: The yearly tax-free allowances from 2026 (§ 3 Nr. 26a and 26 EStG), in cents.
+ALLOWANCE_CENTS = {TaxAllowance.VOLUNTEER: 96_000, TaxAllowance.INSTRUCTOR: 330_000}
+
+
+def rules(programme: Programme) -> list[Rule]:
+    rows = db.session.scalars(select(CompensationRule).where(CompensationRule.programme == programme)).all()
+    return [
+        Rule(
+            effective_from=row.effective_from,
+            per_assignment_cents=row.per_assignment_cents,
+            per_hour_cents=row.per_hour_cents,
+            per_km_cents=row.per_km_cents,
+            weekly_hours=row.weekly_minutes / 60 if row.weekly_minutes is not None else None,
+            yearly_hours=row.yearly_minutes / 60 if row.yearly_minutes is not None else None,
+        )
+        for row in rows
+    ]
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(BERLIN).date()
+
+
+def worked(assignment: Assignment) -> Worked:
+    went = assignment.outcome is not None and assignment.outcome.volunteer_went
+    return Worked(
+        day=_day(assignment.appointment_at),
+        minutes=assignment.duration_minutes or 0,
+        km=(assignment.travel_km or 0) if assignment.request.mode is Mode.ON_SITE else 0,
+        went=went,
+    )
+
+
+def amount_for(assignment: Assignment) -> int:
+    """What the reported assignment is paid under the rule of its day."""
+    return amount_cents(rules(assignment.profile.programme), worked(assignment))
+
+
+def _planned(request: SupportRequest) -> Worked:
+    """An accepted offer not yet reported, as planned: its duration, no kilometres yet."""
+    return Worked(day=_day(request.starts_at), minutes=request.duration_minutes)
+
+
+def _between(day: date, days: int) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time(), tzinfo=BERLIN)
+    return start, start + timedelta(days=days)
+
+
+def _week(day: date) -> tuple[datetime, datetime]:
+    return _between(day - timedelta(days=day.weekday()), 7)
+
+
+def _year(day: date) -> tuple[datetime, datetime]:
+    start = date(day.year, 1, 1)
+    return _between(start, (date(day.year + 1, 1, 1) - start).days)
+
+
+def totals(profile: VolunteerProfile, day: date, programme_rules: list[Rule], leave_out: int | None = None) -> Totals:
+    """The volunteer's hours in `day`'s week and year and what they were paid in its year:
+    reported assignments as reported, accepted offers not yet reported as planned (`leave_out`:
+    an offer id not to count, the one being weighed)."""
+    (week_from, week_to), (year_from, year_to) = _week(day), _year(day)
+    went = Assignment.outcome.in_([outcome for outcome in Outcome if outcome.volunteer_went])
+    in_week = and_(Assignment.appointment_at >= week_from, Assignment.appointment_at < week_to)
+    week_minutes, year_minutes, paid = db.session.execute(  # three sums, each 0 without rows
+        select(
+            func.coalesce(func.sum(Assignment.duration_minutes).filter(went, in_week), 0),
+            func.coalesce(func.sum(Assignment.duration_minutes).filter(went), 0),
+            func.coalesce(func.sum(Assignment.amount_cents), 0),
+        ).where(
+            Assignment.profile_id == profile.id,
+            Assignment.appointment_at >= year_from,
+            Assignment.appointment_at < year_to,
+        )
+    ).one()
+    pending = db.session.scalars(
+        select(SupportRequest)
+        .join(Offer, Offer.request_id == SupportRequest.id)
+        .where(
+            Offer.profile_id == profile.id,
+            Offer.state == OfferState.ACCEPTED,
+            Offer.id != (leave_out or 0),
+            SupportRequest.starts_at >= year_from,
+            SupportRequest.starts_at < year_to,
+            ~select(Assignment.id).where(Assignment.offer_id == Offer.id).exists(),
+        )
+    ).all()
+    planned = [_planned(request) for request in pending]
+    planned_week = sum(w.minutes for w, r in zip(planned, pending, strict=True) if week_from <= r.starts_at < week_to)
+    return Totals(
+        week_hours=(int(week_minutes or 0) + planned_week) / 60,
+        year_hours=(int(year_minutes or 0) + sum(w.minutes for w in planned)) / 60,
+        year_paid_cents=int(paid or 0) + sum(amount_cents(programme_rules, w) for w in planned),
+    )
+
+
+def client_assignments(request: SupportRequest) -> int:
+    """Accepted assignments for the same client of the same organisation in the request's year
+    (the client reference compared without case and spaces), this request's own included."""
+    year_from, year_to = _year(_day(request.starts_at))
+    key = func.lower(func.replace(SupportRequest.client_reference, " ", ""))
+    return (
+        db.session.scalar(
+            select(func.count(Offer.id))
+            .join(SupportRequest, SupportRequest.id == Offer.request_id)
+            .where(
+                Offer.state == OfferState.ACCEPTED,
+                SupportRequest.organisation_id == request.organisation_id,
+                key == request.client_reference.replace(" ", "").lower(),
+                SupportRequest.starts_at >= year_from,
+                SupportRequest.starts_at < year_to,
+            )
+        )
+        or 0
+    )
+
+
+def client_cap() -> int:
+    return int(current_app.config["FUNDED_ASSIGNMENTS_PER_CLIENT"])
+
+
+def would_cross(profile: VolunteerProfile, request: SupportRequest, offer_id: int | None = None) -> list[Crossing]:
+    """The limits the volunteer taking the request would cross: their hours and allowance, and
+    the client's funded assignments (unless a coordinator made an exception for the request)."""
+    day = _day(request.starts_at)
+    programme_rules = rules(profile.programme)
+    rule = rule_on(programme_rules, day)
+    limits = Limits(
+        weekly_hours=rule.weekly_hours if rule else None,
+        yearly_hours=rule.yearly_hours if rule else None,
+        yearly_allowance_cents=ALLOWANCE_CENTS[profile.tax_allowance],
+        client_cap=None if request.cap_exception_reason else client_cap(),
+    )
+    so_far = totals(profile, day, programme_rules, leave_out=offer_id)
+    so_far = Totals(so_far.week_hours, so_far.year_hours, so_far.year_paid_cents, client_assignments(request))
+    planned = _planned(request)
+    return crossings(so_far, limits, planned.hours, amount_cents(programme_rules, planned))
+
+
+__all__ = [
+    "ALLOWANCE_CENTS",
+    "amount_for",
+    "client_assignments",
+    "client_cap",
+    "rules",
+    "totals",
+    "worked",
+    "would_cross",
+]

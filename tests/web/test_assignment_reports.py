@@ -15,8 +15,9 @@ from volunteers.clock import BERLIN
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import ActionToken, Assignment, OutboxMessage, SupportRequest, TokenPurpose
-from volunteers.models.enums import AssignmentState, Channel, Mode, Outcome
+from volunteers.models.enums import Actor, AssignmentState, Channel, Mode, Outcome
 from volunteers.services import assignments, offers
+from volunteers.services.transitions import By
 
 ENGLISH = {"Accept-Language": "en"}
 FEEDBACK = "Die Familie war sehr dankbar."
@@ -281,3 +282,16 @@ def test_before_the_appointment_has_ended_there_is_nothing_to_report(ctx, client
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
     tick()
     assert db.session.scalar(select(func.count()).select_from(Assignment)) == 0
+
+
+def test_a_confirmed_report_reads_confirmed_in_the_past_list(ctx, client, login):
+    """In German the state is "Bestätigt", not the heading "Bestätigte Einsätze" it shares an
+    English word with."""
+    staff, _, person, assignment = factories.ended_assignment()
+    login(client, person)
+    page = f"/volunteer/offers/{assignment.offer_id}/report"
+    assert send_form(client, page, {"outcome": "took_place"}).status_code == 302
+    assignments.confirm(By(Actor.ORGANISATION, staff), _fresh(assignment))
+    db.session.commit()
+    listed = client.get("/volunteer/assignments").get_data(as_text=True)
+    assert '<span class="tag">Bestätigt</span>' in listed

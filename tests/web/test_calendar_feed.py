@@ -149,7 +149,7 @@ def test_the_feed_holds_accepted_assignments_from_a_month_back_to_a_year_ahead(c
     by_phone.request.place = None
     by_phone.request.meeting_point = None
     cancelled = _assignment(person, organisation, coordinator, starts_at=factories.next_weekday(2, 9, weeks=4))
-    offers.cancel_by_volunteer(person, cancelled)
+    offers.cancel_by_volunteer(person, cancelled, "Ill")
     lately = _assignment(person, organisation, coordinator, starts_at=factories.next_weekday(1, 9, weeks=5))
     too_old = _assignment(person, organisation, coordinator, starts_at=factories.next_weekday(1, 9, weeks=6))
     too_far = _assignment(person, organisation, coordinator, starts_at=factories.next_weekday(1, 9, weeks=7))
@@ -210,7 +210,7 @@ def test_a_cancelled_assignment_leaves_the_feed(ctx, app, client, login):
     path = _turn_on(client)
     assert len(_events(app.test_client().get(path))) == 1
     link = f"/volunteer/offers/{offer.id}/cancel"
-    assert submit(client, link, {"reason": ""}).status_code == 302
+    assert submit(client, link, {"reason": "Ill"}).status_code == 302
     assert _events(app.test_client().get(path)) == []
 
 

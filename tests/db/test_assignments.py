@@ -111,11 +111,24 @@ def test_a_long_detour_is_asked_about_once(ctx):
     _, _, person, assignment = factories.ended_assignment()
     by = assignments.acting_as_volunteer(person, assignment)
     line = assignments.straight_km(assignment)
-    with pytest.raises(ServiceError, match="three times") as detour:
+    with pytest.raises(ServiceError, match="far more than the straight line") as detour:
         assignments.report(by, assignment, _report(assignment, travel_km=3 * line + 1))
     assert _fields(detour.value) == {"travel_km"}
     assignments.report(by, assignment, _report(assignment, travel_km=3 * line + 1, long_detour_confirmed=True))
     assert assignment.long_detour
+
+
+def test_within_one_place_a_long_way_is_asked_about_too(ctx):
+    """Home and appointment in Kassel: a straight line of 0 km, yet 60 km is worth a question."""
+    _, _, person, assignment = factories.ended_assignment(volunteer_place="Kassel")
+    assert assignments.straight_km(assignment) == 0
+    by = assignments.acting_as_volunteer(person, assignment)
+    with pytest.raises(ServiceError, match="far more than the straight line") as detour:
+        assignments.report(by, assignment, _report(assignment, travel_km=60))
+    assert _fields(detour.value) == {"travel_km"}
+    db.session.rollback()
+    assignments.report(by, assignment, _report(assignment, travel_km=12))
+    assert assignment.travel_km == 12 and not assignment.long_detour
 
 
 def test_by_phone_or_video_no_kilometres_count_and_a_no_show_no_hours(ctx):

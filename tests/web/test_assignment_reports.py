@@ -114,7 +114,8 @@ def test_a_short_notice_cancellation_asks_who_cancelled(ctx, client):
     assert (reported.outcome, reported.duration_minutes, reported.hours) == (Outcome.CANCELLED_SHORT_NOTICE, None, 0)
 
 
-def test_a_report_through_the_link_is_taken_once_and_the_link_then_no_longer_works(ctx, client):
+def test_a_report_through_the_link_is_taken_once_and_the_link_then_no_longer_works(ctx, app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "CONTACT_PHONE", "0561 1003-1234")  # the pages say where to call
     _, _, person, assignment = factories.ended_assignment()
     link = report_link(person)
     response = send_form(
@@ -125,6 +126,7 @@ def test_a_report_through_the_link_is_taken_once_and_the_link_then_no_longer_wor
     )
     assert response.status_code == 200, text(response)[:2000]
     assert "Thank you for your report" in text(response)
+    assert 'href="tel:05611003-1234"' in response.get_data(as_text=True)
     assert "75 minutes" in text(response)
     reported = _fresh(assignment)
     assert reported.state is AssignmentState.REPORTED
@@ -137,6 +139,7 @@ def test_a_report_through_the_link_is_taken_once_and_the_link_then_no_longer_wor
     assert again.status_code == 410
     assert "This link no longer works" in text(again)
     assert "This link has expired or has already been used." in text(again)
+    assert 'href="tel:05611003-1234"' in again.get_data(as_text=True)  # where to call instead
     sent_again = client.post(link, data={"outcome": "took_place"}, headers=ENGLISH)
     assert sent_again.status_code == 410
     assert _mails("assignment_to_confirm") == 1
@@ -180,7 +183,7 @@ def test_a_long_detour_is_asked_about_at_the_kilometres_and_passes_once_ticked(c
     assert asked.status_code == 400
     page = asked.get_data(as_text=True)
     assert error_at(page, "travel_km") == (
-        f"Error: That is more than three times the straight line there and back ({line} km). "
+        f"Error: That is far more than the straight line there and back ({line} km) suggests. "
         "Check the figure, or tick that it is right."
     )
     assert 'id="long_detour_confirmed"' in page and value_of(page, "travel_km") == far

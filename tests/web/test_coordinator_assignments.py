@@ -17,8 +17,8 @@ from tests.conftest import csrf_token, submit
 from tests.pages import form_values, visible_text
 from volunteers.clock import BERLIN
 from volunteers.extensions import db
-from volunteers.models import Assignment, AuditEvent, RequestEvent
-from volunteers.models.enums import Actor, AssignmentState, Channel, EventSubject, Outcome
+from volunteers.models import Assignment, AuditEvent, Offer, RequestEvent
+from volunteers.models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState, Outcome
 from volunteers.services import assignments, transitions
 from volunteers.services.assignments import Report
 from volunteers.services.transitions import By
@@ -222,7 +222,7 @@ def test_kilometres_far_above_the_straight_line_are_asked_about_first(ctx, clien
     asked = submit(client, url, data, page=url)
     assert asked.status_code == 400
     page = asked.get_data(as_text=True)
-    assert "more than three times the straight line" in _error_at(page, "travel_km")
+    assert "far more than the straight line" in _error_at(page, "travel_km")
     assert 'name="long_detour_confirmed"' in page
     assert submit(client, url, data | {"long_detour_confirmed": "y"}, page=url).status_code == 302
     assert _fresh(assignment).long_detour
@@ -465,3 +465,28 @@ def test_only_coordinators_reach_these_pages_and_unknown_ids_are_404(
     assert desk.open(unknown, method=method, data=token).status_code == 404
     assert desk.open(url, method=method, data=token).status_code in (200, 302)  # a coordinator's page
     assert _fresh(assignment).state is AssignmentState.DISPUTED
+
+
+def test_nobody_is_withdrawn_from_an_appointment_that_has_begun(ctx, client, login):
+    """Found by the browser trial: withdrawing a volunteer from a past appointment reopened the
+    request, mailed everyone that it would not take place, and left the assignment to be settled."""
+    _, centre, _person, assignment = factories.ended_assignment()
+    offer = assignment.offer
+    login(client, centre)
+    page = client.get(f"/coordinator/requests/{offer.request_id}").get_data(as_text=True)
+    for action in ("withdraw", "cancel", "decline"):
+        assert f"/coordinator/offers/{offer.id}/{action}" not in page
+        answer = client.get(f"/coordinator/offers/{offer.id}/{action}", follow_redirects=True)
+        assert "Der Termin hat begonnen" in answer.get_data(as_text=True) or "appointment has begun" in answer.get_data(
+            as_text=True
+        )
+    refused = submit(
+        client,
+        f"/coordinator/offers/{offer.id}/withdraw",
+        {"reason": "late"},
+        page=f"/coordinator/requests/{offer.request_id}",
+    )
+    assert refused.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).state is OfferState.ACCEPTED
+    assert db.session.get(Assignment, assignment.id).state is AssignmentState.AWAITING_REPORT

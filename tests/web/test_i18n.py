@@ -40,6 +40,17 @@ def test_a_visitor_switches_language_and_it_stays(client):
     assert away.headers["Location"] == "/"
 
 
+def test_switching_on_a_page_that_answered_a_form_goes_to_the_page_above_it(ctx, client, login):
+    """The page that answered a form (POST only) cannot be opened again: a 405 was all the switch
+    gave there (found on the calendar feed's address page)."""
+    login(client, factories.volunteer(locale="de"))
+    answered = submit(client, "/language", {"locale": "en", "next": "/volunteer/calendar/on"}, page="/volunteer/")
+    assert answered.headers["Location"] == "/volunteer/calendar"
+    assert client.get(answered.headers["Location"]).status_code == 200
+    unknown = submit(client, "/language", {"locale": "en", "next": "/nowhere/at/all"}, page="/volunteer/")
+    assert unknown.headers["Location"] == "/nowhere/at/all"  # a 404 is the page's own answer
+
+
 def test_a_signed_in_users_choice_is_saved_and_follows_them(ctx, app, client, login):
     user = factories.volunteer(locale="de")
     login(client, user)

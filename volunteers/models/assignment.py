@@ -19,6 +19,16 @@ from .volunteer import VolunteerProfile
 
 #: Feedback for the centre is short: a few sentences, never a case file.
 FEEDBACK_MAX_LENGTH = 1000
+#: Travel within one place is never a straight line of nothing: kilometres are weighed against
+#: at least this much there and back (so 60 km from Baunatal to Baunatal is asked about).
+LOCAL_KM = 10
+
+
+def detour_limit(straight_km: int) -> int:
+    """Above this many kilometres there and back the report asks whether the figure is right."""
+    return 3 * max(straight_km, LOCAL_KM)
+
+
 #: A dispute's or a correction's reason.
 REASON_MAX_LENGTH = 1000
 #: A reflection talk wished and not held yet, as each database writes the condition the list
@@ -112,4 +122,6 @@ class Assignment(Model):
     @property
     def long_detour(self) -> bool:
         """More than three times the straight line: the report says so, a coordinator looks."""
-        return bool(self.travel_km and self.straight_km and self.travel_km > 3 * self.straight_km)
+        if self.travel_km is None or self.straight_km is None:
+            return False
+        return self.travel_km > detour_limit(self.straight_km)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Assignment, Offer, SupportRequest, User
-from ..models.assignment import FEEDBACK_MAX_LENGTH, REASON_MAX_LENGTH
+from ..models.assignment import FEEDBACK_MAX_LENGTH, REASON_MAX_LENGTH, detour_limit
 from ..models.enums import Actor, AssignmentState, CancelledBy, Channel, Mode, OfferState, Outcome
 from . import ServiceError, ServiceErrors, audit, compensation, transitions
 from .matching import distance_km
@@ -162,11 +162,11 @@ def _checked(report: Report, assignment: Assignment, now: datetime) -> dict[str,
             errors.append(ServiceError(_l("Enter between 0 and 2000 kilometres."), "travel_km"))
         elif km is not None and not report.long_detour_confirmed:
             line = assignment.straight_km if assignment.straight_km is not None else straight_km(assignment)
-            if line and km > 3 * line:
+            if line is not None and km > detour_limit(line):
                 errors.append(
                     ServiceError(
                         _l(
-                            "That is more than three times the straight line there and back (%(km)d km). "
+                            "That is far more than the straight line there and back (%(km)d km) suggests. "
                             "Check the figure, or tick that it is right.",
                             km=line,
                         ),

@@ -295,6 +295,8 @@ def withdraw(offer: Offer, by: By, because: WithdrawalCause, reason: str | None 
 def withdraw_by_coordinator(coordinator: User, offer: Offer, reason: str | None = None) -> None:
     if not coordinator.is_coordinator:
         raise ServiceError(_l("Only coordinators withdraw offers."))
+    if offer.request.starts_at <= utcnow():
+        raise ServiceError(_l("The appointment has begun: what happened goes into its report, not a withdrawal."))
     by = By(Actor.COORDINATOR, coordinator)
     _lock(offer.request, offer.profile_id)
     withdraw(offer, by, because=WithdrawalCause.COORDINATOR, reason=reason)

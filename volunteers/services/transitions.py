@@ -293,7 +293,10 @@ def move(
 
 def offer_actions(offer: Offer, role: Actor = Actor.COORDINATOR) -> list[OfferAction]:
     """What the table lets `role` do with the offer as it is now: the actions the coordinators'
-    request page shows, and the only ones its routes accept."""
+    request page shows, and the only ones its routes accept. None once the appointment has begun:
+    what happened is then the assignment's to say (services/assignments.py)."""
+    if offer.request.starts_at <= utcnow():
+        return []
     return [
         action
         for action in OfferAction

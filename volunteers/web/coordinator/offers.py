@@ -104,7 +104,12 @@ def change_offer(offer_id: int, action: str):
     offer = _offer_or_404(offer_id)
     chosen = OfferAction(action)
     if chosen not in offer_actions(offer):  # the page offered it, but someone else acted since
-        flash(no_longer_possible(offer, chosen.target) or _("You may not do this."), "error")
+        begun = offer.request.starts_at <= utcnow()
+        message = _("The appointment has begun: what happened goes into its report, not a withdrawal.")
+        flash(
+            (message if begun else None) or no_longer_possible(offer, chosen.target) or _("You may not do this."),
+            "error",
+        )
         return redirect(_back(offer))
     if action == "decline":
         form = ConfirmForm()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from ...extensions import db
 from ...i18n import normalise_locale
@@ -43,12 +46,36 @@ def set_language():
     """The language switch: a POST form, so it works without JavaScript."""
     form = ConfirmForm()
     target = safe_next(request.form.get("next")) or url_for("public.index")
+    if not _opens_with_get(target):
+        # The page that answered a form (a POST) cannot be opened again: the nearest page above
+        # it that can (/volunteer/calendar for /volunteer/calendar/on), else the home page.
+        target = _page_above(target) or url_for("auth.home")
     locale = normalise_locale(request.form.get("locale"))
     if form.validate_on_submit() and locale:
         session["locale"] = locale
         if current_user.is_authenticated:
             accounts.set_locale(current_user, locale)
     return redirect(target)
+
+
+def _page_above(target: str) -> str | None:
+    path = urlsplit(target).path.rstrip("/")
+    while "/" in path.strip("/"):
+        path = path.rsplit("/", 1)[0]
+        if _opens_with_get(path):
+            return path
+    return None
+
+
+def _opens_with_get(target: str) -> bool:
+    """Whether a GET of `target` (a path on this site) reaches a page, not a 405."""
+    try:
+        current_app.url_map.bind("").match(urlsplit(target).path, method="GET")
+    except MethodNotAllowed:
+        return False
+    except HTTPException:  # not found, or a redirect: the GET shows what it shows
+        return True
+    return True
 
 
 @bp.route("/offer/<token>", methods=["GET", "POST"])

@@ -74,7 +74,11 @@ def by_whom(event: RequestEvent, for_centre: bool) -> str:
 
 def last_moves(history: list[tuple[RequestEvent, str, str]]) -> dict[int, tuple[RequestEvent, str]]:
     """Each offer's latest entry and who made it: what the offers table shows."""
-    return {event.offer_id: (event, by) for event, _text, by in history if event.offer_id is not None}
+    return {
+        event.offer_id: (event, by)
+        for event, _text, by in history
+        if event.offer_id is not None and event.subject is EventSubject.OFFER
+    }
 
 
 def describe(

@@ -72,6 +72,8 @@ def test_the_list_shows_the_reports_of_ones_own_organisations_only(ctx, client, 
     assert f"/organisation/assignments/{waiting.id}/" not in page
     shown = text(response)
     assert "80 minutes" in shown and "Took place" in shown
+    # The organisation's own pseudonym for the person says which client it was.
+    assert f"Client reference: {mine.request.client_reference}" in shown
     # The feedback is for the centre; volunteers' names reach organisations only with a confirmation.
     for private in (FEEDBACK, "Amira", "Sultani"):
         assert private not in shown

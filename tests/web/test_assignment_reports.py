@@ -55,6 +55,9 @@ def test_the_link_opens_the_form_filled_with_the_plan_and_changes_nothing(ctx, c
     line = assignments.straight_km(assignment)
     assert value_of(page, "travel_km") == str(line)
     assert "Hello Test, please tell the centre how this assignment went:" in text(response)
+    # The volunteer reports of themselves: "I", not "the volunteer".
+    assert "I could not come" in text(response) and "by me" in text(response)
+    assert "The volunteer did not come" not in text(response)
     # Mail scanners open every link: a GET alone changes nothing.
     assert _fresh(assignment).state is AssignmentState.AWAITING_REPORT
     assert _link_unused()

@@ -28,7 +28,17 @@ def _enum_or_none(enum_cls):
     return coerce
 
 
+#: The volunteer reports of themselves: the choices that name them say "I" and "me".
+_IN_FIRST_PERSON = {
+    Outcome.VOLUNTEER_ABSENT: _l("I could not come"),
+    CancelledBy.VOLUNTEER: _l("by me"),
+}
+
+
 class ReportForm(Form):
+    #: Whether the person filling it in is the volunteer (the coordinators' form says False).
+    first_person = True
+
     outcome = RadioField(
         _l("What happened?"),
         coerce=_enum_or_none(Outcome),
@@ -64,8 +74,9 @@ class ReportForm(Form):
     def offer(self, assignment: Assignment) -> ReportForm:
         """Choices, and (on a fresh form) the plan as the suggestion: start, duration and the
         straight-line kilometres there and back."""
-        self.outcome.choices = choices(Outcome)
-        self.cancelled_by.choices = choices(CancelledBy)
+        own = _IN_FIRST_PERSON if self.first_person else {}
+        self.outcome.choices = [(value, own.get(Outcome(value), text)) for value, text in choices(Outcome)]
+        self.cancelled_by.choices = [(value, own.get(CancelledBy(value), text)) for value, text in choices(CancelledBy)]
         if not self.is_submitted():
             start = assignment.appointment_at.astimezone(BERLIN)
             self.start_day.data = self.start_day.data or start.date()

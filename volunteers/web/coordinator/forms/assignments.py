@@ -24,6 +24,8 @@ class PhoneReportForm(ReportForm):
     """The volunteer's report, told to a coordinator on the phone: the same fields, worded for
     the one typing it in."""
 
+    first_person = False
+
     feedback = TextAreaField(
         _l("Feedback for the centre"),
         description=_l(

@@ -309,6 +309,20 @@ def _apply_correction(coordinator: User, assignment: Assignment, figures: Report
     return changed
 
 
+def _history_of_correction(by: By, assignment: Assignment, changed: list[str], reason: str) -> None:
+    """The request's history says which figures a coordinator changed, and why (the state stays)."""
+    transitions.history(
+        assignment.request,
+        by,
+        assignment.state,
+        assignment.state,
+        offer=assignment.offer,
+        reason=reason,
+        changed=changed,
+        assignment=True,
+    )
+
+
 def resolve(
     coordinator: User,
     assignment: Assignment,
@@ -326,16 +340,7 @@ def resolve(
         changed = _apply_correction(coordinator, assignment, figures, text)
         if not changed:
             raise ServiceError(_l("No figure was changed: resolve it as reported, or change a figure."), "decision")
-        transitions.history(
-            assignment.request,
-            by,
-            assignment.state,
-            assignment.state,
-            offer=assignment.offer,
-            reason=text,
-            changed=changed,
-            assignment=True,
-        )
+        _history_of_correction(by, assignment, changed, text)
     transitions.move(assignment, AssignmentState.CONFIRMED, by, reason=text)
     audit.record(
         "assignment.dispute_resolved", actor=coordinator, subject=assignment.profile.user, assignment=assignment.id
@@ -362,16 +367,7 @@ def correct(
     if not changed:
         raise ServiceError(_l("Nothing was changed."))
     by = By(Actor.COORDINATOR, coordinator)
-    transitions.history(
-        assignment.request,
-        by,
-        assignment.state,
-        assignment.state,
-        offer=assignment.offer,
-        reason=text,
-        changed=changed,
-        assignment=True,
-    )
+    _history_of_correction(by, assignment, changed, text)
     return changed
 
 

@@ -104,15 +104,18 @@ class ReportForm(Form):
                 field.errors = [*field.errors, problem.message]
         return False
 
-    def report(self) -> Report:
-        started_at = None
+    def started_at(self) -> datetime | None:
+        """The actual start typed in (Europe/Berlin), when both day and time are given."""
         if self.start_day.data and self.start_time.data:
-            started_at = datetime.combine(self.start_day.data, self.start_time.data, tzinfo=BERLIN)
+            return datetime.combine(self.start_day.data, self.start_time.data, tzinfo=BERLIN)
+        return None
+
+    def report(self) -> Report:
         travel = getattr(self, "travel_km", None)
         detour = getattr(self, "long_detour_confirmed", None)
         return Report(
             outcome=self.outcome.data,
-            started_at=started_at,
+            started_at=self.started_at(),
             duration_minutes=self.duration_minutes.data,
             travel_km=travel.data if travel is not None else None,
             cancelled_by=self.cancelled_by.data,

@@ -4,8 +4,6 @@ assignment they were shown with. Shape only: the rules are in services/assignmen
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
@@ -86,13 +84,10 @@ class FiguresForm(ReportForm):
         return self
 
     def figures(self) -> Report:
-        started_at = None
-        if self.start_day.data and self.start_time.data:
-            started_at = datetime.combine(self.start_day.data, self.start_time.data, tzinfo=BERLIN)
         travel = getattr(self, "travel_km", None)
         return Report(
             outcome=self.outcome.data,
-            started_at=started_at,
+            started_at=self.started_at(),
             duration_minutes=self.duration_minutes.data,
             travel_km=travel.data if travel is not None else None,
             cancelled_by=self.cancelled_by.data,

@@ -271,3 +271,31 @@ def test_a_link_answered_in_the_portal_or_expired_no_longer_works(ctx, client, o
     assert "This link has expired or has already been used." in text(expired)
     assert client.get("/assignment/answer/not-a-real-token").status_code == 410
     assert _fresh(other).state is AssignmentState.REPORTED
+
+
+def test_the_answer_link_of_someone_who_left_the_organisation_no_longer_works(ctx, client):
+    staff, _, _, assignment = _reported()
+    link = answer_link(staff)
+    from volunteers.models import Membership
+
+    db.session.execute(
+        Membership.__table__.delete().where(
+            Membership.user_id == staff.id, Membership.organisation_id == assignment.request.organisation_id
+        )
+    )
+    db.session.commit()
+    gone = client.get(link, headers=ENGLISH)
+    assert gone.status_code == 410
+    assert "no longer a member" in text(gone)
+    assert client.post(link, data={"answer": "confirm"}).status_code == 410
+    assert _fresh(assignment).state is AssignmentState.REPORTED
+
+
+def test_the_answer_link_of_a_deactivated_account_no_longer_works(ctx, client):
+    staff, _, _, assignment = _reported()
+    link = answer_link(staff)
+    staff.active = False
+    db.session.commit()
+    assert client.get(link, headers=ENGLISH).status_code == 410
+    assert client.post(link, data={"answer": "confirm"}).status_code == 410
+    assert _fresh(assignment).state is AssignmentState.REPORTED

@@ -349,6 +349,7 @@ def test_a_coordinator_enters_a_request_on_an_organisations_behalf(ctx, app, cli
     staff, organisation = _staff()
     _unrelated_staff, _unrelated = _staff()
     coordinator = factories.coordinator(locale="en")
+    colleague = factories.coordinator(locale="de")
     login(client, coordinator)
     response = submit(
         client,
@@ -361,6 +362,9 @@ def test_a_coordinator_enters_a_request_on_an_organisations_behalf(ctx, app, cli
     assert record.organisation_id == organisation.id and record.entered_by_centre
     [event] = db.session.scalars(select(RequestEvent).where(RequestEvent.request_id == record.id)).all()
     assert event.note == "entered by the centre" and event.actor_id == coordinator.id
+    # The other coordinators hear of it; the one who typed it in is not told what they just did.
+    told = set(db.session.scalars(select(OutboxMessage.recipient).where(OutboxMessage.event == "request_new")))
+    assert told == {colleague.email}
 
     login(other_client, staff)
     listing = other_client.get("/organisation/requests").get_data(as_text=True)

@@ -81,12 +81,16 @@ def _to(
     )
 
 
-def _to_coordinators(request: SupportRequest, *, event: str, key: str, subject: Subject, **context: object) -> int:
-    """Every active coordinator, with a link to the request's page for the centre."""
+def _to_coordinators(
+    request: SupportRequest, *, event: str, key: str, subject: Subject, but: User | None = None, **context: object
+) -> int:
+    """Every active coordinator (`but` the one who did it), with a link to the request's page
+    for the centre."""
     link = portal_url("coordinator.request", request_id=request.id)
     return sum(
         _to(c, event=event, key=f"{key}:{c.id}", subject=subject, request=request, calendar=None, link=link, **context)
         for c in active_coordinators()
+        if but is None or c.id != but.id
     )
 
 
@@ -99,10 +103,17 @@ def _to_organisation(request: SupportRequest, *, event: str, key: str, subject: 
     )
 
 
-def notify_new_request(request: SupportRequest) -> int:
+def notify_new_request(request: SupportRequest, entered_by: User | None = None) -> int:
+    """Tells the coordinators; one who entered the request on the organisation's behalf is not
+    told about it."""
     subject = _l("Urgent support request") if request.urgent else _l("New support request")
     return _to_coordinators(
-        request, event="request_new", key=f"request-new:{request.id}", subject=subject, urgent=request.urgent
+        request,
+        event="request_new",
+        key=f"request-new:{request.id}",
+        subject=subject,
+        but=entered_by,
+        urgent=request.urgent,
     )
 
 

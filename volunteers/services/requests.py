@@ -210,7 +210,7 @@ def submit(
         else transitions.By(Actor.ORGANISATION, actor)
     )
     transitions.created(request, by, note="entered by the centre" if by_centre else None)
-    notify_new_request(request)
+    notify_new_request(request, entered_by=actor if by_centre else None)
     return request
 
 

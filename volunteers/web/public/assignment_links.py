@@ -12,6 +12,7 @@ from ...extensions import db
 from ...models import ActionToken, Assignment, TokenPurpose
 from ...models.enums import Actor, AssignmentState, Channel
 from ...notifications.requests import appointment
+from ...permissions import membership
 from ...services import ServiceError, assignments, tokens
 from ...services.transitions import By
 from ..edge.service_errors import attempt, form_status
@@ -62,6 +63,15 @@ def assignment_answer(token: str):
     if assignment.state is not AssignmentState.REPORTED:
         return _gone(message=_("This appointment has been answered already. Thank you!"))
     member = held.user
+    if not member.active or membership(member, assignment.request.organisation) is None:
+        # The link was mailed to a member; one who has left (or whose account was closed) no
+        # longer answers for the organisation.
+        return _gone(
+            message=_(
+                "You are no longer a member of this organisation, so this link no longer works. "
+                "A colleague can answer in the portal."
+            )
+        )
     dispute_form = DisputeForm()
     answer = request.form.get("answer")
     if request.method == "POST":

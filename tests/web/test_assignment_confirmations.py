@@ -15,9 +15,10 @@ from tests.conftest import submit
 from volunteers.db_types import utcnow
 from volunteers.extensions import db
 from volunteers.models import ActionToken, Assignment, Offer, OutboxMessage, TokenPurpose
-from volunteers.models.enums import AssignmentState, Channel, OfferState, Outcome
+from volunteers.models.enums import Actor, AssignmentState, Channel, OfferState, Outcome
 from volunteers.services import assignments
 from volunteers.services.assignments import Report
+from volunteers.services.transitions import By
 from volunteers.web.organisation.confirmations import TO_CONFIRM_PER_PAGE
 
 ENGLISH = {"Accept-Language": "en"}
@@ -299,3 +300,17 @@ def test_the_answer_link_of_a_deactivated_account_no_longer_works(ctx, client):
     assert client.get(link, headers=ENGLISH).status_code == 410
     assert client.post(link, data={"answer": "confirm"}).status_code == 410
     assert _fresh(assignment).state is AssignmentState.REPORTED
+
+
+def test_the_request_list_says_where_a_report_waits_and_where_an_objection_is(ctx, client, login):
+    staff, _, _, waiting = _reported()
+    _, _, _, objected = _reported(organisation=waiting.request.organisation)
+    assignments.dispute(By(Actor.ORGANISATION, staff, Channel.PORTAL), objected, "Nur 40 Minuten.")
+    db.session.commit()
+    login(client, staff)
+    page = client.get("/organisation/requests", headers=ENGLISH)
+    rows = {row.split("</tr>")[0] for row in page.get_data(as_text=True).split("<tr>")[2:]}
+    [waiting_row] = [row for row in rows if f'/organisation/requests/{waiting.request_id}"' in row]
+    [objected_row] = [row for row in rows if f'/organisation/requests/{objected.request_id}"' in row]
+    assert f'href="{LIST}"' in waiting_row and "A report waits for your confirmation" in waiting_row
+    assert "Your objection is with the centre" in objected_row and "A report waits" not in objected_row

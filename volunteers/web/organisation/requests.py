@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ...clock import today
 from ...db_types import utcnow
-from ...models import CreatedRecord, Offer, SupportRequest
-from ...models.enums import OfferState, RequestState
+from ...extensions import db
+from ...models import Assignment, CreatedRecord, Offer, SupportRequest
+from ...models.enums import AssignmentState, OfferState, RequestState
 from ...permissions import can_submit_requests
 from ...services import board
 from ...services import requests as request_service
@@ -38,7 +40,26 @@ def list_requests():
     )
     page = within_pages(two_part_page(*board.upcoming_then_past(query, utcnow()), page_number()))
     may_submit = [m.organisation for m in current_user.memberships if can_submit_requests(current_user, m.organisation)]
-    return render_template("organisation/requests.html", page=page, may_submit=may_submit)
+    return render_template(
+        "organisation/requests.html", page=page, may_submit=may_submit, answers_due=_answers_due(page.items)
+    )
+
+
+def _answers_due(records: list[SupportRequest]) -> dict[int, set[AssignmentState]]:
+    """For the requests shown: a report waiting for the organisation's answer, or its objection
+    waiting for the centre (one statement for the page)."""
+    waiting: dict[int, set[AssignmentState]] = {}
+    if not records:
+        return waiting
+    rows = db.session.execute(
+        select(Assignment.request_id, Assignment.state).where(
+            Assignment.request_id.in_([record.id for record in records]),
+            Assignment.state.in_((AssignmentState.REPORTED, AssignmentState.DISPUTED)),
+        )
+    )
+    for request_id, state in rows:
+        waiting.setdefault(request_id, set()).add(state)
+    return waiting
 
 
 @bp.route("/<int:organisation_id>/requests/new", methods=["GET", "POST"])

@@ -78,6 +78,8 @@ def test_the_list_shows_the_reports_of_ones_own_organisations_only(ctx, client, 
     # The feedback is for the centre; volunteers' names reach organisations only with a confirmation.
     for private in (FEEDBACK, "Amira", "Sultani"):
         assert private not in shown
+    # What happened and how long is the organisation's to confirm; the kilometres are the centre's.
+    assert "Kilometres" not in shown
 
 
 def test_confirming_in_the_list_is_one_tap(ctx, client, login):
@@ -106,7 +108,7 @@ def test_an_objection_from_the_list_needs_a_reason_and_reaches_the_coordinators(
     page = f"/organisation/assignments/{assignment.id}/dispute"
     shown = client.get(page)
     assert shown.status_code == 200 and "80 minutes" in text(shown)
-    assert FEEDBACK not in text(shown) and "Sultani" not in text(shown)
+    assert FEEDBACK not in text(shown) and "Sultani" not in text(shown) and "Kilometres" not in text(shown)
 
     empty = send_form(client, page, {"reason": "  "})
     assert empty.status_code == 400
@@ -205,6 +207,8 @@ def test_the_answer_link_shows_the_report_and_changes_nothing_until_a_button(ctx
     assert "80 minutes" in shown and "Took place" in shown
     for private in (FEEDBACK, "Amira", "Sultani"):
         assert private not in shown
+    # What happened and how long is the organisation's to confirm; the kilometres are the centre's.
+    assert "Kilometres" not in shown
     page = response.get_data(as_text=True)
     assert 'name="answer" value="confirm"' in page and 'name="answer" value="dispute"' in page
     assert _fresh(assignment).state is AssignmentState.REPORTED

@@ -326,6 +326,25 @@ def test_a_dispute_is_resolved_as_reported_or_with_corrected_figures_and_the_org
     assert "not disputed" in client.get(gone.headers["Location"]).get_data(as_text=True)
 
 
+def test_a_dispute_resolved_in_another_tab_says_how_instead_of_offering_to_overwrite(
+    ctx, client, other_client, login, coordinator
+):
+    staff, person, assignment = _ended()
+    _disputed(assignment, person, staff)
+    colleague = factories.coordinator(locale="en", given_name="Jonas", family_name="Becker")
+    login(other_client, colleague)
+    url = f"/coordinator/assignments/{assignment.id}/resolve"
+    seen = _filled(client, url, None)
+    resolved = _send(other_client, url, {"decision": "as_reported", "reason": "Asked both: 100 minutes."})
+    assert resolved.status_code == 302
+    late = _send(client, url, {"decision": "corrected", "duration_minutes": "45", "reason": "45 it was."}, filled=seen)
+    assert late.status_code == 302
+    shown = visible_text(client.get(late.headers["Location"]).get_data(as_text=True))
+    assert "not disputed (any more)" in shown and "send again" not in shown.lower()
+    assignment = _fresh(assignment)
+    assert (assignment.state, assignment.duration_minutes) == (AssignmentState.CONFIRMED, 100)
+
+
 def test_resolving_as_reported_ignores_the_figures_below(ctx, client, coordinator):
     staff, person, assignment = _ended()
     _disputed(assignment, person, staff)

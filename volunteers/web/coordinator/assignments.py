@@ -218,7 +218,8 @@ def reflection_held(assignment_id: int):
 def resolve_dispute(assignment_id: int):
     assignment = _assignment_or_404(assignment_id)
     back = _back(assignment.offer_id, assignment.request_id)
-    if request.method == "GET" and assignment.state is not AssignmentState.DISPUTED:
+    if assignment.state is not AssignmentState.DISPUTED:
+        # Also for a form sent from a tab opened before a colleague resolved it: nothing to overwrite.
         flash(_("This assignment is not disputed (any more). The page shows it as it is now."), "info")
         return redirect(back)
     form = ResolveForm().of(assignment)

@@ -125,8 +125,9 @@ def test_cancelling_at_short_notice_alerts_the_coordinators_and_puts_the_candida
     row = next(row for row in board.split("<tr") if f'href="/coordinator/requests/{record.id}"' in row)
     assert 'class="row--alert"' in row and "cancelled at short notice" in row
     overview = desk.get("/coordinator/").get_data(as_text=True)
-    item = re.search(r'<li class="queue-item queue-item--pressing"><a href="([^"]+)">([^<]+)</a>', overview)
+    item = re.search(r'<li class="queue-item queue-item--pressing"><a href="([^"]+)">([^<]+)</a>(.*?)</li>', overview)
     assert item.group(2).strip() == "1 request to fill again: a volunteer cancelled at short notice"
+    assert visible_text(item.group(3)).strip() == "do today"  # a tag of its own, not a word of the sentence
     filtered = desk.get(item.group(1).replace("&amp;", "&")).get_data(as_text=True)
     assert "K-SHORT-1" in filtered
     assert "Showing only requests to fill again after a volunteer cancelled at short notice." in visible_text(filtered)

@@ -37,14 +37,15 @@ def rules(programme: Programme) -> list[Rule]:
     return [_rule(row) for row in rows]
 
 
-def _day(moment: datetime) -> date:
+def day_of(moment: datetime) -> date:
+    """The day of a moment in Berlin."""
     return moment.astimezone(BERLIN).date()
 
 
 def worked(assignment: Assignment) -> Worked:
     went = assignment.outcome is not None and assignment.outcome.volunteer_went
     return Worked(
-        day=_day(assignment.appointment_at),
+        day=day_of(assignment.appointment_at),
         minutes=assignment.duration_minutes or 0,
         km=(assignment.travel_km or 0) if assignment.request.mode is Mode.ON_SITE else 0,
         went=went,
@@ -58,7 +59,7 @@ def amount_for(assignment: Assignment) -> int:
 
 def _planned(request: SupportRequest) -> Worked:
     """An accepted offer not yet reported, as planned: its duration, no kilometres yet."""
-    return Worked(day=_day(request.starts_at), minutes=request.duration_minutes)
+    return Worked(day=day_of(request.starts_at), minutes=request.duration_minutes)
 
 
 def _between(day: date, days: int) -> tuple[datetime, datetime]:
@@ -133,7 +134,7 @@ def totals_of(rules_of: Mapping[int, list[Rule]], day: date, leave_out: int | No
         row = done.get(profile_id)
         week_minutes, year_minutes, paid = (int(row.week), int(row.year), int(row.paid)) if row else (0, 0, 0)
         for other in (each for each in pending if each.profile_id == profile_id):
-            planned = Worked(day=_day(other.starts_at), minutes=other.duration_minutes)
+            planned = Worked(day=day_of(other.starts_at), minutes=other.duration_minutes)
             week_minutes += planned.minutes if week_from <= other.starts_at < week_to else 0
             year_minutes += planned.minutes
             paid += amount_cents(rules_of[profile_id], planned)
@@ -144,7 +145,7 @@ def totals_of(rules_of: Mapping[int, list[Rule]], day: date, leave_out: int | No
 def client_assignments(request: SupportRequest) -> int:
     """Accepted assignments for the same client of the same organisation in the request's year
     (the client reference compared without case and spaces), this request's own included."""
-    year_from, year_to = _year(_day(request.starts_at))
+    year_from, year_to = _year(day_of(request.starts_at))
     key = func.lower(func.replace(SupportRequest.client_reference, " ", ""))
     return (
         db.session.scalar(
@@ -169,7 +170,7 @@ def client_cap() -> int:
 def would_cross(profile: VolunteerProfile, request: SupportRequest, offer_id: int | None = None) -> list[Crossing]:
     """The limits the volunteer taking the request would cross: their hours and allowance, and
     the client's funded assignments (unless a coordinator made an exception for the request)."""
-    day = _day(request.starts_at)
+    day = day_of(request.starts_at)
     programme_rules = rules(profile.programme)
     rule = rule_on(programme_rules, day)
     limits = Limits(
@@ -189,6 +190,7 @@ __all__ = [
     "amount_for",
     "client_assignments",
     "client_cap",
+    "day_of",
     "rules",
     "rules_by_programme",
     "totals",

@@ -5,12 +5,13 @@ offer is made unless a coordinator grants an exception for the request with a re
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from tests import factories
-from tests.conftest import submit
+from tests.conftest import form_tokens, submit
 from tests.mailbox import path_of_link
 from tests.pages import visible_text
 from volunteers.extensions import db
@@ -215,3 +216,43 @@ def test_volunteers_and_organisations_cannot_reach_the_override_routes_and_unkno
     assert client.get("/coordinator/requests/999999/cap-exception").status_code == 404
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).limit_override_reason is None
+
+
+def test_a_coordinator_sets_the_programme_and_allowance_and_the_volunteer_sees_them(app, ctx, client, login):
+    _staff, _organisation, centre = _setting()
+    person = factories.available_volunteer(locale="en")
+    login(client, centre)
+    path = f"/coordinator/volunteers/{person.profile.id}/funding"
+    response = submit(client, path, {"programme": "nonsense", "tax_allowance": "instructor"}, page=path)
+    assert response.status_code == 400
+    response = submit(client, path, {"programme": "lotse", "tax_allowance": "instructor"}, page=path)
+    assert response.status_code == 302
+    record = visible_text(client.get(f"/coordinator/volunteers/{person.profile.id}").get_data(as_text=True))
+    assert "WIR-Lotse, by the hour" in record and "Instructor allowance (Übungsleiterpauschale)" in record
+    audit = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "volunteer.funding_changed")).one()
+    assert audit.subject_user_id == person.id
+
+    own = app.test_client()
+    login(own, person)
+    page = visible_text(own.get("/volunteer/profile").get_data(as_text=True))
+    assert "WIR-Lotse, by the hour" in page and "Instructor allowance (Übungsleiterpauschale)" in page
+    assert own.get(path).status_code == 403
+    assert client.get("/coordinator/volunteers/999999/funding").status_code == 404
+
+
+def test_a_stale_funding_form_does_not_overwrite_a_change_made_meanwhile(ctx, client, login):
+    _staff, _organisation, centre = _setting()
+    person = factories.available_volunteer(locale="en")
+    login(client, centre)
+    path = f"/coordinator/volunteers/{person.profile.id}/funding"
+    tokens = form_tokens(client, path)
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', client.get(path).get_data(as_text=True)).group(1)
+    person.profile.programme = Programme.COORDINATING_LOTSE
+    db.session.commit()
+    response = client.post(
+        path, data={**tokens, "programme": "lotse", "tax_allowance": "volunteer", "version": version}
+    )
+    assert response.status_code == 400
+    assert "changed in the meantime" in visible_text(response.get_data(as_text=True))
+    db.session.expire_all()
+    assert person.profile.programme is Programme.COORDINATING_LOTSE

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import flash, redirect, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -18,10 +18,13 @@ from ...models.enums import LimitNote, OfferState
 from ...services import funding
 from ...services.limits import LimitKind
 from ..edge.confirm import Confirmation, confirm_then, reason_form
+from ..edge.service_errors import attempt, form_status, submitted_version
 from ..requests.views import request_or_404
 from ..volunteer.assignments import appointment_facts
 from .blueprint import bp
+from .forms.funding import FundingForm
 from .offers import _offer_or_404
+from .volunteers import volunteer_or_404
 
 
 def _hours(value: float) -> str:
@@ -156,6 +159,27 @@ def cap_exception(request_id: int):
         _("The exception is granted for this request."),
         back,
     )
+
+
+@bp.route("/volunteers/<int:profile_id>/funding", methods=["GET", "POST"])
+def volunteer_funding(profile_id: int):
+    """The volunteer's programme and tax-free allowance, which their limits follow."""
+    profile = volunteer_or_404(profile_id)
+    form = FundingForm() if request.method == "POST" else FundingForm(obj=profile)
+    if request.method == "GET":
+        form.version.data = str(profile.version)
+    if form.validate_on_submit():
+        changed = attempt(
+            lambda: funding.set_funding(
+                current_user, profile, form.programme.data, form.tax_allowance.data, submitted_version(form)
+            ),
+            form,
+            record=profile,
+        )
+        if changed:
+            flash(_("Programme and allowance are saved.") if changed.result else _("Nothing was changed."), "success")
+            return redirect(url_for("coordinator.volunteer", profile_id=profile.id) + "#person")
+    return render_template("coordinator/volunteers/funding.html", form=form, profile=profile), form_status(form)
 
 
 def standing_text(record: SupportRequest, standing: funding.ClientStanding) -> str:

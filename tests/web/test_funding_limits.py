@@ -126,7 +126,7 @@ def test_an_acceptance_over_a_limit_by_mail_link_is_refused_and_the_link_works_a
     centre, _person, offer, link = _refused_offer(deliver, smtp_server)
     response = submit(client, link, {"answer": "accept"})
     assert response.status_code == 409
-    assert "it would pass one of your funding limits" in visible_text(response.get_data(as_text=True))
+    assert "Es würde eine Ihrer Förder-Grenzen überschreiten" in visible_text(response.get_data(as_text=True))
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).state is OfferState.OFFERED
     login(other_client, centre)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from ..db_types import utcnow
 from ..extensions import db
 from ..models import Offer, SupportRequest, User, VolunteerProfile
-from ..models.enums import Actor, LimitNote, OfferState, Programme, TaxAllowance
+from ..models.enums import Actor, LimitNote, OfferState
 from . import ServiceError, audit, compensation, transitions
 from .id_lists import among
 from .limits import LimitKind, Limits, Worked, amount_cents, crossings, rule_on
@@ -231,34 +231,6 @@ def grant_cap_exception(coordinator: User, request: SupportRequest, reason: str 
     audit.record("request.cap_exception", actor=coordinator, organisation=request.organisation, request=request.id)
 
 
-def set_funding(
-    coordinator: User,
-    profile: VolunteerProfile,
-    programme: Programme,
-    allowance: TaxAllowance,
-    expected_version: int | None,
-) -> bool:
-    """How the volunteer is paid, set by a coordinator (audited). False when nothing changed."""
-    if not coordinator.is_coordinator:
-        raise ServiceError(_l("Only coordinators set how a volunteer is paid."))
-    if expected_version is not None and expected_version != profile.version:
-        from .volunteers import STALE
-
-        raise ServiceError(STALE, field="version")
-    if (profile.programme, profile.tax_allowance) == (programme, allowance):
-        return False
-    audit.record(
-        "volunteer.funding_changed",
-        actor=coordinator,
-        subject=profile.user,
-        programme=programme.value,
-        tax_allowance=allowance.value,
-        was=f"{profile.programme.value}/{profile.tax_allowance.value}",
-    )
-    profile.programme, profile.tax_allowance = programme, allowance
-    return True
-
-
 __all__ = [
     "ClientStanding",
     "Flag",
@@ -269,5 +241,4 @@ __all__ = [
     "flags",
     "grant_cap_exception",
     "override_limits",
-    "set_funding",
 ]

@@ -16,6 +16,7 @@ from ...formatting import format_date
 from ...models import Offer, RequestEvent, SupportRequest
 from ...models.enums import LimitNote, OfferState
 from ...services import funding
+from ...services import volunteers as volunteer_service
 from ...services.limits import LimitKind
 from ..edge.confirm import Confirmation, confirm_then, reason_form
 from ..edge.service_errors import attempt, form_status, submitted_version
@@ -170,7 +171,7 @@ def volunteer_funding(profile_id: int):
         form.version.data = str(profile.version)
     if form.validate_on_submit():
         changed = attempt(
-            lambda: funding.set_funding(
+            lambda: volunteer_service.set_funding(
                 current_user, profile, form.programme.data, form.tax_allowance.data, submitted_version(form)
             ),
             form,

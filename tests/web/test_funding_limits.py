@@ -256,3 +256,30 @@ def test_a_stale_funding_form_does_not_overwrite_a_change_made_meanwhile(ctx, cl
     assert "changed in the meantime" in visible_text(response.get_data(as_text=True))
     db.session.expire_all()
     assert person.profile.programme is Programme.COORDINATING_LOTSE
+
+
+def test_the_flags_cost_the_same_statements_for_one_flagged_candidate_and_many(ctx, client, login, count_queries):
+    """The limits are summed grouped by volunteer for the rows shown, not queried per row."""
+    _staff, organisation, centre = _setting()
+    _first, record = _lotse_with_five_hours(organisation, centre)
+    login(client, centre)
+    path = f"/coordinator/requests/{record.id}"
+    client.get(path)
+    with count_queries() as few:
+        page = _page(client, record)
+    assert page.count("would reach 7 of 6 hours") == 1
+    for number in range(3):  # three more Lotsen with five hours that week
+        tuesday = record.starts_at - timedelta(days=1)
+        person = factories.available_volunteer(locale="en", given_name=f"Lotse{number}")
+        person.profile.programme = Programme.LOTSE
+        db.session.commit()
+        other = factories.support_request(
+            organisation, starts_at=tuesday, duration_minutes=300, client_reference=f"K-{number + 10}"
+        )
+        (offer,) = offers.make_offers(centre, other, [person.profile.id])
+        offers.answer_in_portal(person, offer, accept=True)
+        db.session.commit()
+    with count_queries() as many:
+        page = _page(client, record)
+    assert page.count("would reach 7 of 6 hours") == 4
+    assert len(many) == len(few)

@@ -39,7 +39,8 @@ ADDRESS = re.compile(r'<textarea id="feed-address"[^>]*>([^<]+)</textarea>')
 def _assignment(person, organisation, coordinator, **values) -> Offer:
     """A request offered to `person` and accepted in the portal."""
     values.setdefault("starts_at", factories.next_weekday(1, 9, weeks=2))
-    record = factories.support_request(organisation, client_reference=REFERENCE, contact_on_site=CONTACT, **values)
+    values.setdefault("client_reference", REFERENCE)
+    record = factories.support_request(organisation, contact_on_site=CONTACT, **values)
     [offer] = offers.make_offers(coordinator, record, [person.profile.id])
     db.session.commit()
     offers.answer_in_portal(person, offer, accept=True)
@@ -157,7 +158,10 @@ def test_the_feed_holds_accepted_assignments_from_a_month_back_to_a_year_ahead(c
     too_old.request.starts_at = now - timedelta(days=40)
     too_far.request.starts_at = now + timedelta(days=400)
     someone_else = factories.available_volunteer(locale="en", place_name="Kassel")
-    theirs = _assignment(someone_else, organisation, coordinator, starts_at=factories.next_weekday(4, 9, weeks=2))
+    # Another client: a sixth assignment of one client in a year would pass the funded cap.
+    theirs = _assignment(
+        someone_else, organisation, coordinator, starts_at=factories.next_weekday(4, 9, weeks=2), client_reference="K-9"
+    )
     still_asked = factories.support_request(organisation, starts_at=factories.next_weekday(0, 9, weeks=2))
     offers.make_offers(coordinator, still_asked, [person.profile.id])
     db.session.commit()

@@ -294,6 +294,16 @@ class Notice(enum.StrEnum):
     SHORT = "short_notice"  # less than SHORT_NOTICE_HOURS (config.py) before the appointment
 
 
+class LimitNote(enum.StrEnum):
+    """A history entry about the funding limits (request_events.note; the state stays): an
+    acceptance refused because it would pass a limit, a coordinator's override for one offer,
+    an exception to the funded assignments per client for one request. The centre's only."""
+
+    REFUSED = "limit_refused"
+    OVERRIDDEN = "limit_overridden"
+    CAP_EXCEPTION = "cap_exception"
+
+
 class EventSubject(enum.StrEnum):
     """What a history entry (request_events) is about: the request itself, one offer, or the
     assignment an accepted offer became after its appointment."""

@@ -76,6 +76,9 @@ ACTIONS = {
     "exclusion.removed": _l("Exclusion of a volunteer removed"),
     "assignment.corrected": _l("Figures of an assignment corrected"),
     "assignment.dispute_resolved": _l("Dispute about an assignment resolved"),
+    "offer.limit_overridden": _l("Funding limit of a volunteer overridden for one offer"),
+    "request.cap_exception": _l("Exception to the funded assignments per client granted"),
+    "volunteer.funding_changed": _l("Volunteer's programme or tax allowance changed"),
 }
 
 

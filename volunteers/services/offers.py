@@ -33,7 +33,7 @@ from ..models.enums import (
     ResponseChannel,
     WithdrawalCause,
 )
-from . import ServiceError, tokens, transitions
+from . import ServiceError, funding, tokens, transitions
 from .candidates import rank, rules_broken
 from .short_notice import is_short_notice
 from .transitions import SCHEDULED_JOB, By
@@ -62,6 +62,7 @@ def make_offers(
         raise ServiceError(_l("This request takes no more offers."))
     if not profile_ids:
         raise ServiceError(_l("Choose at least one volunteer."), field="profile_ids")
+    funding.check_cap_for_offers(request)
     ranked = {r.candidate.profile_id for r in rank(request).result.ranked}
     refused = [pid for pid in profile_ids if pid not in ranked]
     if refused:
@@ -211,6 +212,7 @@ def accept_offer(offer: Offer, by: By, now: datetime | None = None) -> None:
     broken = rules_broken(request, offer.profile_id)
     if broken:
         raise ServiceError(REFUSALS[broken[0]])
+    funding.check_acceptance(offer, by)
     taken = rows_changed(
         update(SupportRequest)
         .where(

@@ -30,6 +30,8 @@ from ..models.enums import (
     Gender,
     LanguageLevel,
     Mobility,
+    Programme,
+    TaxAllowance,
     VolunteerStatus,
     WorkKind,
 )
@@ -366,6 +368,31 @@ def profile_of(user: User) -> VolunteerProfile | None:
     return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
 
 
+def set_funding(
+    coordinator: User,
+    profile: VolunteerProfile,
+    programme: Programme,
+    allowance: TaxAllowance,
+    expected_version: int | None,
+) -> bool:
+    """How the volunteer is paid, set by a coordinator (audited). False when nothing changed."""
+    if not coordinator.is_coordinator:
+        raise ServiceError(_l("Only coordinators set how a volunteer is paid."))
+    _check_version(profile, expected_version)
+    if (profile.programme, profile.tax_allowance) == (programme, allowance):
+        return False
+    audit.record(
+        "volunteer.funding_changed",
+        actor=coordinator,
+        subject=profile.user,
+        programme=programme.value,
+        tax_allowance=allowance.value,
+        was=f"{profile.programme.value}/{profile.tax_allowance.value}",
+    )
+    profile.programme, profile.tax_allowance = programme, allowance
+    return True
+
+
 __all__ = [
     "STALE",
     "TRANSITIONS",
@@ -382,6 +409,7 @@ __all__ = [
     "profile_of",
     "remove_absence",
     "set_availability",
+    "set_funding",
     "status_history",
     "update_profile",
 ]

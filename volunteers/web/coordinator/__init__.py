@@ -7,6 +7,7 @@ from . import (  # noqa: F401  (register the pages)
     imports,
     invitations,
     languages,
+    limits,
     notes,
     offers,
     organisation_details,

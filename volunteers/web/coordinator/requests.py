@@ -47,6 +47,7 @@ from .assignments import after_the_appointment
 from .blueprint import bp
 from .forms import NobodyFoundForm
 from .forms.exclusions import ExclusionForm, OrganisationChoiceForm
+from .limits import limits_section
 from .notes import add_note, notes_section
 from .volunteers import render_volunteer, volunteer_or_404
 from .work_queue import BOARD_FILTERS, board_filter
@@ -99,10 +100,12 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
     """The request page; `chosen`: the candidates ticked in a shortlist that came back."""
     ranking = rank(record, named=0) if record.state.takes_offers else None
     shown = 0
+    shown_ids: list[int] = []
     if ranking is not None:
         ranked_ids = [item.candidate.profile_id for item in ranking.result.ranked]
         shown = shown_candidates(chosen, ranked_ids)
-        ranking = replace(ranking, people=people(ranked_ids[:shown]))
+        shown_ids = ranked_ids[:shown]
+        ranking = replace(ranking, people=people(shown_ids))
     events = history_of(record)
     history = describe(events, record, for_centre=True)
     almost = near_misses(record, ranking) if ranking is not None else ()
@@ -125,6 +128,7 @@ def render_request(record: SupportRequest, status: int = 200, note_form=None, ch
         shown=shown,
         step=CANDIDATES_SHOWN,
         **notes_section(record, note_form),
+        **limits_section(record, shown_ids, events),
     ), status
 
 

@@ -89,6 +89,8 @@ def attempt(
         show_refusal(refusal, form)
     else:
         db.session.rollback()
+    if (keep := getattr(refusal, "keep", None)) is not None:
+        keep()  # what stands although the change was refused (an acceptance over a limit, in the history)
     if form is not None and record is not None and "version" in form._fields:
         form.version.data = str(record.version)
     return Outcome(error=refusal)

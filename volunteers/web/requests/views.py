@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...labels import field_names, label
 from ...models import Offer, RequestEvent, SupportRequest, VolunteerProfile
-from ...models.enums import Actor, AssignmentState, Channel, EventSubject, Notice, OfferState
+from ...models.enums import Actor, AssignmentState, Channel, EventSubject, LimitNote, Notice, OfferState
 from ...notifications.requests import appointment
 from ...services import requests as request_service
 from ..edge.confirm import Confirmation
@@ -77,8 +77,20 @@ def last_moves(history: list[tuple[RequestEvent, str, str]]) -> dict[int, tuple[
     return {
         event.offer_id: (event, by)
         for event, _text, by in history
-        if event.offer_id is not None and event.subject is EventSubject.OFFER
+        if event.offer_id is not None and event.subject is EventSubject.OFFER and event.note not in LIMIT_NOTES
     }
+
+
+LIMIT_NOTES = frozenset(note.value for note in LimitNote)
+
+
+def _limit_text(event: RequestEvent, names: dict[int, str]) -> str:
+    who = names.get(event.offer_id or 0, "–")
+    if event.note == LimitNote.CAP_EXCEPTION:
+        return _("Exception granted to the funded assignments per client")
+    if event.note == LimitNote.OVERRIDDEN:
+        return _("Funding limit overridden for the offer: %(who)s", who=who)
+    return _("Acceptance refused, it would pass a funding limit: %(who)s", who=who)
 
 
 def describe(
@@ -89,6 +101,10 @@ def describe(
     names = {offer.id: offer.profile.user.full_name for offer in record.offers}
     described = []
     for event in events:
+        if event.note in LIMIT_NOTES:
+            if for_centre:  # the organisation does not learn of its clients' counts, nor of volunteers' limits
+                described.append((event, _limit_text(event, names), by_whom(event, for_centre)))
+            continue
         if event.subject is EventSubject.REQUEST:
             if event.from_state is None:
                 text = _("Request submitted")

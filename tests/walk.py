@@ -63,6 +63,8 @@ NOT_PAGES = {
     "coordinator.import_template": "a download: an empty import file",
     "coordinator.training_proof": "a download: the proof of a training",
     "volunteer.proof": "a download: the proof of one's own training",
+    "volunteer.hour_sheet": "a download: one's own hour sheet of a month (PDF)",
+    "coordinator.volunteer_hour_sheet": "a download: a volunteer's hour sheet of a month (PDF)",
     "public.calendar_feed": "a calendar (text/calendar) that calendar apps fetch from its secret address",
 }
 
@@ -180,6 +182,7 @@ def real_values(world: World) -> dict[str, list]:
         NOTE_MODELS,
         Absence,
         Assignment,
+        CompensationRule,
         Declaration,
         Exclusion,
         Invitation,
@@ -210,6 +213,7 @@ def real_values(world: World) -> dict[str, list]:
         "import_id": _ids(VolunteerImport),
         "invitation_id": _ids(Invitation),
         "assignment_id": _ids(Assignment),
+        "rule_id": _ids(CompensationRule),
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

@@ -8,9 +8,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import current_app
-from flask_babel import get_locale
+from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from flask_babel import pgettext
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 

@@ -7,7 +7,7 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, InputRequired
 
 from ....labels import label
@@ -78,7 +78,7 @@ class HoursField(StringField):
 class CompensationRuleForm(Form):
     programme = SelectField(
         _l("Programme"),
-        choices=[(programme.value, label(programme)) for programme in Programme],
+        choices=[SelectChoice(programme.value, label(programme)) for programme in Programme],
         validators=[DataRequired(message=_l("Choose a programme."))],
     )
     effective_from = DayField(

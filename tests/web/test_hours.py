@@ -167,8 +167,11 @@ def test_a_coordinator_downloads_any_volunteers_sheet_in_their_language(ctx, cli
     centre = factories.coordinator(locale="en")
     login(client, centre)
 
+    record = client.get(f"/coordinator/volunteers/{person.profile.id}")
+    assert f"/coordinator/volunteers/{person.profile.id}/hours" in record.get_data(as_text=True)
     page = client.get(f"/coordinator/volunteers/{person.profile.id}/hours/{YEAR}")
     assert page.status_code == 200
+    assert "Hours and allowances of Test" in _page(page) and "April 1 1 12 23,60 € – PDF" in _page(page)
     response = client.get(f"/coordinator/volunteers/{person.profile.id}/hours/{YEAR}/4/hour-sheet.pdf")
 
     assert response.status_code == 200

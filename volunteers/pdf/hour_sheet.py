@@ -6,17 +6,19 @@ the portal accepts; the font path can be set by HOUR_SHEET_FONT_DIR."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import current_app
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
 
 from ..formatting import format_date, format_hours, format_money, format_month, format_number
 from ..labels import label
 from ..models.enums import Mode
 from ..services.hour_sheets import HourSheet
+
+if TYPE_CHECKING:
+    from fpdf import FPDF
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 FONT = "DejaVu"
@@ -36,6 +38,11 @@ def _place(line) -> str:
 
 def render_hour_sheet(sheet: HourSheet) -> bytes:
     """The sheet as PDF bytes, in the current language."""
+    # Loaded when a sheet is made, as openpyxl is: fpdf2 with Pillow and fontTools costs a web
+    # worker some 20 MB.
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(format="A4")
     _fonts(pdf)
     title = _("Hour sheet")

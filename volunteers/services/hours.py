@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Date, and_, case, func, literal, or_, sele
 
 from ..clock import start_of_day
 from ..extensions import db
-from ..models import Assignment, SupportRequest, VolunteerProfile
+from ..models import Assignment, Place, SupportRequest, VolunteerProfile
 from ..models.enums import AssignmentState, Mode, Outcome, Programme
 from . import compensation
 from .limits import rule_on
@@ -211,8 +211,6 @@ class Line:
 
 def paid_lines(profile: VolunteerProfile, month: date) -> list[Line]:
     """The month's paid assignments, oldest first, with the municipality of each (one query)."""
-    from ..models import Place
-
     rows = db.session.execute(
         select(
             Assignment.appointment_at,

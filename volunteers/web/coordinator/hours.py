@@ -13,9 +13,17 @@ from .blueprint import bp
 from .volunteers import volunteer_or_404
 
 
-@bp.route("/volunteers/<int:profile_id>/hours", defaults={"year": None})
+@bp.route("/volunteers/<int:profile_id>/hours")
+def volunteer_hours(profile_id: int):
+    return _year_page(profile_id, None)
+
+
 @bp.route("/volunteers/<int:profile_id>/hours/<int:year>")
-def volunteer_hours(profile_id: int, year: int | None):
+def volunteer_hours_of_year(profile_id: int, year: int):
+    return _year_page(profile_id, year)
+
+
+def _year_page(profile_id: int, year: int | None):
     profile = volunteer_or_404(profile_id)
     chosen = year_or_404(year)
     return render_template(
@@ -24,7 +32,7 @@ def volunteer_hours(profile_id: int, year: int | None):
         figures=hours.year_of(profile, chosen, today()),
         this_year=today().year,
         sheet_endpoint="coordinator.volunteer_hour_sheet",
-        year_endpoint="coordinator.volunteer_hours",
+        year_endpoint="coordinator.volunteer_hours_of_year",
         endpoint_args={"profile_id": profile.id},
         own=False,
     )

@@ -12,9 +12,17 @@ from .blueprint import bp
 from .routes import own_profile
 
 
-@bp.route("/hours", defaults={"year": None})
+@bp.route("/hours")
+def hours_page():
+    return _year_page(None)
+
+
 @bp.route("/hours/<int:year>")
-def hours_page(year: int | None):
+def hours_of_year(year: int):
+    return _year_page(year)
+
+
+def _year_page(year: int | None):
     profile = own_profile()
     chosen = year_or_404(year)
     return render_template(
@@ -23,7 +31,7 @@ def hours_page(year: int | None):
         figures=hours.year_of(profile, chosen, today()),
         this_year=today().year,
         sheet_endpoint="volunteer.hour_sheet",
-        year_endpoint="volunteer.hours_page",
+        year_endpoint="volunteer.hours_of_year",
         endpoint_args={},
         own=True,
     )

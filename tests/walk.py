@@ -26,6 +26,7 @@ from werkzeug.routing import AnyConverter, RequestRedirect, Rule
 from tests.conftest import submit
 from tests.pages import form_values
 from tests.walk_data import DOMAIN, World, mail_links, person
+from volunteers.clock import today
 from volunteers.demo import DEMO_PASSWORD
 from volunteers.extensions import db
 from volunteers.services.throttle import EMAIL_AND_CLIENT
@@ -214,6 +215,7 @@ def real_values(world: World) -> dict[str, list]:
         "invitation_id": _ids(Invitation),
         "assignment_id": _ids(Assignment),
         "rule_id": _ids(CompensationRule),
+        "year": [today().year],
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

@@ -43,10 +43,19 @@ def render_hour_sheet(sheet: HourSheet) -> bytes:
     from fpdf import FPDF
     from fpdf.fonts import FontFace
 
-    pdf = FPDF(format="A4")
-    _fonts(pdf)
     title = _("Hour sheet")
     month = format_month(sheet.month)
+    # Every page says whose sheet of which month it is, and which page of how many.
+    foot = f"{title} {month} · {sheet.volunteer} · " + _("page %(page)s of %(pages)s", page="{page}", pages="{nb}")
+
+    class Sheet(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font(FONT, "", 8)
+            self.cell(0, 5, foot.replace("{page}", str(self.page_no())), align="C")
+
+    pdf = Sheet(format="A4")
+    _fonts(pdf)
     pdf.set_title(f"{title} {month}")
     pdf.set_author(sheet.issuer)
     pdf.set_lang(str(get_locale() or "de"))
@@ -101,6 +110,8 @@ def render_hour_sheet(sheet: HourSheet) -> bytes:
             new_x="LMARGIN",
             new_y="NEXT",
         )
+    if pdf.get_y() + 35 > pdf.h - pdf.b_margin:  # the signatures never start a page alone at its foot
+        pdf.add_page()
     pdf.ln(20)
     _signature_lines(pdf)
     return bytes(pdf.output())

@@ -1,14 +1,13 @@
 """The hour sheet (services/hour_sheets.py) as a PDF, with fpdf2: an A4 page in the reader's
 language with the centre as issuer, the volunteer, the month, a table of the paid assignments,
 the totals and the signature lines. DejaVu Sans (Debian's fonts-dejavu-core) covers every name
-the portal accepts; the font path can be set by HOUR_SHEET_FONT_DIR."""
+the portal accepts (`scripts/system-deps.sh fonts` installs it)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from flask import current_app
 from flask_babel import get_locale, pgettext
 from flask_babel import gettext as _
 
@@ -25,7 +24,7 @@ FONT = "DejaVu"
 
 
 def _fonts(pdf: FPDF) -> None:
-    folder = Path(current_app.config.get("HOUR_SHEET_FONT_DIR") or FONT_DIR)
+    folder = Path(FONT_DIR)
     pdf.add_font(FONT, "", str(folder / "DejaVuSans.ttf"))
     pdf.add_font(FONT, "B", str(folder / "DejaVuSans-Bold.ttf"))
 

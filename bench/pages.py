@@ -107,7 +107,10 @@ def pages(data: PageData) -> list[Page]:
         Page("expiring", COORDINATOR_EMAIL, "/coordinator/expiring"),
         Page("outbox", COORDINATOR_EMAIL, "/coordinator/outbox"),
         Page("reports missing", COORDINATOR_EMAIL, "/coordinator/assignments?show=missing"),
+        Page("compensation rules", COORDINATOR_EMAIL, "/coordinator/compensation"),
+        Page("volunteer's hours", COORDINATOR_EMAIL, f"/coordinator/volunteers/{data.volunteer_id}/hours"),
         Page("volunteer home", VOLUNTEER_EMAIL, "/volunteer/"),
+        Page("own hours", VOLUNTEER_EMAIL, "/volunteer/hours"),
         Page("organisation home", ORGANISATION_EMAIL, "/organisation/"),
         Page("appointments to confirm", ORGANISATION_EMAIL, "/organisation/to-confirm"),
     ]

@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Debian packages the test suite needs: Chromium for the browser tests, PostgreSQL for the
-# second database run and wrk, the load generator of the page benchmark (bench/pages.py).
+# Debian packages the app and the test suite need: the DejaVu fonts of the PDF hour sheets
+# (also in production), Chromium for the browser tests, PostgreSQL for the second database run
+# and wrk, the load generator of the page benchmark (bench/pages.py).
 # Installed with apt when missing (as root, or through sudo).
-# Usage: scripts/system-deps.sh [chromium] [postgresql] [wrk]   (default: all three)
+# Usage: scripts/system-deps.sh [fonts] [chromium] [postgresql] [wrk]   (default: all four)
 set -euo pipefail
 
 wanted=("$@")
-[ ${#wanted[@]} -gt 0 ] || wanted=(chromium postgresql wrk)
+[ ${#wanted[@]} -gt 0 ] || wanted=(fonts chromium postgresql wrk)
 
 missing=()
 for package in "${wanted[@]}"; do
   case "$package" in
+    fonts) [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf ] || missing+=(fonts-dejavu-core) ;;
     chromium) [ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ] || missing+=(chromium) ;;
     postgresql)
       if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null 2>&1; then

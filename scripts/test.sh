@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/system-deps.sh chromium postgresql wrk
+scripts/system-deps.sh fonts chromium postgresql wrk
 scripts/bootstrap.sh --dev
 
 echo "== ruff"

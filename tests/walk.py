@@ -26,6 +26,7 @@ from werkzeug.routing import AnyConverter, RequestRedirect, Rule
 from tests.conftest import submit
 from tests.pages import form_values
 from tests.walk_data import DOMAIN, World, mail_links, person
+from volunteers.clock import today
 from volunteers.demo import DEMO_PASSWORD
 from volunteers.extensions import db
 from volunteers.services.throttle import EMAIL_AND_CLIENT
@@ -63,6 +64,8 @@ NOT_PAGES = {
     "coordinator.import_template": "a download: an empty import file",
     "coordinator.training_proof": "a download: the proof of a training",
     "volunteer.proof": "a download: the proof of one's own training",
+    "volunteer.hour_sheet": "a download: one's own hour sheet of a month (PDF)",
+    "coordinator.volunteer_hour_sheet": "a download: a volunteer's hour sheet of a month (PDF)",
     "public.calendar_feed": "a calendar (text/calendar) that calendar apps fetch from its secret address",
 }
 
@@ -180,6 +183,7 @@ def real_values(world: World) -> dict[str, list]:
         NOTE_MODELS,
         Absence,
         Assignment,
+        CompensationRule,
         Declaration,
         Exclusion,
         Invitation,
@@ -210,6 +214,8 @@ def real_values(world: World) -> dict[str, list]:
         "import_id": _ids(VolunteerImport),
         "invitation_id": _ids(Invitation),
         "assignment_id": _ids(Assignment),
+        "rule_id": _ids(CompensationRule),
+        "year": [today().year],
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

@@ -45,6 +45,7 @@ from volunteers.models.enums import (
     LanguageLevel,
     OfferState,
     Outcome,
+    Programme,
     RequestState,
     VolunteerStatus,
 )
@@ -56,6 +57,7 @@ from volunteers.services import (
     assignments,
     auth,
     calendar_feeds,
+    compensation_rules,
     exclusions,
     invitations,
     languages,
@@ -177,7 +179,24 @@ def build(mail_locale: str | None = None) -> World:
     db.session.commit()
     _reports_and_answers(world, miriam, past)
     _mails_of_the_day(miriam)
+    _future_compensation_rule(miriam)
     return world
+
+
+def _future_compensation_rule(coordinator: User) -> None:
+    """A rule not yet in force, which can still be deleted (its confirmation page)."""
+    compensation_rules.add_rule(
+        coordinator,
+        today(),
+        programme=Programme.LOTSE,
+        effective_from=today() + timedelta(days=40),
+        per_assignment_cents=0,
+        per_hour_cents=550,
+        per_km_cents=30,
+        weekly_minutes=6 * 60,
+        yearly_minutes=276 * 60,
+    )
+    db.session.commit()
 
 
 def _volunteer(world: World, coordinator: User) -> None:

@@ -17,7 +17,8 @@ from functools import lru_cache
 
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
-from babel.dates import format_interval, format_skeleton, get_day_names
+from babel.dates import format_interval, format_skeleton, get_day_names, get_month_names
+from babel.numbers import format_currency, format_decimal
 from flask import current_app, has_app_context
 from flask_babel import get_locale, get_timezone
 
@@ -100,6 +101,28 @@ def format_weekday(value: int | date, width: str = "wide") -> str:
     return get_day_names(width, locale=_locale())[index]
 
 
+def format_month(value: date, standalone: bool = False) -> str:
+    """ "Dezember 2026" / "December 2026"; standalone: the month's name alone ("Dezember")."""
+    if standalone:
+        return get_month_names("wide", context="stand-alone", locale=_locale())[value.month]
+    return format_skeleton("yMMMM", value, locale=_locale())
+
+
+def format_money(cents: int | None) -> str:
+    """ "1.234,50 €" in German and in English as written in Germany."""
+    return format_currency((cents or 0) / 100, "EUR", locale=_locale())
+
+
+def format_hours(minutes: int | float | None) -> str:
+    """Minutes as hours with up to two decimals: "1,5" / "1.5"."""
+    return format_decimal(round((minutes or 0) / 60, 2), format="#,##0.##", locale=_locale())
+
+
+def format_number(value: int | float | None) -> str:
+    """ "1.234" / "1,234,5": grouped, up to two decimals."""
+    return format_decimal(value or 0, format="#,##0.##", locale=_locale())
+
+
 def html_datetime(value: date | datetime) -> str:
     """A valid HTML date ("2026-12-08") or global date and time ("2026-12-08T10:00:00+01:00")."""
     if isinstance(value, datetime):
@@ -115,4 +138,8 @@ FILTERS = {
     "time_range": format_time_range,
     "weekday": format_weekday,
     "html_datetime": html_datetime,
+    "month": format_month,
+    "money": format_money,
+    "hours": format_hours,
+    "number": format_number,
 }

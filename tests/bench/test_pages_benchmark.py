@@ -25,7 +25,10 @@ PAGES = [
     "expiring",
     "outbox",
     "reports missing",
+    "compensation rules",
+    "volunteer's hours",
     "volunteer home",
+    "own hours",
     "organisation home",
     "appointments to confirm",
 ]

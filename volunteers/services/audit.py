@@ -64,6 +64,9 @@ ACTIONS = {
     # Every download of personal data: who, what (ids and counts), when.
     "proof.downloaded": _l("Proof of training downloaded"),
     "volunteers.exported": _l("Volunteer list downloaded"),
+    "hour_sheet.downloaded": _l("Hour sheet downloaded"),
+    "compensation_rule.added": _l("Compensation rule added"),
+    "compensation_rule.deleted": _l("Compensation rule deleted"),
     "language.added": _l("Language added"),
     "language.changed": _l("Language changed"),
     "language.retired": _l("Language retired"),

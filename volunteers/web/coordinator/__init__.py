@@ -4,6 +4,8 @@ from . import (  # noqa: F401  (register the pages)
     accounts,
     assignments,
     catalogue,
+    compensation,
+    hours,
     imports,
     invitations,
     languages,

@@ -1,0 +1,1 @@
+"""PDF documents the portal produces (fpdf2)."""

@@ -1,0 +1,43 @@
+"""The volunteer's own hours and allowances per month of a year, with each month's hour sheet."""
+
+from __future__ import annotations
+
+from flask import render_template
+
+from ...clock import today
+from ...services import hours
+from ..files.downloads import audited_download
+from ..files.hour_sheets import hour_sheet_download, year_or_404
+from .blueprint import bp
+from .routes import own_profile
+
+
+@bp.route("/hours")
+def hours_page():
+    return _year_page(None)
+
+
+@bp.route("/hours/<int:year>")
+def hours_of_year(year: int):
+    return _year_page(year)
+
+
+def _year_page(year: int | None):
+    profile = own_profile()
+    chosen = year_or_404(year)
+    return render_template(
+        "volunteer/hours.html",
+        profile=profile,
+        figures=hours.year_of(profile, chosen, today()),
+        this_year=today().year,
+        sheet_endpoint="volunteer.hour_sheet",
+        year_endpoint="volunteer.hours_of_year",
+        endpoint_args={},
+        own=True,
+    )
+
+
+@bp.route("/hours/<int:year>/<int:month>/hour-sheet.pdf")
+@audited_download
+def hour_sheet(year: int, month: int):
+    return hour_sheet_download(own_profile(), year, month)

@@ -40,6 +40,7 @@ from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
 from .second_factor import RecoveryCode
+from .settlement import AdjustmentLine, SettlementMonth
 from .submission import CreatedRecord, FormSubmission
 from .support import Exclusion, Offer, RequestEvent, SupportRequest
 from .throttle import LoginThrottle, RateLimitCounter
@@ -52,6 +53,7 @@ __all__ = [
     "NOTE_MODELS",
     "Absence",
     "AcceptedType",
+    "AdjustmentLine",
     "ActionToken",
     "Actor",
     "Area",
@@ -104,6 +106,7 @@ __all__ = [
     "QualificationType",
     "RateLimitCounter",
     "RecoveryCode",
+    "SettlementMonth",
     "RequestEvent",
     "RequestNote",
     "RequestState",

@@ -289,11 +289,19 @@ _CORRECTABLE = {
 }
 
 
+def _without_detour_question(figures: Report) -> Report:
+    """A coordinator's figures are checked as a report is, without the detour question."""
+    return Report(**{f.name: getattr(figures, f.name) for f in fields(figures)} | {"long_detour_confirmed": True})
+
+
+def _corrected_on(assignment: Assignment) -> datetime:
+    return max(utcnow(), assignment.appointment_at + timedelta(days=1))
+
+
 def _apply_correction(coordinator: User, assignment: Assignment, figures: Report, reason: str) -> list[str]:
     """Writes corrected figures (checked as a report is, without the detour question) and
     returns the fields that changed, as the history names them."""
-    corrected = Report(**{f.name: getattr(figures, f.name) for f in fields(figures)} | {"long_detour_confirmed": True})
-    values = _checked(corrected, assignment, max(utcnow(), assignment.appointment_at + timedelta(days=1)))
+    values = _checked(_without_detour_question(figures), assignment, _corrected_on(assignment))
     changed = [shown for column, shown in _CORRECTABLE.items() if getattr(assignment, column) != values[column]]
     for column in _CORRECTABLE:
         setattr(assignment, column, values[column])
@@ -355,12 +363,16 @@ def correct(
     reason: str | None,
     expected_version: int | None = None,
 ) -> list[str]:
-    """A coordinator corrects the figures of an assignment not yet settled (a closed month is
-    never edited: its corrections are adjustments in the next one)."""
+    """A coordinator corrects the figures of an assignment. A settled one is never edited: its
+    correction becomes an adjustment line in the next open month (services/settlement.py)."""
     _check_version(assignment, expected_version)
-    if assignment.state is AssignmentState.SETTLED:
-        raise ServiceError(SETTLED)
     text = _reason(reason)
+    if assignment.state is AssignmentState.SETTLED:
+        from . import settlement
+
+        values = _checked(_without_detour_question(figures), assignment, _corrected_on(assignment))
+        settlement.adjust(coordinator, assignment, values, text)
+        return [shown for column, shown in _CORRECTABLE.items() if getattr(assignment, column) != values[column]]
     if assignment.state is AssignmentState.AWAITING_REPORT:
         raise ServiceError(_l("Nothing is reported yet: record the report instead."))
     changed = _apply_correction(coordinator, assignment, figures, text)

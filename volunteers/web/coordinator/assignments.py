@@ -91,7 +91,8 @@ class AfterAppointment:
 
     @property
     def may_correct(self) -> bool:
-        return self.state in (AssignmentState.REPORTED, AssignmentState.CONFIRMED)
+        """A settled one too: its correction becomes an adjustment in the next open month."""
+        return self.state in (AssignmentState.REPORTED, AssignmentState.CONFIRMED, AssignmentState.SETTLED)
 
     @property
     def reflection_waiting(self) -> bool:
@@ -243,19 +244,22 @@ def resolve_dispute(assignment_id: int):
 def correct_figures(assignment_id: int):
     assignment = _assignment_or_404(assignment_id)
     back = _back(assignment.offer_id, assignment.request_id)
-    if request.method == "GET" and assignment.state is AssignmentState.SETTLED:
-        flash(str(assignments.SETTLED), "error")
-        return redirect(back)
     if assignment.state is AssignmentState.AWAITING_REPORT:
         flash(_("Nothing is reported yet: record the report instead."), "error")
         return redirect(back)
     form = FiguresForm().of(assignment)
+    settled = assignment.state is AssignmentState.SETTLED
+    done = (
+        _("The correction is an adjustment line in the next open month; the settled figures stay as they were.")
+        if settled
+        else _("The figures are corrected; the history and the audit log say why.")
+    )
     if form.validate_on_submit() and attempt(
         lambda: assignments.correct(
             current_user, assignment, form.figures(), form.reason.data, submitted_version(form)
         ),
         form,
-        done=_("The figures are corrected; the history and the audit log say why."),
+        done=done,
         record=assignment,
         stale=assignments.STALE,
     ):

@@ -76,6 +76,11 @@ ACTIONS = {
     "exclusion.removed": _l("Exclusion of a volunteer removed"),
     "assignment.corrected": _l("Figures of an assignment corrected"),
     "assignment.dispute_resolved": _l("Dispute about an assignment resolved"),
+    "assignment.adjusted": _l("Settled assignment corrected by an adjustment line"),
+    "settlement.opened": _l("Settlement month opened"),
+    "settlement.closed": _l("Settlement month closed"),
+    "settlement.moved": _l("Open item moved to the next settlement month"),
+    "settlement.exported": _l("Settlement downloaded"),
 }
 
 

@@ -74,7 +74,7 @@ def test_a_month_holds_its_appointments_and_what_was_moved_into_it(ctx):
 
 
 def test_closing_is_refused_while_items_are_open_and_names_them(ctx):
-    _, coordinator, person, waiting = factories.ended_assignment(days_ago=2, volunteer_name=("Amina", "Haddad"))
+    _, coordinator, _person, waiting = factories.ended_assignment(days_ago=2, volunteer_name=("Amina", "Haddad"))
     row = _opened(coordinator, _month_of(waiting))
     with pytest.raises(ServiceError) as refused:
         settlement.close(coordinator, row, row.version)
@@ -130,9 +130,7 @@ def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx)
     db.session.commit()
     assignment = db.session.get(Assignment, assignment.id)
     settled_amount = assignment.amount_cents
-    figures = Report(
-        outcome=Outcome.TOOK_PLACE, started_at=assignment.started_at, duration_minutes=150, travel_km=30
-    )
+    figures = Report(outcome=Outcome.TOOK_PLACE, started_at=assignment.started_at, duration_minutes=150, travel_km=30)
     assignments.correct(coordinator, assignment, figures, "The timesheet says 150 minutes.", assignment.version)
     db.session.commit()
     assignment = db.session.get(Assignment, assignment.id)
@@ -143,9 +141,7 @@ def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx)
     following = settlement.month_or_none(line.month)
     assert following is not None and following.state is MonthState.OPEN  # opened for it
     # A second correction counts the first: back to 120 minutes takes the 30 back.
-    figures = Report(
-        outcome=Outcome.TOOK_PLACE, started_at=assignment.started_at, duration_minutes=120, travel_km=30
-    )
+    figures = Report(outcome=Outcome.TOOK_PLACE, started_at=assignment.started_at, duration_minutes=120, travel_km=30)
     assignments.correct(coordinator, assignment, figures, "Wrong timesheet.", assignment.version)
     db.session.commit()
     lines = db.session.scalars(select(AdjustmentLine).where(AdjustmentLine.assignment_id == assignment.id)).all()
@@ -156,7 +152,7 @@ def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx)
 
 
 def test_month_lines_sum_assignments_and_adjustments_per_volunteer(ctx):
-    _, coordinator, person, assignment = factories.ended_assignment(days_ago=2)
+    _, _coordinator, person, assignment = factories.ended_assignment(days_ago=2)
     _confirmed(assignment, minutes=90, km=20)
     month = _month_of(assignment)
     (line,) = settlement.month_lines(month, [person.profile])

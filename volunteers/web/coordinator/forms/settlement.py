@@ -22,6 +22,8 @@ class OpenMonthForm(Form):
     month = SelectField(
         _l("Month"),
         validators=[InputRequired(message=_l("Choose the month to open."))],
+        # The route checks the month: a form sent twice names a month opened in the meantime.
+        validate_choice=False,
         description=_l("The current month or a past one that has not been opened yet."),
     )
 

@@ -5,7 +5,7 @@ the next month, closing the month (both asked first), and the month as a workboo
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,6 +14,7 @@ from ...clock import today
 from ...extensions import db
 from ...formatting import format_date, format_month
 from ...models import Assignment, SettlementMonth
+from ...models.enums import AssignmentState
 from ...services import settlement, settlement_exports
 from ...services.settlement import month_key, parse_month
 from ..edge.confirm import Confirmation, confirm_then
@@ -85,6 +86,9 @@ def settlement_month(month: str):
 def close_settlement_month(month: str):
     row = _month_or_404(month)
     back = url_for("coordinator.settlement_month", month=month_key(row.month))
+    if request.method == "GET" and not row.is_open:
+        flash(str(settlement.MONTH_CLOSED), "info")
+        return redirect(back)
     form = CloseMonthForm()
     version = form.version.data if form.is_submitted() else str(row.version)
 
@@ -127,6 +131,9 @@ def move_settlement_item(month: str, assignment_id: int):
     row = _month_or_404(month)
     assignment = _open_item_or_404(row, assignment_id)
     back = url_for("coordinator.settlement_month", month=month_key(row.month)) + "#open-items"
+    if request.method == "GET" and (not row.is_open or assignment.state not in AssignmentState.open_items()):
+        flash(_("This assignment is not open in this month (any more). The page shows the month as it is now."), "info")
+        return redirect(back)
     form = MoveItemForm()
     version = form.version.data if form.is_submitted() else str(assignment.version)
 

@@ -236,3 +236,25 @@ def test_the_workbook_and_the_csv_file_show_the_page_s_figures_and_are_audited(c
         assert sums[name] == pytest.approx([hours, km, amount])
     audited = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "settlement.exported")).all()
     assert len(audited) == 2
+
+
+def test_a_month_s_page_and_its_workbook_take_the_same_statements_for_one_volunteer_or_three(
+    centre, client, count_queries
+):
+    first = _confirmed(name=("Amina", "Haddad"))
+    key = _key(first)
+    _open(client, key)
+    page = f"/coordinator/settlement/{key}"
+    client.get(page)  # the session's first page loads what every page needs
+    with count_queries() as few:
+        assert client.get(page).status_code == 200
+    with count_queries() as few_export:
+        assert client.get(f"{page}/export.xlsx").status_code == 200
+    _confirmed(name=("Bashir", "Noori"))
+    _confirmed(name=("Dawit", "Tesfaye"))
+    with count_queries() as many:
+        assert client.get(page).status_code == 200
+    with count_queries() as many_export:
+        assert client.get(f"{page}/export.xlsx").status_code == 200
+    assert len(many) == len(few), "\n".join(many)
+    assert len(many_export) == len(few_export), "\n".join(many_export)

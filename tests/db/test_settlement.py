@@ -16,7 +16,7 @@ from volunteers.clock import local
 from volunteers.extensions import db
 from volunteers.models import AdjustmentLine, Assignment, AuditEvent, RequestEvent, SettlementMonth, User
 from volunteers.models.enums import Actor, AssignmentState, EventSubject, MonthState, Outcome
-from volunteers.services import ServiceError, assignments, settlement
+from volunteers.services import ServiceError, adjustments, assignments, settlement, settlement_lines
 from volunteers.services.assignments import Report
 from volunteers.services.transitions import By
 
@@ -131,7 +131,10 @@ def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx)
     assignment = db.session.get(Assignment, assignment.id)
     settled_amount = assignment.amount_cents
     figures = Report(outcome=Outcome.TOOK_PLACE, started_at=assignment.started_at, duration_minutes=150, travel_km=30)
-    assignments.correct(coordinator, assignment, figures, "The timesheet says 150 minutes.", assignment.version)
+    with pytest.raises(ServiceError):  # the edit path refuses it
+        assignments.correct(coordinator, assignment, figures, "The timesheet says 150 minutes.", assignment.version)
+    db.session.rollback()
+    adjustments.correct_settled(coordinator, assignment, figures, "The timesheet says 150 minutes.", assignment.version)
     db.session.commit()
     assignment = db.session.get(Assignment, assignment.id)
     assert assignment.duration_minutes == 120 and assignment.amount_cents == settled_amount  # never edited
@@ -142,20 +145,20 @@ def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx)
     assert following is not None and following.state is MonthState.OPEN  # opened for it
     # A second correction counts the first: back to 120 minutes takes the 30 back.
     figures = Report(outcome=Outcome.TOOK_PLACE, started_at=assignment.started_at, duration_minutes=120, travel_km=30)
-    assignments.correct(coordinator, assignment, figures, "Wrong timesheet.", assignment.version)
+    adjustments.correct_settled(coordinator, assignment, figures, "Wrong timesheet.", assignment.version)
     db.session.commit()
     lines = db.session.scalars(select(AdjustmentLine).where(AdjustmentLine.assignment_id == assignment.id)).all()
     assert sum(each.minutes_difference for each in lines) == 0
     assert sum(each.cents_difference for each in lines) == 0
     with pytest.raises(ServiceError):
-        assignments.correct(coordinator, assignment, figures, "Nothing new.", assignment.version)
+        adjustments.correct_settled(coordinator, assignment, figures, "Nothing new.", assignment.version)
 
 
 def test_month_lines_sum_assignments_and_adjustments_per_volunteer(ctx):
     _, _coordinator, person, assignment = factories.ended_assignment(days_ago=2)
     _confirmed(assignment, minutes=90, km=20)
     month = _month_of(assignment)
-    (line,) = settlement.month_lines(month, [person.profile])
+    (line,) = settlement_lines.month_lines(month, [person.profile])
     assert [a.id for a in line.assignments] == [assignment.id]
     assert line.minutes == 90 and line.km == 20 and line.cents == assignment.amount_cents
     assert line.year_minutes >= 90 and line.year_cents >= assignment.amount_cents

@@ -9,14 +9,13 @@ month of its appointment (`in_month`, ranges in SQL, no per-row Python)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any
 
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, Subquery, and_, func, insert, or_, select, union_all, update
+from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -26,17 +25,14 @@ from ..db_writes import rows_changed
 from ..extensions import db
 from ..formatting import format_date
 from ..models import (
-    AdjustmentLine,
     Assignment,
     RequestEvent,
     SettlementMonth,
-    SupportRequest,
     User,
     VolunteerProfile,
 )
 from ..models.enums import Actor, AssignmentState, Channel, EventSubject, MonthState
-from . import ServiceError, audit, compensation, transitions
-from .limits import Worked, amount_cents, rule_on
+from . import ServiceError, audit, transitions
 from .transitions import By
 
 #: What a month pays: assignments the organisation confirmed (or that counted as confirmed).
@@ -106,10 +102,10 @@ def open_month(coordinator: User, month: date, today: date) -> SettlementMonth:
         raise ServiceError(_l("Only a past month or the current one can be opened."), "month")
     if month_or_none(month) is not None:
         raise ServiceError(_l("This month has been opened already."), "month")
-    return _create_month(coordinator, month)
+    return create_month(coordinator, month)
 
 
-def _create_month(coordinator: User, month: date) -> SettlementMonth:
+def create_month(coordinator: User, month: date) -> SettlementMonth:
     row = SettlementMonth(month=month, state=MonthState.OPEN, opened_by=coordinator, opened_at=utcnow())
     db.session.add(row)
     db.session.flush()
@@ -155,149 +151,6 @@ def counts(months: Sequence[date]) -> dict[date, MonthCounts]:
 
 
 # ---------------------------------------------------------------------------------------------
-# A month's lines per volunteer
-
-
-@dataclass
-class VolunteerMonth:
-    """One volunteer's part of a month: the payable assignments, the adjustments paid in it,
-    and the year's running totals up to the month's end against the limits."""
-
-    profile: VolunteerProfile
-    assignments: list[Assignment] = field(default_factory=list)
-    adjustments: list[AdjustmentLine] = field(default_factory=list)
-    year_minutes: int = 0
-    year_cents: int = 0
-    #: The yearly hour limit of a volunteer paid by the hour (None: no limit).
-    yearly_hours: float | None = None
-    allowance_cents: int = 0
-
-    @property
-    def minutes(self) -> int:
-        return sum(a.duration_minutes or 0 for a in self.assignments) + sum(
-            line.minutes_difference for line in self.adjustments
-        )
-
-    @property
-    def km(self) -> int:
-        return sum(a.travel_km or 0 for a in self.assignments) + sum(line.km_difference for line in self.adjustments)
-
-    @property
-    def assignment_cents(self) -> int:
-        return sum(a.amount_cents or 0 for a in self.assignments)
-
-    @property
-    def adjustment_cents(self) -> int:
-        return sum(line.cents_difference for line in self.adjustments)
-
-    @property
-    def cents(self) -> int:
-        return self.assignment_cents + self.adjustment_cents
-
-    @property
-    def year_hours(self) -> float:
-        return self.year_minutes / 60
-
-    @property
-    def over_hours(self) -> bool:
-        return self.yearly_hours is not None and self.year_hours > self.yearly_hours
-
-    @property
-    def over_allowance(self) -> bool:
-        return self.year_cents > self.allowance_cents
-
-
-def _profiles_of(month: date) -> Subquery:
-    """The ids of the volunteers with a payable assignment or an adjustment in the month."""
-    return union_all(
-        select(Assignment.profile_id.label("profile_id")).where(in_month(month), Assignment.state.in_(PAYABLE)),
-        select(Assignment.profile_id.label("profile_id"))
-        .join(AdjustmentLine, AdjustmentLine.assignment_id == Assignment.id)
-        .where(AdjustmentLine.month == month),
-    ).subquery()
-
-
-def volunteers_listing(month: date) -> Select[VolunteerProfile]:
-    """The month's volunteers, by name (for the paginated page; the export takes them all)."""
-    ids = select(_profiles_of(month).c.profile_id).distinct()
-    return (
-        select(VolunteerProfile)
-        .join(User, User.id == VolunteerProfile.user_id)
-        .where(VolunteerProfile.id.in_(ids))
-        .options(selectinload(VolunteerProfile.user))
-        .order_by(User.family_name, User.given_name, VolunteerProfile.id)
-    )
-
-
-def month_lines(month: date, profiles: Sequence[VolunteerProfile]) -> list[VolunteerMonth]:
-    """The month's lines of each volunteer in `profiles`, in their order: the payable
-    assignments (by appointment), the adjustments paid in the month, and the year's totals
-    (four queries, whatever the number of volunteers). The page, the exports and the hour
-    sheet all read their figures from here."""
-    by_id = {profile.id: VolunteerMonth(profile) for profile in profiles}
-    if not by_id:
-        return []
-    ids = list(by_id)
-    for assignment in db.session.scalars(
-        select(Assignment)
-        .where(Assignment.profile_id.in_(ids), in_month(month), Assignment.state.in_(PAYABLE))
-        .options(selectinload(Assignment.request).selectinload(SupportRequest.place))
-        .order_by(Assignment.appointment_at, Assignment.id)
-    ):
-        by_id[assignment.profile_id].assignments.append(assignment)
-    for line in db.session.scalars(
-        select(AdjustmentLine)
-        .join(Assignment, Assignment.id == AdjustmentLine.assignment_id)
-        .where(AdjustmentLine.month == month, Assignment.profile_id.in_(ids))
-        .options(selectinload(AdjustmentLine.assignment))
-        .order_by(AdjustmentLine.created_at, AdjustmentLine.id)
-    ):
-        by_id[line.assignment.profile_id].adjustments.append(line)
-    _year_totals(month, by_id)
-    return list(by_id.values())
-
-
-def _year_totals(month: date, by_id: dict[int, VolunteerMonth]) -> None:
-    """The year's payable minutes and cents up to the month's end (adjustments included), and
-    each volunteer's limits: the hours from the compensation rule of the month's last day, the
-    tax-free allowance they declared."""
-    january = date(month.year, 1, 1)
-    parts = union_all(
-        select(
-            Assignment.profile_id.label("profile_id"),
-            func.coalesce(Assignment.duration_minutes, 0).label("minutes"),
-            func.coalesce(Assignment.amount_cents, 0).label("cents"),
-        ).where(Assignment.profile_id.in_(by_id), in_months(january, month), Assignment.state.in_(PAYABLE)),
-        select(
-            Assignment.profile_id.label("profile_id"),
-            AdjustmentLine.minutes_difference.label("minutes"),
-            AdjustmentLine.cents_difference.label("cents"),
-        )
-        .join(Assignment, Assignment.id == AdjustmentLine.assignment_id)
-        .where(Assignment.profile_id.in_(by_id), AdjustmentLine.month >= january, AdjustmentLine.month <= month),
-    ).subquery()
-    for profile_id, minutes, cents in db.session.execute(
-        select(parts.c.profile_id, func.sum(parts.c.minutes), func.sum(parts.c.cents)).group_by(parts.c.profile_id)
-    ):
-        by_id[profile_id].year_minutes = int(minutes or 0)
-        by_id[profile_id].year_cents = int(cents or 0)
-    last_day = date.fromordinal(next_month(month).toordinal() - 1)
-    rules: dict[Any, Any] = {}
-    for line in by_id.values():
-        programme = line.profile.programme
-        if programme not in rules:
-            rules[programme] = rule_on(compensation.rules(programme), last_day)
-        rule = rules[programme]
-        line.yearly_hours = rule.yearly_hours if rule is not None else None
-        line.allowance_cents = compensation.ALLOWANCE_CENTS[line.profile.tax_allowance]
-
-
-def volunteer_month(month: date, profile: VolunteerProfile) -> VolunteerMonth:
-    """One volunteer's lines of the month (the hour sheet's figures)."""
-    return month_lines(month, [profile])[0]
-
-
-# ---------------------------------------------------------------------------------------------
 # Open items
 
 
@@ -331,9 +184,9 @@ def move_to_next_month(
 ) -> date:
     """An open item of an open month goes into the next month's settlement, its state as it is
     (with the reason in the request's history and the audit log)."""
-    from .assignments import STALE, _reason
+    from .assignments import STALE, reason_text
 
-    text = _reason(reason)
+    text = reason_text(reason)
     if not row.is_open:
         raise ServiceError(MONTH_CLOSED)
     if expected_version is not None and expected_version != assignment.version:
@@ -464,86 +317,6 @@ def _settle_confirmed(coordinator: User, month: date) -> int:
     return len(ids)
 
 
-# ---------------------------------------------------------------------------------------------
-# Corrections after closing
-
-
-def month_for_adjustment(coordinator: User, settled: date) -> SettlementMonth:
-    """The first month after `settled` that is not closed; opened if it has no row yet."""
-    closed_after = set(
-        db.session.scalars(
-            select(SettlementMonth.month).where(
-                SettlementMonth.month > settled, SettlementMonth.state == MonthState.CLOSED
-            )
-        )
-    )
-    month = next_month(settled)
-    while month in closed_after:
-        month = next_month(month)
-    return month_or_none(month) or _create_month(coordinator, month)
-
-
-def adjust(coordinator: User, assignment: Assignment, values: dict[str, Any], reason: str) -> AdjustmentLine:
-    """A coordinator's correction of a settled assignment: the differences between the corrected
-    figures (`values`, checked as a report is) and what was settled (earlier adjustments
-    included) become a line in the next open month. The settled figures stay as they are."""
-    if assignment.state is not AssignmentState.SETTLED or assignment.settled_month is None:
-        raise ServiceError(_l("Only a settled assignment is adjusted."))
-    earlier = db.session.execute(
-        select(
-            func.coalesce(func.sum(AdjustmentLine.minutes_difference), 0),
-            func.coalesce(func.sum(AdjustmentLine.km_difference), 0),
-            func.coalesce(func.sum(AdjustmentLine.cents_difference), 0),
-        ).where(AdjustmentLine.assignment_id == assignment.id)
-    ).one()
-    went = values["outcome"].volunteer_went
-    minutes = (values["duration_minutes"] or 0) if went else 0
-    km = (values["travel_km"] or 0) if went else 0
-    worked = Worked(day=compensation.worked(assignment).day, minutes=minutes, km=km, went=went)
-    cents = amount_cents(compensation.rules(assignment.profile.programme), worked)
-    differences = (
-        minutes - (assignment.duration_minutes or 0) - int(earlier[0]),
-        km - (assignment.travel_km or 0) - int(earlier[1]),
-        cents - (assignment.amount_cents or 0) - int(earlier[2]),
-    )
-    if not any(differences):
-        raise ServiceError(_l("Nothing was changed."))
-    target = month_for_adjustment(coordinator, assignment.settled_month)
-    line = AdjustmentLine(
-        assignment=assignment,
-        month=target.month,
-        minutes_difference=differences[0],
-        km_difference=differences[1],
-        cents_difference=differences[2],
-        reason=reason,
-        created_by=coordinator,
-        created_at=utcnow(),
-    )
-    db.session.add(line)
-    transitions.history(
-        assignment.request,
-        By(Actor.COORDINATOR, coordinator),
-        assignment.state,
-        assignment.state,
-        offer=assignment.offer,
-        reason=reason,
-        note=f"adjustment {target.month.isoformat()[:7]}",
-        changed=["adjustment"],
-        assignment=True,
-    )
-    audit.record(
-        "assignment.adjusted",
-        actor=coordinator,
-        subject=assignment.profile.user,
-        assignment=assignment.id,
-        month=target.month.isoformat(),
-        minutes=differences[0],
-        km=differences[1],
-        cents=differences[2],
-    )
-    return line
-
-
 def parse_month(text: str) -> date | None:
     """ "2026-11" as the month's first day; None when it is no month."""
     try:
@@ -557,30 +330,21 @@ def month_key(month: date) -> str:
     return month.strftime("%Y-%m")
 
 
-def sum_cents(lines: Iterable[VolunteerMonth]) -> int:
-    return sum(line.cents for line in lines)
-
-
 __all__ = [
     "MONTH_CLOSED",
     "STALE_MONTH",
-    "VolunteerMonth",
-    "adjust",
     "belongs_to",
     "bounds",
     "close",
     "counts",
     "first_of",
     "in_month",
-    "month_for_adjustment",
     "month_key",
-    "month_lines",
+    "month_or_none",
     "months_listing",
     "move_to_next_month",
     "next_month",
     "open_items",
     "open_month",
     "parse_month",
-    "volunteer_month",
-    "volunteers_listing",
 ]

@@ -22,8 +22,8 @@ from ..clock import local
 from ..extensions import db
 from ..labels import label
 from ..models import User
-from . import audit, settlement
-from .settlement import VolunteerMonth
+from . import audit, settlement, settlement_lines
+from .settlement_lines import VolunteerMonth
 from .spreadsheets import FORMULA_STARTS, csv_safe
 
 _FORBIDDEN_IN_SHEET_NAMES = re.compile(r"[\[\]:*?/\\]")
@@ -42,8 +42,8 @@ class Number:
 
 
 def all_lines(month: date) -> list[VolunteerMonth]:
-    profiles = db.session.scalars(settlement.volunteers_listing(month)).all()
-    return settlement.month_lines(month, profiles)
+    profiles = db.session.scalars(settlement_lines.volunteers_listing(month)).all()
+    return settlement_lines.month_lines(month, profiles)
 
 
 def sheet_names(names: list[str]) -> list[str]:

@@ -20,7 +20,7 @@ from ...extensions import db
 from ...models import Assignment, Offer, RequestEvent, SupportRequest, VolunteerProfile
 from ...models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState
 from ...notifications.requests import appointment
-from ...services import assignments
+from ...services import adjustments, assignments
 from ...services.assignment_lists import AssignmentList, counted, listed, parse_list
 from ...services.rate_limits import Action
 from ...services.transitions import By
@@ -254,10 +254,9 @@ def correct_figures(assignment_id: int):
         if settled
         else _("The figures are corrected; the history and the audit log say why.")
     )
+    correct = adjustments.correct_settled if settled else assignments.correct
     if form.validate_on_submit() and attempt(
-        lambda: assignments.correct(
-            current_user, assignment, form.figures(), form.reason.data, submitted_version(form)
-        ),
+        lambda: correct(current_user, assignment, form.figures(), form.reason.data, submitted_version(form)),
         form,
         done=done,
         record=assignment,

@@ -15,7 +15,7 @@ from ...extensions import db
 from ...formatting import format_date, format_month
 from ...models import Assignment, SettlementMonth
 from ...models.enums import AssignmentState
-from ...services import settlement, settlement_exports
+from ...services import settlement, settlement_exports, settlement_lines
 from ...services.settlement import month_key, parse_month
 from ..edge.confirm import Confirmation, confirm_then
 from ..edge.service_errors import attempt, form_status, submitted_version
@@ -67,8 +67,8 @@ def _month_or_404(month: str) -> SettlementMonth:
 @bp.route("/settlement/<month>")
 def settlement_month(month: str):
     row = _month_or_404(month)
-    volunteers = paginate(settlement.volunteers_listing(row.month), per_page=VOLUNTEERS_PER_PAGE)
-    lines = settlement.month_lines(row.month, volunteers.items)
+    volunteers = paginate(settlement_lines.volunteers_listing(row.month), per_page=VOLUNTEERS_PER_PAGE)
+    lines = settlement_lines.month_lines(row.month, volunteers.items)
     items = paginate(settlement.open_items(row.month), name="open")
     counts = settlement.counts([row.month])[row.month]
     return render_template(

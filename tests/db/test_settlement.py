@@ -20,6 +20,9 @@ from volunteers.services import ServiceError, adjustments, assignments, settleme
 from volunteers.services.assignments import Report
 from volunteers.services.transitions import By
 
+#: An appointment in a month that is over (only such a month can be closed).
+DAYS_AGO = 40
+
 
 @pytest.fixture(autouse=True)
 def in_english(ctx):
@@ -57,8 +60,8 @@ def _opened(coordinator: User, month: date) -> SettlementMonth:
 
 
 def test_a_month_holds_its_appointments_and_what_was_moved_into_it(ctx):
-    _, coordinator, _, first = factories.ended_assignment(days_ago=2)
-    _, _, _, second = factories.ended_assignment(days_ago=3)
+    _, coordinator, _, first = factories.ended_assignment(days_ago=DAYS_AGO)
+    _, _, _, second = factories.ended_assignment(days_ago=DAYS_AGO)
     month = _month_of(first)
     held = set(db.session.scalars(select(Assignment.id).where(settlement.in_month(month))))
     assert {first.id, second.id} <= held
@@ -74,7 +77,7 @@ def test_a_month_holds_its_appointments_and_what_was_moved_into_it(ctx):
 
 
 def test_closing_is_refused_while_items_are_open_and_names_them(ctx):
-    _, coordinator, _person, waiting = factories.ended_assignment(days_ago=2, volunteer_name=("Amina", "Haddad"))
+    _, coordinator, _person, waiting = factories.ended_assignment(days_ago=DAYS_AGO, volunteer_name=("Amina", "Haddad"))
     row = _opened(coordinator, _month_of(waiting))
     with pytest.raises(ServiceError) as refused:
         settlement.close(coordinator, row, row.version)
@@ -95,7 +98,7 @@ def test_a_future_month_cannot_be_opened_nor_one_twice(ctx):
 
 
 def test_closing_settles_the_confirmed_and_locks_their_figures(ctx):
-    _, coordinator, _, assignment = factories.ended_assignment(days_ago=2)
+    _, coordinator, _, assignment = factories.ended_assignment(days_ago=DAYS_AGO)
     _confirmed(assignment, minutes=120, km=30)
     month = _month_of(assignment)
     row = _opened(coordinator, month)
@@ -120,7 +123,7 @@ def test_closing_settles_the_confirmed_and_locks_their_figures(ctx):
 
 
 def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx):
-    _, coordinator, _, assignment = factories.ended_assignment(days_ago=2)
+    _, coordinator, _, assignment = factories.ended_assignment(days_ago=DAYS_AGO)
     _confirmed(assignment, minutes=120, km=30)
     month = _month_of(assignment)
     row = _opened(coordinator, month)
@@ -155,7 +158,7 @@ def test_a_correction_after_closing_is_an_adjustment_in_the_next_open_month(ctx)
 
 
 def test_month_lines_sum_assignments_and_adjustments_per_volunteer(ctx):
-    _, _coordinator, person, assignment = factories.ended_assignment(days_ago=2)
+    _, _coordinator, person, assignment = factories.ended_assignment(days_ago=DAYS_AGO)
     _confirmed(assignment, minutes=90, km=20)
     month = _month_of(assignment)
     (line,) = settlement_lines.month_lines(month, [person.profile])
@@ -166,7 +169,7 @@ def test_month_lines_sum_assignments_and_adjustments_per_volunteer(ctx):
 
 
 def test_two_coordinators_closing_the_same_month_at_once_one_wins(ctx, app):
-    _, coordinator, _, assignment = factories.ended_assignment(days_ago=2)
+    _, coordinator, _, assignment = factories.ended_assignment(days_ago=DAYS_AGO)
     second = factories.coordinator()
     _confirmed(assignment)
     month = _month_of(assignment)
@@ -215,3 +218,30 @@ def test_two_coordinators_closing_the_same_month_at_once_one_wins(ctx, app):
         )
     )
     assert settled_events == 1
+
+
+def test_sheet_names_keep_excel_s_rules():
+    from volunteers.services.settlement_exports import sheet_names
+
+    long = "Maria-Magdalena Alexandropoulou-Schmidt"
+    names = sheet_names([long, long, "A/B: [test]?", "summary", "'quoted'", ""])
+    assert all(0 < len(name) <= 31 for name in names)
+    assert len({name.casefold() for name in names} | {"summary"}) == len(names) + 1
+    assert not any(set(name) & set("[]:*?/\\") for name in names)
+    assert names[1].endswith("(2)") and names[3] != "summary"
+    assert not any(name.startswith("'") or name.endswith("'") for name in names)
+
+
+def test_a_month_is_closed_only_once_it_is_over(ctx):
+    _, coordinator, _, assignment = factories.ended_assignment(days_ago=DAYS_AGO)
+    _confirmed(assignment)
+    month = _month_of(assignment)
+    row = _opened(coordinator, month)
+    for item in db.session.scalars(settlement.open_items(month)).all():
+        settlement.move_to_next_month(coordinator, row, item, "later")
+    last_minute = settlement.bounds(month)[1] - timedelta(minutes=1)
+    with pytest.raises(ServiceError) as refused:
+        settlement.close(coordinator, row, row.version, now=last_minute)
+    assert "once it is over" in str(refused.value.message)
+    db.session.rollback()
+    assert settlement.close(coordinator, db.session.get(SettlementMonth, row.id), None) == 1

@@ -27,6 +27,9 @@ from volunteers.services import assignments
 from volunteers.services.assignments import Report
 from volunteers.services.transitions import By
 
+#: An appointment in a month that is over (only such a month can be closed).
+DAYS_AGO = 40
+
 
 @pytest.fixture
 def centre(ctx, client, login):
@@ -41,7 +44,7 @@ def _key(assignment: Assignment) -> str:
 
 
 def _confirmed(minutes: int = 90, km: int = 20, name=("Amina", "Haddad")) -> Assignment:
-    staff, _, person, assignment = factories.ended_assignment(days_ago=2, volunteer_name=name)
+    staff, _, person, assignment = factories.ended_assignment(days_ago=DAYS_AGO, volunteer_name=name)
     assignments.report(
         By(Actor.VOLUNTEER, person),
         assignment,
@@ -144,7 +147,7 @@ def test_volunteers_and_organisations_are_refused(ctx, client, login):
 
 def test_closing_asks_first_names_open_items_and_moving_one_needs_a_reason(centre, client):
     paid = _confirmed()
-    _, _, _, waiting = factories.ended_assignment(days_ago=2, volunteer_name=("Bashir", "Noori"))
+    _, _, _, waiting = factories.ended_assignment(days_ago=DAYS_AGO, volunteer_name=("Bashir", "Noori"))
     key = _key(paid)
     _open(client, key)
     close_page = f"/coordinator/settlement/{key}/close"

@@ -90,6 +90,11 @@ def belongs_to(assignment: Assignment, month: date) -> bool:
     return start <= assignment.appointment_at < end
 
 
+def is_over(month: date, now: datetime | None = None) -> bool:
+    """Whether the month has ended in Kassel (only then can it be closed)."""
+    return (now or utcnow()) >= bounds(month)[1]
+
+
 def month_or_none(month: date) -> SettlementMonth | None:
     return db.session.scalar(select(SettlementMonth).where(SettlementMonth.month == month))
 
@@ -235,6 +240,13 @@ def close(coordinator: User, row: SettlementMonth, expected_version: int | None,
     also holds the row until the transaction ends). Returns how many were settled."""
     now = now or utcnow()
     _check_open(row, expected_version)
+    if now < bounds(row.month)[1]:
+        raise ServiceError(
+            _l(
+                "A month can be closed once it is over, from %(day)s: appointments may still come in.",
+                day=format_date(next_month(row.month)),
+            )
+        )
     closed = rows_changed(
         update(SettlementMonth)
         .where(
@@ -339,6 +351,7 @@ __all__ = [
     "counts",
     "first_of",
     "in_month",
+    "is_over",
     "month_key",
     "month_or_none",
     "months_listing",

@@ -79,6 +79,8 @@ def settlement_month(month: str):
         lines=lines,
         items=items,
         counts=counts,
+        over=settlement.is_over(row.month),
+        next_month=settlement.next_month(row.month),
     )
 
 

@@ -164,6 +164,8 @@ def test_closing_asks_first_names_open_items_and_moving_one_needs_a_reason(centr
     assert without_reason.status_code == 400 and "Say why" in visible_text(without_reason.get_data(as_text=True))
     moved = submit(client, move, {"reason": "The volunteer is abroad.", "version": str(waiting.version)})
     assert moved.status_code == 302
+    history = visible_text(client.get(f"/coordinator/requests/{waiting.request_id}").get_data(as_text=True))
+    assert "Moved to the next month's settlement: Bashir Noori" in history
     db.session.expire_all()
     assert db.session.get(Assignment, waiting.id).state is AssignmentState.AWAITING_REPORT
     stale = submit(client, close_page, {"version": "0"})
@@ -204,8 +206,11 @@ def test_the_workbook_and_the_csv_file_show_the_page_s_figures_and_are_audited(c
     _confirmed(minutes=45, km=0, name=("Bashir", "Noori"))
     key = _key(first)
     _open(client, key)
-    on_page = _totals_on_page(client.get(f"/coordinator/settlement/{key}").get_data(as_text=True))
+    month_page = client.get(f"/coordinator/settlement/{key}").get_data(as_text=True)
+    on_page = _totals_on_page(month_page)
     assert set(on_page) == {"Amina Haddad", "Bashir Noori"}
+    shown_total = next(n for n in tree(month_page).iter() if n.attrs.get("id") == "month-total")
+    assert _euros(text_of(shown_total)) == pytest.approx(sum(amount for _h, _k, amount in on_page.values()))
 
     response = client.get(f"/coordinator/settlement/{key}/export.xlsx")
     assert response.status_code == 200

@@ -154,9 +154,19 @@ def _year_totals(month: date, by_id: dict[int, VolunteerMonth]) -> None:
         line.allowance_cents = compensation.ALLOWANCE_CENTS[line.profile.tax_allowance]
 
 
+def month_total_cents(month: date) -> int:
+    """What the whole month pays: its payable assignments and its adjustment lines (one query)."""
+    assignments = select(func.coalesce(func.sum(Assignment.amount_cents), 0)).where(
+        in_month(month), Assignment.state.in_(PAYABLE)
+    )
+    adjusted = select(func.coalesce(func.sum(AdjustmentLine.cents_difference), 0)).where(AdjustmentLine.month == month)
+    paid, corrected = db.session.execute(select(assignments.scalar_subquery(), adjusted.scalar_subquery())).one()
+    return int(paid or 0) + int(corrected or 0)
+
+
 def volunteer_month(month: date, profile: VolunteerProfile) -> VolunteerMonth:
     """One volunteer's lines of the month (the hour sheet's figures)."""
     return month_lines(month, [profile])[0]
 
 
-__all__ = ["VolunteerMonth", "month_lines", "volunteer_month", "volunteers_listing"]
+__all__ = ["VolunteerMonth", "month_lines", "month_total_cents", "volunteer_month", "volunteers_listing"]

@@ -80,6 +80,7 @@ def settlement_month(month: str):
         items=items,
         counts=counts,
         over=settlement.is_over(row.month),
+        total_cents=settlement_lines.month_total_cents(row.month),
         next_month=settlement.next_month(row.month),
     )
 

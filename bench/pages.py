@@ -51,6 +51,7 @@ from bench.page_data import (  # noqa: E402
     VOLUNTEER_EMAIL,
     PageData,
     seed_pages,
+    settlement_month,
 )
 from volunteers import create_app  # noqa: E402
 from volunteers.clock import today  # noqa: E402
@@ -109,6 +110,8 @@ def pages(data: PageData) -> list[Page]:
         Page("reports missing", COORDINATOR_EMAIL, "/coordinator/assignments?show=missing"),
         Page("compensation rules", COORDINATOR_EMAIL, "/coordinator/compensation"),
         Page("volunteer's hours", COORDINATOR_EMAIL, f"/coordinator/volunteers/{data.volunteer_id}/hours"),
+        Page("settlement months", COORDINATOR_EMAIL, "/coordinator/settlement"),
+        Page("settlement of a month", COORDINATOR_EMAIL, f"/coordinator/settlement/{settlement_month():%Y-%m}"),
         Page("volunteer home", VOLUNTEER_EMAIL, "/volunteer/"),
         Page("own hours", VOLUNTEER_EMAIL, "/volunteer/hours"),
         Page("organisation home", ORGANISATION_EMAIL, "/organisation/"),

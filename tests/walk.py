@@ -62,6 +62,7 @@ NOT_PAGES = {
     "auth.home": "sends each person on to their start page",
     "coordinator.volunteers_export": "a download: the volunteer list as a workbook or CSV",
     "coordinator.import_template": "a download: an empty import file",
+    "coordinator.settlement_export": "a download: a settlement month as a workbook or CSV",
     "coordinator.training_proof": "a download: the proof of a training",
     "volunteer.proof": "a download: the proof of one's own training",
     "volunteer.hour_sheet": "a download: one's own hour sheet of a month (PDF)",
@@ -192,6 +193,7 @@ def real_values(world: World) -> dict[str, list]:
         Organisation,
         Qualification,
         QualificationType,
+        SettlementMonth,
         SupportRequest,
         User,
         VolunteerImport,
@@ -216,6 +218,7 @@ def real_values(world: World) -> dict[str, list]:
         "assignment_id": _ids(Assignment),
         "rule_id": _ids(CompensationRule),
         "year": [today().year],
+        "month": [row.month.strftime("%Y-%m") for row in db.session.scalars(select(SettlementMonth))],
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

@@ -101,21 +101,32 @@ def format_weekday(value: int | date, width: str = "wide") -> str:
     return get_day_names(width, locale=_locale())[index]
 
 
-def format_month(value: date, standalone: bool = False) -> str:
+def format_month(value: date | None, standalone: bool = False) -> str:
     """ "Dezember 2026" / "December 2026"; standalone: the month's name alone ("Dezember")."""
+    if value is None:
+        return "–"
     if standalone:
         return get_month_names("wide", context="stand-alone", locale=_locale())[value.month]
     return format_skeleton("yMMMM", value, locale=_locale())
 
 
-def format_money(cents: int | None) -> str:
-    """ "1.234,50 €" in German and in English as written in Germany."""
-    return format_currency((cents or 0) / 100, "EUR", locale=_locale())
+def _signed(text: str, value: float, signed: bool) -> str:
+    return f"+{text}" if signed and value > 0 else text
 
 
-def format_hours(minutes: int | float | None) -> str:
-    """Minutes as hours with up to two decimals: "1,5" / "1.5"."""
-    return format_decimal(round((minutes or 0) / 60, 2), format="#,##0.##", locale=_locale())
+def format_money(cents: int | None, signed: bool = False) -> str:
+    """ "1.234,50 €" in German and in English as written in Germany; `signed`: "+5,00 €"."""
+    if cents is None:
+        return "–"
+    return _signed(format_currency(cents / 100, "EUR", locale=_locale()), cents, signed)
+
+
+def format_hours(minutes: int | float | None, signed: bool = False) -> str:
+    """Minutes as hours with up to two decimals: "1,5" / "1.5"; `signed`: "+0,5"."""
+    if minutes is None:
+        return "–"
+    text = format_decimal(round(minutes / 60, 2), format="#,##0.##", locale=_locale())
+    return _signed(text, minutes, signed)
 
 
 def format_number(value: int | float | None) -> str:

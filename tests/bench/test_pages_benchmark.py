@@ -27,6 +27,8 @@ PAGES = [
     "reports missing",
     "compensation rules",
     "volunteer's hours",
+    "settlement months",
+    "settlement of a month",
     "volunteer home",
     "own hours",
     "organisation home",

@@ -18,6 +18,7 @@ from . import (  # noqa: F401  (register the pages)
     records,
     requests,
     routes,
+    settlement,
     volunteers,
     week,
 )

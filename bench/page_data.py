@@ -11,7 +11,7 @@ from __future__ import annotations
 import random
 import time
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -26,6 +26,7 @@ from volunteers.models import (
     OutboxStatus,
     Qualification,
     RequestEvent,
+    SettlementMonth,
     SupportRequest,
     User,
     VolunteerLanguage,
@@ -111,6 +112,7 @@ def seed_pages(size: int, request_count: int, rng: random.Random, log) -> PageDa
         (Offer.__table__, history.offers),
         (RequestEvent.__table__, history.events),
         (Assignment.__table__, history.assignments),
+        (SettlementMonth.__table__, _settlement_months(coordinator_id, now)),
         (OutboxMessage.__table__, _outbox(history, rng, now)),
     ):
         t0 = time.perf_counter()
@@ -120,6 +122,16 @@ def seed_pages(size: int, request_count: int, rng: random.Random, log) -> PageDa
     finish_database(counts)
     log(f"    sequences and statistics in {time.perf_counter() - t0:.1f} s")
     return PageData(size, request_count, request_id, volunteer_id, counts, time.perf_counter() - started)
+
+
+def settlement_month() -> date:
+    """The month the benchmark's settlement page shows: the last full one, open."""
+    return (today().replace(day=1) - timedelta(days=1)).replace(day=1)
+
+
+def _settlement_months(coordinator_id: int, now: datetime) -> list[dict]:
+    month = settlement_month()
+    return [{"id": 1, "month": month, "state": "open", "opened_by_id": coordinator_id, "opened_at": now, "version": 1}]
 
 
 def _people(size: int, organisation_id: int, counts: dict[str, int]) -> int:

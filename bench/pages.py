@@ -51,6 +51,7 @@ from bench.page_data import (  # noqa: E402
     VOLUNTEER_EMAIL,
     PageData,
     seed_pages,
+    settlement_month,
 )
 from volunteers import create_app  # noqa: E402
 from volunteers.clock import today  # noqa: E402
@@ -107,6 +108,8 @@ def pages(data: PageData) -> list[Page]:
         Page("expiring", COORDINATOR_EMAIL, "/coordinator/expiring"),
         Page("outbox", COORDINATOR_EMAIL, "/coordinator/outbox"),
         Page("reports missing", COORDINATOR_EMAIL, "/coordinator/assignments?show=missing"),
+        Page("settlement months", COORDINATOR_EMAIL, "/coordinator/settlement"),
+        Page("settlement of a month", COORDINATOR_EMAIL, f"/coordinator/settlement/{settlement_month():%Y-%m}"),
         Page("volunteer home", VOLUNTEER_EMAIL, "/volunteer/"),
         Page("organisation home", ORGANISATION_EMAIL, "/organisation/"),
         Page("appointments to confirm", ORGANISATION_EMAIL, "/organisation/to-confirm"),

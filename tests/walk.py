@@ -61,6 +61,7 @@ NOT_PAGES = {
     "auth.home": "sends each person on to their start page",
     "coordinator.volunteers_export": "a download: the volunteer list as a workbook or CSV",
     "coordinator.import_template": "a download: an empty import file",
+    "coordinator.settlement_export": "a download: a settlement month as a workbook or CSV",
     "coordinator.training_proof": "a download: the proof of a training",
     "volunteer.proof": "a download: the proof of one's own training",
     "public.calendar_feed": "a calendar (text/calendar) that calendar apps fetch from its secret address",
@@ -188,6 +189,7 @@ def real_values(world: World) -> dict[str, list]:
         Organisation,
         Qualification,
         QualificationType,
+        SettlementMonth,
         SupportRequest,
         User,
         VolunteerImport,
@@ -210,6 +212,7 @@ def real_values(world: World) -> dict[str, list]:
         "import_id": _ids(VolunteerImport),
         "invitation_id": _ids(Invitation),
         "assignment_id": _ids(Assignment),
+        "month": [row.month.strftime("%Y-%m") for row in db.session.scalars(select(SettlementMonth))],
     }
     return {name: [v for v in values if v not in world.filler.get(name, ())] for name, values in found.items()}
 

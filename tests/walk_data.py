@@ -176,8 +176,21 @@ def build(mail_locale: str | None = None) -> World:
     jobs.run_due()  # the past appointments become assignments; their volunteers are asked to report
     db.session.commit()
     _reports_and_answers(world, miriam, past)
+    _settlement_months(miriam)
     _mails_of_the_day(miriam)
     return world
+
+
+def _settlement_months(coordinator: User) -> None:
+    """The current month open for settlement (with the past appointments' open items and
+    confirmed assignments), and the month before it."""
+    from volunteers.services import settlement
+
+    current = today().replace(day=1)
+    for month in (current, (current - timedelta(days=1)).replace(day=1)):
+        if settlement.month_or_none(month) is None:
+            settlement.open_month(coordinator, month, today())
+    db.session.commit()
 
 
 def _volunteer(world: World, coordinator: User) -> None:

@@ -18,6 +18,8 @@ from functools import lru_cache
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_interval, format_skeleton, get_day_names
+from babel.numbers import format_currency as babel_format_currency
+from babel.numbers import format_decimal as babel_format_decimal
 from flask import current_app, has_app_context
 from flask_babel import get_locale, get_timezone
 
@@ -100,6 +102,29 @@ def format_weekday(value: int | date, width: str = "wide") -> str:
     return get_day_names(width, locale=_locale())[index]
 
 
+def format_month(value: date | None) -> str:
+    """ "Dezember 2026" / "December 2026": a settlement month."""
+    if value is None:
+        return "–"
+    return format_skeleton("yMMMM", value, locale=_locale())
+
+
+def format_cents(cents: int | None, signed: bool = False) -> str:
+    """An amount in euros from cents, as the reader writes it: "20,00 €"; `signed`: "+5,00 €"."""
+    if cents is None:
+        return "–"
+    text = babel_format_currency(cents / 100, "EUR", locale=_locale())
+    return f"+{text}" if signed and cents > 0 else text
+
+
+def format_hours(hours: float | None, signed: bool = False) -> str:
+    """Hours with up to two decimals, as the reader writes them: "1,5" / "1.5"."""
+    if hours is None:
+        return "–"
+    text = babel_format_decimal(round(hours, 2), format="#,##0.##", locale=_locale())
+    return f"+{text}" if signed and hours > 0 else text
+
+
 def html_datetime(value: date | datetime) -> str:
     """A valid HTML date ("2026-12-08") or global date and time ("2026-12-08T10:00:00+01:00")."""
     if isinstance(value, datetime):
@@ -115,4 +140,7 @@ FILTERS = {
     "time_range": format_time_range,
     "weekday": format_weekday,
     "html_datetime": html_datetime,
+    "month": format_month,
+    "cents": format_cents,
+    "hours": format_hours,
 }

@@ -25,6 +25,8 @@ PAGES = [
     "expiring",
     "outbox",
     "reports missing",
+    "settlement months",
+    "settlement of a month",
     "volunteer home",
     "organisation home",
     "appointments to confirm",

@@ -17,7 +17,7 @@ from tests.conftest import csrf_token, submit
 from tests.pages import form_values, visible_text
 from volunteers.clock import BERLIN
 from volunteers.extensions import db
-from volunteers.models import Assignment, AuditEvent, Offer, RequestEvent
+from volunteers.models import AdjustmentLine, Assignment, AuditEvent, Offer, RequestEvent
 from volunteers.models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState, Outcome
 from volunteers.services import assignments, transitions
 from volunteers.services.assignments import Report
@@ -390,24 +390,23 @@ def test_correcting_figures_needs_a_reason_and_is_in_the_history_and_the_audit_l
     assert "ticket" not in str(event.details)
 
 
-def test_a_settled_assignment_is_never_corrected(ctx, client, coordinator):
+def test_a_settled_assignment_is_never_edited_its_correction_is_an_adjustment(ctx, client, coordinator):
     staff, person, assignment = _ended()
     _reported(assignment, person)
     url = f"/coordinator/assignments/{assignment.id}/correct"
-    filled = _filled(client, url)
     assignments.confirm(By(Actor.ORGANISATION, staff), assignment)
     transitions.move(assignment, AssignmentState.SETTLED, By(Actor.COORDINATOR, coordinator))
     db.session.commit()
-    refused = _send(
+    assert "Correct the figures" in _card(_page(client, assignment), assignment)
+    filled = _filled(client, url)
+    assert "adjustment line" in visible_text(client.get(url).get_data(as_text=True))
+    done = _send(
         client, url, {"travel_km": "12", "reason": "Ticket", "version": str(assignment.version)}, filled=filled
     )
-    assert refused.status_code == 400
-    assert "This assignment is settled: a correction goes into the next open month." in refused.get_data(as_text=True)
-    assert _fresh(assignment).travel_km != 12
-    opened = client.get(url)
-    assert opened.status_code == 302
-    assert "This assignment is settled" in client.get(opened.headers["Location"]).get_data(as_text=True)
-    assert "Correct the figures" not in _card(_page(client, assignment), assignment)
+    assert done.status_code == 302
+    assert _fresh(assignment).travel_km != 12  # the settled figures stay
+    line = db.session.scalars(select(AdjustmentLine).where(AdjustmentLine.assignment_id == assignment.id)).one()
+    assert line.km_difference == 12 - (_fresh(assignment).travel_km or 0) and line.reason == "Ticket"
 
 
 def test_two_coordinators_correcting_at_once_the_second_is_told_and_keeps_what_was_typed(

@@ -40,6 +40,7 @@ from .place import Place, PlaceKind
 from .qualification import AcceptedType, ProofFile, Qualification, QualificationType, Requirement
 from .retention import Retention
 from .second_factor import RecoveryCode
+from .settlement import AdjustmentLine, SettlementMonth
 from .submission import CreatedRecord, FormSubmission
 from .support import Exclusion, Offer, RequestEvent, SupportRequest
 from .throttle import LoginThrottle, RateLimitCounter
@@ -54,6 +55,7 @@ __all__ = [
     "AcceptedType",
     "ActionToken",
     "Actor",
+    "AdjustmentLine",
     "Area",
     "Assignment",
     "AssignmentState",
@@ -110,6 +112,7 @@ __all__ = [
     "Requirement",
     "ResponseChannel",
     "Retention",
+    "SettlementMonth",
     "StatusChange",
     "SupportRequest",
     "TokenPurpose",

@@ -403,3 +403,11 @@ class TopicCategory(enum.Enum):
     INFORMATION_EVENT = "information_event"
     EVERYDAY_LIFE = "everyday_life"
     OTHER = "other"
+
+
+class MonthState(enum.Enum):
+    """A settlement month (services/settlement.py): open while coordinators check it, closed
+    once its confirmed assignments are settled (a closed month is never edited again)."""
+
+    OPEN = "open"
+    CLOSED = "closed"

@@ -289,11 +289,26 @@ _CORRECTABLE = {
 }
 
 
+def _without_detour_question(figures: Report) -> Report:
+    """A coordinator's figures are checked as a report is, without the detour question."""
+    return Report(**{f.name: getattr(figures, f.name) for f in fields(figures)} | {"long_detour_confirmed": True})
+
+
+def checked_figures(assignment: Assignment, figures: Report) -> dict[str, Any]:
+    """A coordinator's figures as columns, checked as a correction is (every problem at its field)."""
+    corrected_on = max(utcnow(), assignment.appointment_at + timedelta(days=1))
+    return _checked(_without_detour_question(figures), assignment, corrected_on)
+
+
+def reason_text(reason: str | None) -> str:
+    """A coordinator's reason, required and not too long."""
+    return _reason(reason)
+
+
 def _apply_correction(coordinator: User, assignment: Assignment, figures: Report, reason: str) -> list[str]:
     """Writes corrected figures (checked as a report is, without the detour question) and
     returns the fields that changed, as the history names them."""
-    corrected = Report(**{f.name: getattr(figures, f.name) for f in fields(figures)} | {"long_detour_confirmed": True})
-    values = _checked(corrected, assignment, max(utcnow(), assignment.appointment_at + timedelta(days=1)))
+    values = checked_figures(assignment, figures)
     changed = [shown for column, shown in _CORRECTABLE.items() if getattr(assignment, column) != values[column]]
     for column in _CORRECTABLE:
         setattr(assignment, column, values[column])
@@ -356,11 +371,11 @@ def correct(
     expected_version: int | None = None,
 ) -> list[str]:
     """A coordinator corrects the figures of an assignment not yet settled (a closed month is
-    never edited: its corrections are adjustments in the next one)."""
+    never edited: its corrections are adjustment lines in the next one, services/adjustments.py)."""
     _check_version(assignment, expected_version)
+    text = _reason(reason)
     if assignment.state is AssignmentState.SETTLED:
         raise ServiceError(SETTLED)
-    text = _reason(reason)
     if assignment.state is AssignmentState.AWAITING_REPORT:
         raise ServiceError(_l("Nothing is reported yet: record the report instead."))
     changed = _apply_correction(coordinator, assignment, figures, text)
@@ -467,12 +482,14 @@ __all__ = [
     "Report",
     "acting_as_volunteer",
     "begin_ended",
+    "checked_figures",
     "confirm",
     "confirm_unanswered",
     "correct",
     "dispute",
     "for_offer",
     "problems",
+    "reason_text",
     "reflection_talk_held",
     "remind",
     "report",

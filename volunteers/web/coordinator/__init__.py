@@ -16,6 +16,7 @@ from . import (  # noqa: F401  (register the pages)
     records,
     requests,
     routes,
+    settlement,
     volunteers,
     week,
 )

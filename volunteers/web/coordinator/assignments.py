@@ -20,7 +20,7 @@ from ...extensions import db
 from ...models import Assignment, Offer, RequestEvent, SupportRequest, VolunteerProfile
 from ...models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState
 from ...notifications.requests import appointment
-from ...services import assignments
+from ...services import adjustments, assignments
 from ...services.assignment_lists import AssignmentList, counted, listed, parse_list
 from ...services.rate_limits import Action
 from ...services.transitions import By
@@ -91,7 +91,8 @@ class AfterAppointment:
 
     @property
     def may_correct(self) -> bool:
-        return self.state in (AssignmentState.REPORTED, AssignmentState.CONFIRMED)
+        """A settled one too: its correction becomes an adjustment in the next open month."""
+        return self.state in (AssignmentState.REPORTED, AssignmentState.CONFIRMED, AssignmentState.SETTLED)
 
     @property
     def reflection_waiting(self) -> bool:
@@ -244,19 +245,21 @@ def resolve_dispute(assignment_id: int):
 def correct_figures(assignment_id: int):
     assignment = _assignment_or_404(assignment_id)
     back = _back(assignment.offer_id, assignment.request_id)
-    if request.method == "GET" and assignment.state is AssignmentState.SETTLED:
-        flash(str(assignments.SETTLED), "error")
-        return redirect(back)
     if assignment.state is AssignmentState.AWAITING_REPORT:
         flash(_("Nothing is reported yet: record the report instead."), "error")
         return redirect(back)
     form = FiguresForm().of(assignment)
+    settled = assignment.state is AssignmentState.SETTLED
+    done = (
+        _("The correction is an adjustment line in the next open month; the settled figures stay as they were.")
+        if settled
+        else _("The figures are corrected; the history and the audit log say why.")
+    )
+    correct = adjustments.correct_settled if settled else assignments.correct
     if form.validate_on_submit() and attempt(
-        lambda: assignments.correct(
-            current_user, assignment, form.figures(), form.reason.data, submitted_version(form)
-        ),
+        lambda: correct(current_user, assignment, form.figures(), form.reason.data, submitted_version(form)),
         form,
-        done=_("The figures are corrected; the history and the audit log say why."),
+        done=done,
         record=assignment,
         stale=assignments.STALE,
     ):

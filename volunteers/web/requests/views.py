@@ -123,7 +123,11 @@ def describe(
                 AssignmentState.DISPUTED: _("Disputed: %(who)s", who=who),
                 AssignmentState.SETTLED: _("Settled: %(who)s", who=who),
             }
-            if event.changed_fields:
+            if event.changed_fields == ["settled_month"]:
+                text = _("Moved to the next month's settlement: %(who)s", who=who)
+            elif event.changed_fields == ["adjustment"]:
+                text = _("Corrected after settling, as an adjustment in a later month: %(who)s", who=who)
+            elif event.changed_fields:
                 text = _("Report corrected (%(fields)s): %(who)s", fields=field_names(event.changed_fields), who=who)
             else:
                 text = moves[AssignmentState(event.to_state)]

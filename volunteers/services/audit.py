@@ -76,17 +76,14 @@ ACTIONS = {
     "exclusion.removed": _l("Exclusion of a volunteer removed"),
     "assignment.corrected": _l("Figures of an assignment corrected"),
     "assignment.dispute_resolved": _l("Dispute about an assignment resolved"),
-<<<<<<< HEAD
     "offer.limit_overridden": _l("Funding limit of a volunteer overridden for one offer"),
     "request.cap_exception": _l("Exception to the funded assignments per client granted"),
     "volunteer.funding_changed": _l("Volunteer's programme or tax allowance changed"),
-=======
     "assignment.adjusted": _l("Settled assignment corrected by an adjustment line"),
     "settlement.opened": _l("Settlement month opened"),
     "settlement.closed": _l("Settlement month closed"),
     "settlement.moved": _l("Open item moved to the next settlement month"),
     "settlement.exported": _l("Settlement downloaded"),
->>>>>>> settlement
 }
 
 

@@ -24,8 +24,12 @@ from .history import filled_in_the_past
 from .requests import ERITREAN, SYRIAN, _request
 
 DOMAIN = "wir-vielfalt.example"
-#: Paid so far in the year, at most: one more assignment passes the Ehrenamtspauschale (960 EUR).
-NEAR_ALLOWANCE_CENTS = 93_500
+#: Dawit is paid just above this in the year: one more assignment (20 EUR) passes the
+#: Ehrenamtspauschale (960 EUR), so the ranking flags him.
+NEAR_ALLOWANCE_CENTS = 94_000
+#: Above this the last steps are 20 EUR each (appointments in Kassel, no travel), so the year
+#: ends between NEAR_ALLOWANCE_CENTS and the allowance.
+SHORT_WAYS_ABOVE_CENTS = 90_000
 BUSY_REFERENCE = "DEMO-ER-1"
 CLIENT_AT_CAP = "DEMO-SY-050"
 #: Where Dawit interpreted, in turn (his home is Kassel: most ways are short).
@@ -81,8 +85,8 @@ def seed_busy_volunteer() -> int:
     rules = compensation.rules(dawit.profile.programme)
     paid = compensation.totals(dawit.profile, end, rules).year_paid_cents
     day, made = start, 0
-    while day <= end:
-        place = BUSY_PLACES[made % len(BUSY_PLACES)]
+    while day <= end and paid <= NEAR_ALLOWANCE_CENTS:
+        place = "Kassel" if paid > SHORT_WAYS_ABOVE_CENTS else BUSY_PLACES[made % len(BUSY_PLACES)]
         offer = filled_in_the_past(
             eritrean,
             desk,
@@ -96,11 +100,8 @@ def seed_busy_volunteer() -> int:
             meeting_point=None,
             client_reference=f"{BUSY_REFERENCE}{made:02d}",
         )
-        assignment = _confirmed(offer, desk, "yonas.haile")
-        paid += assignment.amount_cents or 0
+        paid += _confirmed(offer, desk, "yonas.haile").amount_cents or 0
         made += 1
-        if paid + compensation.amount_for(assignment) > NEAR_ALLOWANCE_CENTS:
-            break
         day += timedelta(days=6 if day.weekday() < 3 else 4)
     db.session.flush()
     return made

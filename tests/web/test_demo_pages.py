@@ -6,10 +6,12 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from tests.conftest import submit
+from volunteers.db_types import utcnow
 from volunteers.demo import DEMO_PASSWORD, seed_demo
 from volunteers.extensions import db
 from volunteers.models import CalendarFeed, Offer, Organisation, OrganisationStatus, SupportRequest, User
 from volunteers.models.enums import OfferState, RequestState
+from volunteers.services import calendar_feeds
 
 
 def _user(email: str) -> User:
@@ -113,9 +115,12 @@ def test_amina_turns_her_calendar_feed_on_and_sees_her_assignments_in_it(app, ct
     uids = {str(event["uid"]) for event in Calendar.from_ical(feed.get_data()).walk("VEVENT")}
     accepted = db.session.scalars(
         select(Offer).where(Offer.profile_id == amina.profile.id, Offer.state == OfferState.ACCEPTED)
-    )
-    assert uids == {f"offer-{offer.id}@127.0.0.1" for offer in accepted}
-    assert len(uids) == 2  # the one ahead and the one done 20 days ago
+    ).all()
+    recent = [offer for offer in accepted if offer.request.starts_at > utcnow() - calendar_feeds.SINCE]
+    assert uids == {f"offer-{offer.id}@127.0.0.1" for offer in recent}
+    ahead = [offer for offer in recent if offer.request.starts_at > utcnow()]
+    assert ahead and len(recent) > len(ahead)  # the ones ahead and one done 20 days ago
+    assert len(accepted) > len(recent)  # the older ones are not in the feed
     assert "DEMO-SY" not in feed.get_data(as_text=True)
 
 

@@ -17,6 +17,7 @@ from .desk import (
     seed_rejected_organisation,
     seed_work_queue,
 )
+from .funding import seed_busy_volunteer, seed_client_at_cap, seed_settlement
 from .history import backdate_partners, seed_calendar_feed, seed_past_assignments
 from .requests import seed_requests
 from .volunteers import seed_volunteers
@@ -124,9 +125,12 @@ def seed_demo() -> list[tuple[str, str, str]]:
     seed_past_assignments()
     seed_calendar_feed()
     seed_assignments()
+    seed_busy_volunteer()
+    seed_client_at_cap()
     seed_notes()
     seed_organisation_details()
     seed_work_queue()
     seed_this_week()
     seed_invitations()
+    seed_settlement()  # last: it closes the months of everything above
     return logins

@@ -18,7 +18,7 @@ from ..db_types import utcnow
 from ..extensions import db
 from ..models import Assignment, Offer, RequestEvent, SupportRequest, User
 from ..models.enums import Actor, AssignmentState, Channel, EventSubject, OfferState, Outcome
-from ..services import assignments, transitions
+from ..services import assignments, compensation, transitions
 from ..services.transitions import SCHEDULED_JOB, By
 
 DOMAIN = "wir-vielfalt.example"
@@ -111,7 +111,7 @@ def seed_assignments() -> int:
         )
         if offer is None or db.session.scalar(select(Assignment.id).where(Assignment.offer_id == offer.id)):
             continue
-        _tell(offer, story, desk, utcnow())
+        tell(offer, story, desk, utcnow())
         made += 1
     db.session.flush()
     return made
@@ -124,7 +124,7 @@ def _ago(now: datetime, days: int | None, hour: int) -> datetime | None:
     return min(utc_at(today() - timedelta(days=days), time(hour)), now - timedelta(hours=1))
 
 
-def _tell(offer: Offer, story: Story, desk: User, now: datetime) -> None:
+def tell(offer: Offer, story: Story, desk: User, now: datetime) -> None:
     """The assignment and its history, as the app would have written them on those days."""
     record = offer.request
     assignment = Assignment(
@@ -161,6 +161,7 @@ def _tell(offer: Offer, story: Story, desk: User, now: datetime) -> None:
     assignment.reported_at = reported_at
     assignment.reported_by_id = by.user.id if by.user is not None else None
     assignment.report_channel = by.channel
+    assignment.amount_cents = compensation.amount_for(assignment)
     transitions.history(
         record, by, AssignmentState.AWAITING_REPORT, AssignmentState.REPORTED, offer=offer, assignment=True
     )

@@ -15,6 +15,7 @@ from ..extensions import db
 from ..models import (
     AuditEvent,
     DeclarationSignature,
+    Offer,
     Organisation,
     Place,
     PoliceCertificate,
@@ -266,39 +267,51 @@ def seed_past_assignments() -> int:
         organisation = organisations[owner]
         if volunteer is None or volunteer.profile is None:
             continue
-        creator = next((m.user for m in organisation.memberships if m.is_admin), None)
-        record = _request(
+        filled_in_the_past(
             organisation,
-            creator,
+            desk,
+            volunteer.profile,
             area=Area(area),
             kind=WorkKind(kind),
             language_code=language,
             topic=TopicCategory(topic),
-            mode=Mode.ON_SITE,
-            gender_preference=GenderPreference.NONE,
-            duration_minutes=90,
             starts_at=_at(-days_ago, 10),
             place=db.session.scalar(select(Place).where(Place.name == place)),
             meeting_point=meeting_point,
             client_reference=reference,
-            places_needed=1,
-            created_days_ago=days_ago + 8,
         )
-        offer = _offer(record, volunteer.profile, desk, OfferState.ACCEPTED)
-        _move(record, RequestState.FILLED, AUTOMATIC)
-        # Offered six days before, accepted the day after: the history reads in that order.
-        offer.offered_at = record.starts_at - timedelta(days=6)
-        offer.responded_at = offer.expires_at = record.starts_at - timedelta(days=5)
-        db.session.flush()
-        events = db.session.scalars(
-            select(RequestEvent).where(RequestEvent.request_id == record.id).order_by(RequestEvent.id)
-        ).all()
-        moments = [record.created_at, offer.offered_at, offer.responded_at, offer.responded_at]
-        for event, moment in zip(events, moments, strict=True):
-            event.at = moment
         made += 1
     db.session.flush()
     return made
+
+
+def filled_in_the_past(organisation: Organisation, desk: User, profile: VolunteerProfile, **values) -> Offer:
+    """A past request of the organisation, submitted eight days before, offered to the volunteer
+    six days before and accepted the day after: the history reads in that order."""
+    creator = next((m.user for m in organisation.memberships if m.is_admin), None)
+    starts_at = values["starts_at"]
+    record = _request(
+        organisation,
+        creator,
+        mode=Mode.ON_SITE,
+        gender_preference=GenderPreference.NONE,
+        duration_minutes=90,
+        places_needed=1,
+        created_days_ago=(utcnow() - starts_at).days + 8,
+        **values,
+    )
+    offer = _offer(record, profile, desk, OfferState.ACCEPTED)
+    _move(record, RequestState.FILLED, AUTOMATIC)
+    offer.offered_at = record.starts_at - timedelta(days=6)
+    offer.responded_at = offer.expires_at = record.starts_at - timedelta(days=5)
+    db.session.flush()
+    events = db.session.scalars(
+        select(RequestEvent).where(RequestEvent.request_id == record.id).order_by(RequestEvent.id)
+    ).all()
+    moments = [record.created_at, offer.offered_at, offer.responded_at, offer.responded_at]
+    for event, moment in zip(events, moments, strict=True):
+        event.at = moment
+    return offer
 
 
 def seed_calendar_feed() -> bool:

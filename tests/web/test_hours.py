@@ -213,3 +213,37 @@ def test_organisations_are_refused(ctx, client, login):
     assert client.get("/volunteer/hours").status_code == 403
     assert client.get(f"/volunteer/hours/{YEAR}/3/hour-sheet.pdf").status_code == 403
     assert client.get(f"/coordinator/volunteers/{person.profile.id}/hours/{YEAR}/3/hour-sheet.pdf").status_code == 403
+
+
+def test_an_adjustment_line_is_paid_in_its_month_on_the_page_and_the_hour_sheet(ctx, client, login):
+    from volunteers.models import AdjustmentLine, SettlementMonth
+    from volunteers.models.enums import MonthState
+
+    person = factories.active_volunteer(locale="en")
+    _year_of_work(person.profile)
+    corrected = db.session.scalar(
+        select(Assignment).where(Assignment.profile_id == person.profile.id, Assignment.duration_minutes == 90)
+    )
+    db.session.add(SettlementMonth(month=date(YEAR, 6, 1), state=MonthState.OPEN))
+    db.session.flush()
+    db.session.add(
+        AdjustmentLine(
+            assignment_id=corrected.id,
+            month=date(YEAR, 6, 1),
+            minutes_difference=30,
+            km_difference=12,
+            cents_difference=360,
+            reason="Ticket handed in late: 12 km more.",
+        )
+    )
+    db.session.commit()
+    login(client, person)
+    text = _page(client.get(f"/volunteer/hours/{YEAR}"))
+    # June pays the adjustment: no assignment of its own, half an hour, 12 km, 3.60 EUR.
+    assert "June 0 0,5 12 3,60 € – PDF" in text
+    assert "3 paid assignments, 5 hours, 48 km, 74,40 € in total" in text
+    sheet = client.get(f"/volunteer/hours/{YEAR}/6/hour-sheet.pdf")
+    assert sheet.status_code == 200
+    pdf = _pdf_text(sheet.get_data())
+    assert "Ticket handed in late: 12 km more." in pdf and "10 Mar 2026" in pdf
+    assert "3,60 €" in pdf

@@ -8,8 +8,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from ..models import User, VolunteerProfile
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..formatting import format_date
+from ..models import AdjustmentLine, Assignment, User, VolunteerProfile
 from . import audit, hours
+from .settlement import first_of
 
 
 @dataclass(frozen=True)
@@ -55,11 +61,31 @@ def build_hour_sheet(
     return HourSheet(
         issuer=issuer,
         volunteer=profile.user.full_name,
-        month=hours.first_of_month(month),
+        month=first_of(month),
         lines=hours.paid_lines(profile, month),
-        extra_lines=list(extra_lines),
+        extra_lines=adjustment_lines(profile, first_of(month)) + list(extra_lines),
         unconfirmed=hours.unconfirmed_count(profile, month),
     )
+
+
+def adjustment_lines(profile: VolunteerProfile, month: date) -> list[ExtraLine]:
+    """The settlement's adjustments carried into `month`: each names the appointment it
+    corrects and why."""
+    rows = db.session.execute(
+        select(AdjustmentLine, Assignment.appointment_at)
+        .join(Assignment, Assignment.id == AdjustmentLine.assignment_id)
+        .where(Assignment.profile_id == profile.id, AdjustmentLine.month == month)
+        .order_by(AdjustmentLine.created_at, AdjustmentLine.id)
+    ).all()
+    return [
+        ExtraLine(
+            text=_("Adjustment to %(date)s: %(reason)s", date=format_date(appointment_at), reason=line.reason),
+            minutes=line.minutes_difference,
+            km=line.km_difference,
+            cents=line.cents_difference,
+        )
+        for line, appointment_at in rows
+    ]
 
 
 def record_download(actor: User, profile: VolunteerProfile, month: date) -> None:
@@ -67,4 +93,4 @@ def record_download(actor: User, profile: VolunteerProfile, month: date) -> None
     audit.record("hour_sheet.downloaded", actor=actor, subject=profile.user, month=month.strftime("%Y-%m"))
 
 
-__all__ = ["ExtraLine", "HourSheet", "build_hour_sheet", "record_download"]
+__all__ = ["ExtraLine", "HourSheet", "adjustment_lines", "build_hour_sheet", "record_download"]

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, Date, and_, case, func, literal, or_, select
+from sqlalchemy import ColumnElement, Date, and_, case, func, literal, select
 
-from ..clock import start_of_day
 from ..extensions import db
-from ..models import Assignment, Place, SupportRequest, VolunteerProfile
+from ..models import AdjustmentLine, Assignment, Place, SupportRequest, VolunteerProfile
 from ..models.enums import AssignmentState, Mode, Outcome, Programme
 from . import compensation
 from .limits import rule_on
+from .settlement import bounds, in_month, in_months, next_month
 
 PAID_STATES = (AssignmentState.CONFIRMED, AssignmentState.SETTLED)
 UNCONFIRMED_STATES = (AssignmentState.REPORTED, AssignmentState.DISPUTED)
@@ -26,41 +26,13 @@ UNCONFIRMED_STATES = (AssignmentState.REPORTED, AssignmentState.DISPUTED)
 HOURLY = (Programme.LOTSE, Programme.COORDINATING_LOTSE)
 
 
-def first_of_month(day: date) -> date:
-    return day.replace(day=1)
-
-
-def next_month(month: date) -> date:
-    return date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+def in_year(year: int) -> ColumnElement[bool]:
+    """Assignments of the settlement months of `year` (the rule of services/settlement.py)."""
+    return in_months(date(year, 1, 1), date(year, 12, 1))
 
 
 def _start(month: date) -> datetime:
-    """The first moment of the month in Kassel, as UTC."""
-    return start_of_day(month)
-
-
-def in_month(month: date) -> ColumnElement[bool]:
-    """Assignments of the settlement month that begins on `month` (see the module's rule)."""
-    return or_(
-        Assignment.settled_month == month,
-        and_(
-            Assignment.settled_month.is_(None),
-            Assignment.appointment_at >= _start(month),
-            Assignment.appointment_at < _start(next_month(month)),
-        ),
-    )
-
-
-def in_year(year: int) -> ColumnElement[bool]:
-    first, after = date(year, 1, 1), date(year + 1, 1, 1)
-    return or_(
-        and_(Assignment.settled_month >= first, Assignment.settled_month < after),
-        and_(
-            Assignment.settled_month.is_(None),
-            Assignment.appointment_at >= _start(first),
-            Assignment.appointment_at < _start(after),
-        ),
-    )
+    return bounds(month)[0]
 
 
 def _month_of_year(year: int) -> ColumnElement[date]:
@@ -142,8 +114,36 @@ class Year:
     weekly_hours: float | None = None
 
 
+def _month_number(value: object) -> int:
+    """A month read back from SQL: a date, or its ISO text where SQLite gives one."""
+    return value.month if isinstance(value, date) else date.fromisoformat(str(value)).month
+
+
+def _adjustments_of_year(profile: VolunteerProfile, year: int) -> list:
+    """The settlement's adjustment lines of the volunteer, summed per month of `year`: a
+    correction of a closed month is paid (or taken back) in the month it was carried into."""
+    return list(
+        db.session.execute(
+            select(
+                AdjustmentLine.month,
+                func.sum(AdjustmentLine.minutes_difference),
+                func.sum(AdjustmentLine.km_difference),
+                func.sum(AdjustmentLine.cents_difference),
+            )
+            .join(Assignment, Assignment.id == AdjustmentLine.assignment_id)
+            .where(
+                Assignment.profile_id == profile.id,
+                AdjustmentLine.month >= date(year, 1, 1),
+                AdjustmentLine.month < date(year + 1, 1, 1),
+            )
+            .group_by(AdjustmentLine.month)
+        )
+    )
+
+
 def year_of(profile: VolunteerProfile, year: int, today: date) -> Year:
-    """The volunteer's figures per month of `year` (one grouped query) and the year's totals
+    """The volunteer's figures per month of `year` (one grouped query, and one for the
+    adjustment lines) and the year's totals
     against the limits: the yearly hours of the rule in force on the year's last day or today,
     whichever is earlier, and the tax-free allowance."""
     paid = and_(Assignment.state.in_(PAID_STATES), _went())
@@ -179,10 +179,11 @@ def year_of(profile: VolunteerProfile, year: int, today: date) -> Year:
     ).all()
     months = {number: Month(date(year, number, 1)) for number in range(1, 13)}
     for row_month, row_paid, count, minutes, km, cents in rows:
-        number = row_month.month if isinstance(row_month, date) else date.fromisoformat(str(row_month)).month
         figures = Figures(int(count), int(minutes), int(km), int(cents))
-        target = months[number]
+        target = months[_month_number(row_month)]
         (target.paid if row_paid else target.unconfirmed).add(figures)
+    for adjusted_month, minutes, km, cents in _adjustments_of_year(profile, year):
+        months[_month_number(adjusted_month)].paid.add(Figures(0, int(minutes), int(km), int(cents)))
     totals, unconfirmed = Figures(), Figures()
     for each in months.values():
         totals.add(each.paid)
@@ -253,7 +254,6 @@ __all__ = [
     "Line",
     "Month",
     "Year",
-    "first_of_month",
     "in_month",
     "in_year",
     "next_month",

@@ -101,6 +101,15 @@ def test_an_acceptance_over_a_limit_is_refused_in_the_portal_until_a_coordinator
     assert "cannot be accepted for now: it would pass one of your funding limits" in page
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).state is OfferState.OFFERED
+    # The volunteer was told a coordinator would call: the coordinators hear of it by mail, once.
+    submit(client, f"/volunteer/offers/{offer.id}/accept", page="/volunteer/assignments")
+    smtp_server.clear()
+    deliver()
+    [told] = smtp_server.to(centre.email)
+    assert told["Subject"] == "A volunteer wants to accept, but a funding limit stands in the way"
+    body = told.get_body(("plain",)).get_content()
+    assert f"/coordinator/requests/{offer.request_id}" in body and "override the limit" in body
+    assert person.family_name not in body  # what, when, where and the link; the page says who
     login(other_client, centre)
     seen = _page(other_client, offer.request)
     assert "Acceptance refused" in seen and "would reach 7 of 6 hours" in seen

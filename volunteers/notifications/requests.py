@@ -188,6 +188,18 @@ def notify_assignment_changed(offer: Offer) -> bool:
     )
 
 
+def notify_acceptance_refused(offer: Offer, cap: bool) -> int:
+    """A volunteer tried to accept and a funding limit (or the client's cap) refused it: the
+    coordinators are told once per offer, as the volunteer was told that they would call."""
+    return _to_coordinators(
+        offer.request,
+        event="acceptance_refused",
+        key=f"acceptance-refused:{offer.id}",
+        subject=_l("A volunteer wants to accept, but a funding limit stands in the way"),
+        cap=cap,
+    )
+
+
 def notify_volunteer_cancelled(offer: Offer, short_notice: bool = False) -> int:
     """The volunteer cancelled (or a coordinator recorded it). At short notice the coordinators'
     mail says so in its subject, with the appointment's time, so it stands out in the inbox."""

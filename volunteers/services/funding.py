@@ -163,6 +163,10 @@ def check_acceptance(offer: Offer, by: By) -> None:
         record = db.session.get(SupportRequest, request_id)
         if kept is not None and record is not None and kept.state is OfferState.OFFERED:
             transitions.history(record, by, OfferState.OFFERED, OfferState.OFFERED, offer=kept, note=LimitNote.REFUSED)
+            if not by_phone:  # the volunteer was told that a coordinator would call
+                from ..notifications.requests import notify_acceptance_refused
+
+                notify_acceptance_refused(kept, cap)
 
     raise OverLimit(message, keep)
 

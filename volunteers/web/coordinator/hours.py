@@ -3,12 +3,8 @@ for the coordinators (linked from the volunteer's record; the settlement links t
 
 from __future__ import annotations
 
-from flask import render_template
-
-from ...clock import today
-from ...services import hours
 from ..files.downloads import audited_download
-from ..files.hour_sheets import hour_sheet_download, year_or_404
+from ..files.hour_sheets import hour_sheet_download, year_page
 from .blueprint import bp
 from .volunteers import volunteer_or_404
 
@@ -24,18 +20,8 @@ def volunteer_hours_of_year(profile_id: int, year: int):
 
 
 def _year_page(profile_id: int, year: int | None):
-    profile = volunteer_or_404(profile_id)
-    chosen = year_or_404(year)
-    return render_template(
-        "volunteer/hours.html",
-        profile=profile,
-        figures=hours.year_of(profile, chosen, today()),
-        this_year=today().year,
-        sheet_endpoint="coordinator.volunteer_hour_sheet",
-        year_endpoint="coordinator.volunteer_hours_of_year",
-        endpoint_args={"profile_id": profile.id},
-        own=False,
-    )
+    endpoints = ("coordinator.volunteer_hour_sheet", "coordinator.volunteer_hours_of_year")
+    return year_page(volunteer_or_404(profile_id), year, endpoints, own=False, profile_id=profile_id)
 
 
 @bp.route("/volunteers/<int:profile_id>/hours/<int:year>/<int:month>/hour-sheet.pdf")

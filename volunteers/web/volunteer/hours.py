@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-from flask import render_template
-
-from ...clock import today
-from ...services import hours
 from ..files.downloads import audited_download
-from ..files.hour_sheets import hour_sheet_download, year_or_404
+from ..files.hour_sheets import hour_sheet_download, year_page
 from .blueprint import bp
 from .routes import own_profile
 
@@ -23,18 +19,7 @@ def hours_of_year(year: int):
 
 
 def _year_page(year: int | None):
-    profile = own_profile()
-    chosen = year_or_404(year)
-    return render_template(
-        "volunteer/hours.html",
-        profile=profile,
-        figures=hours.year_of(profile, chosen, today()),
-        this_year=today().year,
-        sheet_endpoint="volunteer.hour_sheet",
-        year_endpoint="volunteer.hours_of_year",
-        endpoint_args={},
-        own=True,
-    )
+    return year_page(own_profile(), year, ("volunteer.hour_sheet", "volunteer.hours_of_year"), own=True)
 
 
 @bp.route("/hours/<int:year>/<int:month>/hour-sheet.pdf")

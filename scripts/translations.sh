@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 PYBABEL=${PYBABEL:-.venv/bin/pybabel}
 case "${1:-compile}" in
   update)
-    "$PYBABEL" --quiet extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k _lp:1c,2 -k lazy_pgettext:1c,2 \
+    "$PYBABEL" --quiet extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k lazy_ngettext:1,2 -k _lp:1c,2 -k lazy_pgettext:1c,2 \
       -o volunteers/translations/messages.pot --no-location --sort-output \
       --project volunteers --copyright-holder "Landkreis Kassel" .
     "$PYBABEL" --quiet update -i volunteers/translations/messages.pot -d volunteers/translations --no-fuzzy-matching --ignore-obsolete

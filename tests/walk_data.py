@@ -489,6 +489,9 @@ def _mails_of_the_day(miriam: User) -> None:
     # reads every mail in one language).
     [cancelled] = [o for o in request_of("DEMO-ER-017").offers if o.state is OfferState.CANCELLED_BY_VOLUNTEER]
     request_mails.notify_volunteer_cancelled(cancelled, short_notice=True)
+    # A volunteer's acceptance refused by a funding limit (the coordinators' mail).
+    [waiting] = [o for o in request_of("DEMO-ER-014").offers if o.state is OfferState.OFFERED][:1]
+    request_mails.notify_acceptance_refused(waiting, cap=False)
     # A request the centre gave up on before its day, with a message to the organisation.
     samir = person("samir.nasser")
     given_up = factories.support_request(

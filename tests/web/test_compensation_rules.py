@@ -86,9 +86,11 @@ def test_the_form_says_what_is_wrong_next_to_each_field_and_keeps_what_was_typed
     assert response.status_code == 400
     html = response.get_data(as_text=True)
     text = _text(response)
-    assert "Choose a day after today: assignments until today keep the rule of their day." not in text  # shape first
-    assert "Enter an amount in euros, e.g. 20 or 0,30." in text
-    assert "Enter the hours as a number above 0" in text
+    # Every error at once, the day among them, each naming what it is about (the summary lists them).
+    assert "Choose a day after today: assignments until today keep the rule of their day." in text
+    assert "Enter the amount per hour in euros, e.g. 5 or 5,50." in text
+    assert "Enter the travel allowance per kilometre in euros, e.g. 0,30." in text
+    assert "Enter the hours a week as a number above 0" in text
     assert 'value="fünf"' in html and 'value="0,305"' in html
     assert 'aria-invalid="true"' in html
     assert len(_rules(Programme.LOTSE)) == before
@@ -96,6 +98,12 @@ def test_the_form_says_what_is_wrong_next_to_each_field_and_keeps_what_was_typed
     response = submit(client, NEW, _form(effective_from=today().isoformat()))
     assert response.status_code == 400
     assert "Choose a day after today" in _text(response)
+    assert len(_rules(Programme.LOTSE)) == before
+
+    # A rule that would pay nothing is not a rule.
+    response = submit(client, NEW, _form(per_assignment="", per_hour="", per_km="0,30"))
+    assert response.status_code == 400
+    assert "This rule would pay nothing" in _text(response)
     assert len(_rules(Programme.LOTSE)) == before
 
 

@@ -79,7 +79,7 @@ def _shows_labels_and_dates(world, texts) -> None:
                 "Anfrage geändert: Treffpunkt",
                 f"{written(appointment, 'de')}, 10:00",
             ],
-            "/coordinator/audit": ["Konto registriert (Ehrenamt)"],
+            "/coordinator/audit": ["Konto registriert (Ehrenamtliche Person)"],
             "/coordinator/": ["Datenbank-Statistik"],
         },
         "en": {

@@ -15,7 +15,7 @@ from tests.conftest import form_tokens, submit
 from tests.mailbox import path_of_link
 from tests.pages import visible_text
 from volunteers.extensions import db
-from volunteers.models import AuditEvent, Offer, RequestEvent
+from volunteers.models import AuditEvent, Offer, RequestEvent, SupportRequest
 from volunteers.models.enums import LimitNote, OfferState, Programme
 from volunteers.services import offers
 
@@ -64,8 +64,9 @@ def test_a_candidate_near_the_yearly_allowance_is_flagged_with_what_was_paid(ctx
     paid.appointment_at = record.starts_at - timedelta(hours=5)  # the same year as the request
     db.session.commit()
     login(client, centre)
-    page = _page(client, record)
-    assert "would pass the yearly allowance: €955.00 of €960.00 paid, €975.00 with this one" in page
+    page = _page(client, record).replace("\xa0", " ")
+    # Written as on every other page (English in Germany), what is paid or due named as such.
+    assert "would pass the yearly allowance: 955,00 € of 960,00 € paid or due, 975,00 € with this one" in page
 
 
 def _refused_offer(deliver, smtp_server):
@@ -292,3 +293,17 @@ def test_the_flags_cost_the_same_statements_for_one_flagged_candidate_and_many(c
         page = _page(client, record)
     assert page.count("would reach 7 of 6 hours") == 4
     assert len(many) == len(few)
+
+
+def test_no_exception_is_granted_where_the_cap_is_not_in_the_way(ctx, client, login):
+    _staff, organisation, centre = _setting()
+    record = factories.support_request(organisation, client_reference="K-FEW")
+    login(client, centre)
+    exception = f"/coordinator/requests/{record.id}/cap-exception"
+    response = submit(client, exception, {"reason": "Just in case"}, page=exception)
+    assert response.status_code == 409
+    said = visible_text(response.get_data(as_text=True))
+    assert "No exception is needed: client K-FEW has had 0 of 5 funded assignments" in said
+    db.session.expire_all()
+    assert db.session.get(SupportRequest, record.id).cap_exception_reason is None
+    assert db.session.scalar(select(AuditEvent.id).where(AuditEvent.action == "request.cap_exception")) is None

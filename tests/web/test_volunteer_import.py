@@ -211,7 +211,7 @@ def test_the_template_is_a_file_the_import_accepts(ctx, client, login, locale):
     login(client, factories.coordinator(locale=locale))
     response = client.get("/coordinator/volunteers/import/template.csv")
     assert response.status_code == 200
-    assert response.headers["Content-Type"].startswith("text/csv")
+    assert response.headers["Content-Type"] == "text/csv; charset=utf-8"  # the charset once
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.data.startswith(b"\xef\xbb\xbf")
     assert len(response.data.decode("utf-8-sig").strip().splitlines()) == 2

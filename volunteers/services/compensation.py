@@ -12,7 +12,7 @@ from sqlalchemy import and_, func, select
 
 from ..clock import BERLIN
 from ..extensions import db
-from ..models import Assignment, CompensationRule, Offer, SupportRequest, VolunteerProfile
+from ..models import AdjustmentLine, Assignment, CompensationRule, Offer, SupportRequest, VolunteerProfile
 from ..models.enums import Mode, OfferState, Outcome, Programme, TaxAllowance
 from .id_lists import among
 from .limits import Crossing, Limits, Rule, Totals, Worked, amount_cents, crossings, rule_on
@@ -92,8 +92,10 @@ def totals(profile: VolunteerProfile, day: date, programme_rules: list[Rule], le
 
 
 def totals_of(rules_of: Mapping[int, list[Rule]], day: date, leave_out: int | None = None) -> dict[int, Totals]:
-    """`totals` for many volunteers at once (profile id -> the rules of their programme), in two
-    queries whatever their number: sums grouped by volunteer."""
+    """`totals` for many volunteers at once (profile id -> the rules of their programme), in three
+    queries whatever their number: sums grouped by volunteer. Paid or due: reported assignments
+    count as reported (confirmed or not), accepted ones as planned, adjustment lines in their
+    month's year."""
     if not rules_of:
         return {}
     ids = list(rules_of)
@@ -129,10 +131,31 @@ def totals_of(rules_of: Mapping[int, list[Rule]], day: date, leave_out: int | No
             ~select(Assignment.id).where(Assignment.offer_id == Offer.id).exists(),
         )
     ).all()
+    # Corrections of settled months are paid (or taken back) in the month they are carried into.
+    adjusted = {
+        row.profile_id: row
+        for row in db.session.execute(
+            select(
+                Assignment.profile_id,
+                func.sum(AdjustmentLine.minutes_difference).label("minutes"),
+                func.sum(AdjustmentLine.cents_difference).label("cents"),
+            )
+            .join(Assignment, Assignment.id == AdjustmentLine.assignment_id)
+            .where(
+                among(Assignment.profile_id, ids),
+                AdjustmentLine.month >= year_from.date(),
+                AdjustmentLine.month < year_to.date(),
+            )
+            .group_by(Assignment.profile_id)
+        )
+    }
     found = {}
     for profile_id in ids:
         row = done.get(profile_id)
         week_minutes, year_minutes, paid = (int(row.week), int(row.year), int(row.paid)) if row else (0, 0, 0)
+        if (adjustment := adjusted.get(profile_id)) is not None:
+            year_minutes += int(adjustment.minutes or 0)
+            paid += int(adjustment.cents or 0)
         for other in (each for each in pending if each.profile_id == profile_id):
             planned = Worked(day=day_of(other.starts_at), minutes=other.duration_minutes)
             week_minutes += planned.minutes if week_from <= other.starts_at < week_to else 0

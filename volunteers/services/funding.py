@@ -221,6 +221,19 @@ def grant_cap_exception(coordinator: User, request: SupportRequest, reason: str 
         raise ServiceError(_l("This request is closed; an exception would change nothing."))
     if request.cap_exception_reason:
         raise ServiceError(_l("An exception has already been granted for this request."))
+    standing = client_standing(request)
+    if standing.count + max(request.places_needed - request.places_filled, 0) <= standing.cap:
+        # An exception cannot be withdrawn: none is granted where the cap is not in the way.
+        raise ServiceError(
+            _l(
+                "No exception is needed: client %(reference)s has had %(count)d of %(cap)d funded assignments in "
+                "%(year)d, and this request stays within them.",
+                reference=request.client_reference,
+                count=standing.count,
+                cap=standing.cap,
+                year=standing.year,
+            )
+        )
     request.cap_exception_reason = reason
     request.cap_exception_by_id = coordinator.id
     request.cap_exception_at = utcnow()

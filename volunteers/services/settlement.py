@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
@@ -272,10 +272,12 @@ def close(coordinator: User, row: SettlementMonth, expected_version: int | None,
         )
         named = "; ".join(_describe(item) for item in waiting[:NAMED_OPEN_ITEMS])
         more = int(total or 0) - min(len(waiting), NAMED_OPEN_ITEMS)
-        message = _l(
-            "The month cannot be closed while %(count)s items are open: %(items)s. "
+        message = lazy_ngettext(
+            "The month cannot be closed while %(num)d item is open: %(items)s. "
+            "Resolve it, or move it to the next month.",
+            "The month cannot be closed while %(num)d items are open: %(items)s. "
             "Resolve each, or move it to the next month.",
-            count=format_decimal(int(total or 0)),
+            int(total or 0),
             items=named + (f"; … (+{more})" if more > 0 else ""),
         )
         raise ServiceError(message)

@@ -8,11 +8,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import format_currency, format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ...formatting import format_date
+from ...formatting import format_date, format_money, format_number
 from ...models import Offer, RequestEvent, SupportRequest
 from ...models.enums import LimitNote, OfferState
 from ...services import funding
@@ -29,11 +28,11 @@ from .volunteers import volunteer_or_404
 
 
 def _hours(value: float) -> str:
-    return format_decimal(round(value, 2), format="#,##0.##")
+    return format_number(round(value, 2))
 
 
 def _euros(cents: float) -> str:
-    return format_currency(cents / 100, "EUR")
+    return format_money(round(cents))
 
 
 def flag_text(flag: funding.Flag) -> str:
@@ -54,7 +53,7 @@ def flag_text(flag: funding.Flag) -> str:
             year=flag.day.year,
         )
     return _(
-        "would pass the yearly allowance: %(paid)s of %(limit)s paid, %(after)s with this one",
+        "would pass the yearly allowance: %(paid)s of %(limit)s paid or due, %(after)s with this one",
         paid=_euros(flag.so_far),
         limit=_euros(flag.limit),
         after=_euros(flag.after),

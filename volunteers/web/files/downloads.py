@@ -39,7 +39,7 @@ def spreadsheet_download(body: bytes, filename: str) -> Response:
     is_csv = filename.endswith(".csv")
     response = send_file(
         BytesIO(body),
-        mimetype=f"{CSV_MIMETYPE}; charset=utf-8" if is_csv else XLSX_MIMETYPE,
+        mimetype=CSV_MIMETYPE if is_csv else XLSX_MIMETYPE,  # Flask adds the charset to text/*
         as_attachment=True,
         download_name=filename,
         max_age=0,

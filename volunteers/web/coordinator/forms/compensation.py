@@ -8,8 +8,9 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired
+from wtforms.validators import DataRequired, InputRequired, ValidationError
 
+from ....clock import today
 from ....labels import label
 from ....models.enums import Programme
 from ...pages.forms import Form
@@ -38,9 +39,14 @@ def read_decimal(text: str) -> Decimal | None:
 
 
 class EuroField(StringField):
-    """An amount in euros, kept as cents (`cents`); what was typed stays in the field."""
+    """An amount in euros, kept as cents (`cents`); what was typed stays in the field. `invalid`:
+    the error, naming the amount (the form has several, and the summary lists each)."""
 
     cents: int | None = None
+
+    def __init__(self, label, invalid, **kwargs):
+        super().__init__(label, render_kw={"inputmode": "decimal"}, **kwargs)  # a phone's number pad
+        self.invalid = invalid
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -50,16 +56,21 @@ class EuroField(StringField):
             return
         value = read_decimal(typed)
         if value is None or value.as_tuple().exponent < -2:  # type: ignore[operator]
-            raise ValueError(_l("Enter an amount in euros, e.g. 20 or 0,30."))
+            raise ValueError(self.invalid)
         if value > MAX_CENTS / 100:
             raise ValueError(_l("Enter at most %(max)d euros.", max=MAX_CENTS // 100))
         self.cents = int(value * 100)
 
 
 class HoursField(StringField):
-    """Hours with up to two decimals, kept as minutes (`minutes`); empty: no limit."""
+    """Hours with up to two decimals, kept as minutes (`minutes`); empty: no limit. `invalid`:
+    the error, naming the limit."""
 
     minutes: int | None = None
+
+    def __init__(self, label, invalid, **kwargs):
+        super().__init__(label, render_kw={"inputmode": "decimal"}, **kwargs)  # a phone's number pad
+        self.invalid = invalid
 
     def process_formdata(self, valuelist):
         super().process_formdata(valuelist)
@@ -69,7 +80,7 @@ class HoursField(StringField):
             return
         value = read_decimal(typed)
         if value is None or value.as_tuple().exponent < -2 or value <= 0:  # type: ignore[operator]
-            raise ValueError(_l("Enter the hours as a number above 0, e.g. 6 or 7,5, or leave the field empty."))
+            raise ValueError(self.invalid)
         if value > MAX_HOURS:
             raise ValueError(_l("Enter at most %(max)d hours.", max=MAX_HOURS))
         self.minutes = round(value * 60)
@@ -83,20 +94,45 @@ class CompensationRuleForm(Form):
     )
     effective_from = DayField(
         _l("Applies from"),
-        description=_l("A day after today: assignments until then keep the rule of their day."),
+        description=_l("From tomorrow at the earliest: assignments until then keep the rule of their day."),
         validators=[InputRequired(message=_l("Enter the day from which the rule applies."))],
     )
     per_assignment = EuroField(
-        _l("Amount per assignment (euros)"), description=_l("For example 20 or 12,50. Empty: none.")
+        _l("Amount per assignment (euros)"),
+        _l("Enter the amount per assignment in euros, e.g. 20 or 12,50."),
+        description=_l("For example 20 or 12,50. Empty: none."),
     )
-    per_hour = EuroField(_l("Amount per hour (euros)"), description=_l("For example 5. Empty: none."))
+    per_hour = EuroField(
+        _l("Amount per hour (euros)"),
+        _l("Enter the amount per hour in euros, e.g. 5 or 5,50."),
+        description=_l("For example 5. Empty: none."),
+    )
     per_km = EuroField(
         _l("Travel allowance per kilometre (euros)"),
+        _l("Enter the travel allowance per kilometre in euros, e.g. 0,30."),
         description=_l("For example 0,30; paid for travel on site only, never by phone or video. Empty: none."),
     )
     weekly_hours = HoursField(
-        _l("Hours a week at most"), description=_l("For volunteers paid by the hour. Empty: no limit.")
+        _l("Hours a week at most"),
+        _l("Enter the hours a week as a number above 0, e.g. 6 or 7,5, or leave the field empty."),
+        description=_l("For volunteers paid by the hour. Empty: no limit."),
     )
     yearly_hours = HoursField(
-        _l("Hours a year at most"), description=_l("For volunteers paid by the hour. Empty: no limit.")
+        _l("Hours a year at most"),
+        _l("Enter the hours a year as a number above 0, e.g. 276, or leave the field empty."),
+        description=_l("For volunteers paid by the hour. Empty: no limit."),
     )
+
+    def validate_effective_from(self, field) -> None:
+        """Said with the other errors at once (the service checks it again)."""
+        if field.data is not None and field.data <= today():
+            raise ValidationError(_l("Choose a day after today: assignments until today keep the rule of their day."))
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if valid and not (self.per_assignment.cents or self.per_hour.cents):
+            self.per_assignment.errors = [
+                _l("This rule would pay nothing: enter an amount per assignment or per hour (or both).")
+            ]
+            return False
+        return valid

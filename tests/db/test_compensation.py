@@ -95,6 +95,28 @@ def test_the_allowance_counts_what_was_paid_in_the_year(ctx):
     assert compensation.totals(person.profile, date(day.year - 1, 6, 1), []).year_paid_cents == 0
 
 
+def test_the_allowance_counts_the_adjustment_lines_of_the_year(ctx):
+    from volunteers.models import AdjustmentLine, SettlementMonth
+    from volunteers.models.enums import MonthState
+
+    _, _, person, assignment = factories.ended_assignment()
+    _report(assignment, km=0)
+    day = assignment.appointment_at.date()
+    carried_into = date(day.year, 12, 1)
+    db.session.add(SettlementMonth(month=carried_into, state=MonthState.OPEN))
+    db.session.flush()
+    db.session.add(
+        AdjustmentLine(
+            assignment_id=assignment.id, month=carried_into, minutes_difference=30, cents_difference=450, reason="x"
+        )
+    )
+    db.session.commit()
+    rules = compensation.rules(Programme.PER_ASSIGNMENT)
+    totals = compensation.totals(person.profile, day, rules)
+    assert (totals.year_paid_cents, totals.year_hours) == (2450, (assignment.duration_minutes + 30) / 60)
+    assert compensation.totals(person.profile, date(day.year + 1, 1, 2), rules).year_paid_cents == 0
+
+
 def test_the_sixth_funded_assignment_of_a_client_in_a_year_is_flagged_unless_excepted(ctx):
     """The client reference counts without case and spaces; the year is the appointment's."""
     _staff, organisation = factories.organisation_user()

@@ -68,6 +68,17 @@ def test_a_candidate_near_the_yearly_allowance_is_flagged_with_what_was_paid(ctx
     # Written as on every other page (English in Germany), what is paid or due named as such.
     assert "would pass the yearly allowance: 955,00 € of 960,00 € paid or due, 975,00 € with this one" in page
 
+    # Asked, the volunteer is told which limit stands in the way.
+    (offer,) = offers.make_offers(centre, record, [person.profile.id])
+    db.session.commit()
+    volunteer = client.application.test_client()
+    login(volunteer, person)
+    submit(volunteer, f"/volunteer/offers/{offer.id}/accept", page="/volunteer/assignments")
+    told = visible_text(volunteer.get("/volunteer/assignments").get_data(as_text=True))
+    assert "it would pass your tax-free allowance for the year" in told
+    db.session.expire_all()
+    assert db.session.get(Offer, offer.id).state is OfferState.OFFERED
+
 
 def _refused_offer(deliver, smtp_server):
     _staff, organisation, centre = _setting()
@@ -99,7 +110,7 @@ def test_an_acceptance_over_a_limit_is_refused_in_the_portal_until_a_coordinator
     login(client, person)
     submit(client, f"/volunteer/offers/{offer.id}/accept", page="/volunteer/assignments")
     page = visible_text(client.get("/volunteer/assignments").get_data(as_text=True))
-    assert "cannot be accepted for now: it would pass one of your funding limits" in page
+    assert "cannot be accepted for now: it would pass the hours you may work in a week or a year" in page
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).state is OfferState.OFFERED
     # The volunteer was told a coordinator would call: the coordinators hear of it by mail, once.
@@ -136,7 +147,7 @@ def test_an_acceptance_over_a_limit_by_mail_link_is_refused_and_the_link_works_a
     centre, _person, offer, link = _refused_offer(deliver, smtp_server)
     response = submit(client, link, {"answer": "accept"})
     assert response.status_code == 409
-    assert "Es würde eine Ihrer Förder-Grenzen überschreiten" in visible_text(response.get_data(as_text=True))
+    assert "Es würde die Stunden überschreiten, die Sie in einer Woche" in visible_text(response.get_data(as_text=True))
     db.session.expire_all()
     assert db.session.get(Offer, offer.id).state is OfferState.OFFERED
     login(other_client, centre)

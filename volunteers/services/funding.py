@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select
 
 from ..db_types import utcnow
@@ -20,7 +21,7 @@ from ..models import Offer, SupportRequest, User, VolunteerProfile
 from ..models.enums import Actor, LimitNote, OfferState
 from . import ServiceError, audit, compensation, transitions
 from .id_lists import among
-from .limits import LimitKind, Limits, Worked, amount_cents, crossings, rule_on
+from .limits import Crossing, LimitKind, Limits, Worked, amount_cents, crossings, rule_on
 from .transitions import By
 
 
@@ -129,6 +130,14 @@ REFUSED_FOR_LIMITS = _l(
     "This offer cannot be accepted for now: it would pass one of your funding limits (hours or the tax-free "
     "allowance). The offer stays open, and the centre sees why; a coordinator can allow it and will contact you."
 )
+REFUSED_FOR_HOURS = _l(
+    "This offer cannot be accepted for now: it would pass the hours you may work in a week or a year. The offer "
+    "stays open, and the centre sees why; a coordinator can allow it and will contact you."
+)
+REFUSED_FOR_ALLOWANCE = _l(
+    "This offer cannot be accepted for now: it would pass your tax-free allowance for the year. The offer stays "
+    "open, and the centre sees why; a coordinator can allow it and will contact you."
+)
 REFUSED_FOR_CAP = _l(
     "This offer cannot be accepted for now: the person has had all the funded assignments of this year. The "
     "offer stays open, and the centre sees why; a coordinator can make an exception and will contact you."
@@ -143,6 +152,16 @@ NOT_RECORDED_FOR_CAP = _l(
 )
 
 
+def _refused_for(crossed: list[Crossing]) -> LazyString:
+    """What the volunteer is told: which of their limits stands in the way."""
+    kinds = {crossing.kind for crossing in crossed} - {LimitKind.CLIENT_CAP}
+    if kinds == {LimitKind.TAX_FREE_ALLOWANCE}:
+        return REFUSED_FOR_ALLOWANCE
+    if LimitKind.TAX_FREE_ALLOWANCE not in kinds:
+        return REFUSED_FOR_HOURS
+    return REFUSED_FOR_LIMITS
+
+
 def check_acceptance(offer: Offer, by: By) -> None:
     """Called under the locks of the acceptance: refuses it when it would pass the client's cap
     (without an exception for the request) or a volunteer limit (without an override)."""
@@ -155,7 +174,7 @@ def check_acceptance(offer: Offer, by: By) -> None:
     if cap:
         message = NOT_RECORDED_FOR_CAP if by_phone else REFUSED_FOR_CAP
     else:
-        message = NOT_RECORDED_FOR_LIMITS if by_phone else REFUSED_FOR_LIMITS
+        message = NOT_RECORDED_FOR_LIMITS if by_phone else _refused_for(crossed)
     offer_id, request_id = offer.id, offer.request_id
 
     def keep() -> None:

@@ -25,8 +25,8 @@ class FundingForm(Form):
         coerce=_to_enum(TaxAllowance),
         validators=[InputRequired(message=_l("Choose the allowance."))],
         description=_l(
-            "The instructor allowance only where the volunteer has declared that it applies to them "
-            "(and not already used elsewhere)."
+            "Tax-free per year: 960 € (Ehrenamtspauschale) or 3,300 € (Übungsleiterpauschale). The instructor "
+            "allowance only where the volunteer has declared that it applies to them (and not already used elsewhere)."
         ),
     )
     #: The record's version when the page was opened: a change made meanwhile is not overwritten.

@@ -57,7 +57,7 @@ def test_lotsen_are_paid_by_the_hour_and_their_hours_count_against_the_week(ctx)
     db.session.commit()
     _report(assignment, minutes=150)
     assert assignment.amount_cents == 1250  # 2.5 h at 5 EUR, no kilometres by phone
-    day = assignment.appointment_at.date()
+    day = compensation.day_of(assignment.appointment_at)  # the day in Kassel, not in UTC
     totals = compensation.totals(person.profile, day, compensation.rules(Programme.LOTSE))
     assert (totals.week_hours, totals.year_hours, totals.year_paid_cents) == (2.5, 2.5, 1250)
 
@@ -88,7 +88,7 @@ def test_an_offer_that_would_pass_the_weekly_hours_is_flagged(ctx):
 def test_the_allowance_counts_what_was_paid_in_the_year(ctx):
     _, _, person, assignment = factories.ended_assignment()
     _report(assignment, km=0)
-    day = assignment.appointment_at.date()
+    day = compensation.day_of(assignment.appointment_at)  # the day in Kassel, not in UTC
     paid = compensation.totals(person.profile, day, compensation.rules(Programme.PER_ASSIGNMENT)).year_paid_cents
     assert paid == 2000
     assert compensation.ALLOWANCE_CENTS[TaxAllowance.VOLUNTEER] == 96000
@@ -101,7 +101,7 @@ def test_the_allowance_counts_the_adjustment_lines_of_the_year(ctx):
 
     _, _, person, assignment = factories.ended_assignment()
     _report(assignment, km=0)
-    day = assignment.appointment_at.date()
+    day = compensation.day_of(assignment.appointment_at)  # the day in Kassel, not in UTC
     carried_into = date(day.year, 12, 1)
     db.session.add(SettlementMonth(month=carried_into, state=MonthState.OPEN))
     db.session.flush()

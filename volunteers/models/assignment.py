@@ -56,6 +56,15 @@ class Assignment(Model):
         ),
         # A volunteer's hours in a week, a year; the settlement of a month per volunteer.
         Index("ix_assignments_profile_appointment", "profile_id", "appointment_at"),
+        # The assignments settled in (or moved to) a month: only those rows, so that the planner
+        # sees how few match (most rows have none; services/settlement.month_parts).
+        Index(
+            "ix_assignments_settled_month",
+            "settled_month",
+            "state",
+            sqlite_where=text("settled_month IS NOT NULL"),
+            postgresql_where=text("settled_month IS NOT NULL"),
+        ),
         CheckConstraint("duration_minutes IS NULL OR duration_minutes BETWEEN 1 AND 1440", name="duration_in_range"),
         CheckConstraint("travel_km IS NULL OR travel_km BETWEEN 0 AND 2000", name="travel_km_in_range"),
     )
@@ -96,7 +105,7 @@ class Assignment(Model):
     #: and again when its figures are corrected (the sums per year add it up in SQL).
     amount_cents: Mapped[int | None] = mapped_column(Integer)
     #: The month (its first day) whose settlement holds it; None until then.
-    settled_month: Mapped[date | None] = mapped_column(Date, index=True)
+    settled_month: Mapped[date | None] = mapped_column(Date)
     #: Reminders sent to the volunteer (after one and four days) and the organisation (three).
     volunteer_reminders: Mapped[int] = mapped_column(Integer, default=0)
     organisation_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -73,6 +73,16 @@ def in_month(month: date) -> ColumnElement[bool]:
     )
 
 
+def month_parts(month: date) -> tuple[ColumnElement[bool], ColumnElement[bool]]:
+    """`in_month` as its two parts, for a UNION ALL of two indexed queries where a count or a
+    sum over many rows must not scan the table (an OR across two columns reads every row)."""
+    start, end = bounds(month)
+    return (
+        Assignment.settled_month == month,
+        and_(Assignment.settled_month.is_(None), Assignment.appointment_at >= start, Assignment.appointment_at < end),
+    )
+
+
 def in_months(first: date, last: date) -> ColumnElement[bool]:
     """The assignments that belong to any month from `first` to `last` (both included)."""
     start, end = bounds(first)[0], bounds(last)[1]

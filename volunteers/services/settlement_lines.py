@@ -17,7 +17,7 @@ from ..extensions import db
 from ..models import AdjustmentLine, Assignment, SupportRequest, User, VolunteerProfile
 from . import compensation
 from .limits import rule_on
-from .settlement import PAYABLE, in_month, in_months, next_month
+from .settlement import PAYABLE, in_month, in_months, month_parts, next_month
 
 
 @dataclass
@@ -71,8 +71,10 @@ class VolunteerMonth:
 
 def _profiles_of(month: date) -> Subquery:
     """The ids of the volunteers with a payable assignment or an adjustment in the month."""
+    moved_in, of_the_month = month_parts(month)
     return union_all(
-        select(Assignment.profile_id.label("profile_id")).where(in_month(month), Assignment.state.in_(PAYABLE)),
+        select(Assignment.profile_id.label("profile_id")).where(moved_in, Assignment.state.in_(PAYABLE)),
+        select(Assignment.profile_id.label("profile_id")).where(of_the_month, Assignment.state.in_(PAYABLE)),
         select(Assignment.profile_id.label("profile_id"))
         .join(AdjustmentLine, AdjustmentLine.assignment_id == Assignment.id)
         .where(AdjustmentLine.month == month),
@@ -156,9 +158,13 @@ def _year_totals(month: date, by_id: dict[int, VolunteerMonth]) -> None:
 
 def month_total_cents(month: date) -> int:
     """What the whole month pays: its payable assignments and its adjustment lines (one query)."""
-    assignments = select(func.coalesce(func.sum(Assignment.amount_cents), 0)).where(
-        in_month(month), Assignment.state.in_(PAYABLE)
-    )
+    parts = union_all(
+        *(
+            select(Assignment.amount_cents.label("cents")).where(part, Assignment.state.in_(PAYABLE))
+            for part in month_parts(month)
+        )
+    ).subquery()
+    assignments = select(func.coalesce(func.sum(parts.c.cents), 0))
     adjusted = select(func.coalesce(func.sum(AdjustmentLine.cents_difference), 0)).where(AdjustmentLine.month == month)
     paid, corrected = db.session.execute(select(assignments.scalar_subquery(), adjusted.scalar_subquery())).one()
     return int(paid or 0) + int(corrected or 0)
